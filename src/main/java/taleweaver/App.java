@@ -1,0 +1,69 @@
+package taleweaver;
+
+import io.javalin.Javalin;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import taleweaver.narrator.ContentPack;
+import taleweaver.web.Routes;
+
+/** Entry point: load config → open the database → wire services → serve. {@link #create} builds the same app for tests. */
+public final class App {
+    private App() {}
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+        System.setProperty("java.awt.headless", "true");
+        Logger log = LoggerFactory.getLogger(App.class);
+        Config config;
+        Services services;
+        try {
+            config = Config.fromArgs(args);
+            services = new Services(config);
+        } catch (Config.Invalid | ContentPack.Broken e) {
+            System.err.println("taleweaver: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Javalin app = create(config, services);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            app.stop();
+        }, "shutdown"));
+        app.start(config.server().host(), config.server().port());
+        log.info("Taleweaver listening on {}:{} (narrator {}, images {}, database {})", config.server().host(), app.port(),
+                config.narrator().provider(), config.images().provider(), config.storage().database());
+    }
+
+    /** The app for {@code config}, with its own services; stopping the app closes them. */
+    public static Javalin create(Config config) {
+        return create(config, new Services(config));
+    }
+
+    public static Javalin create(Config config, Services services) {
+        return Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = config.server().maxBodyBytes();
+            cfg.router.treatMultipleSlashesAsSingleSlash = true;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setUriCompliance(UriCompliance.LEGACY);
+                http.setSendServerVersion(false);
+            });
+            cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.server().shutdownGraceSeconds() * 1000L));
+            cfg.routes.before(services.gate()::check);
+            cfg.routes.exception(Exception.class, (e, ctx) -> services.errors().handle(e, ctx));
+            cfg.routes.error(404, services.gate()::notFound);
+            cfg.requestLogger.http(services.gate()::logged);
+            cfg.events.serverStopping(services::beginShutdown);
+            cfg.events.serverStopped(services::close);
+            Routes.register(cfg, services, services.auth(), services.errors(), config.server().maxBodyBytes());
+        });
+    }
+}

@@ -1,0 +1,100 @@
+package taleweaver;
+
+import taleweaver.account.AccountHandlers;
+import taleweaver.account.AccountService;
+import taleweaver.account.Legal;
+import taleweaver.account.NameRules;
+import taleweaver.account.Passwords;
+import taleweaver.character.CharacterHandlers;
+import taleweaver.character.CharacterService;
+import taleweaver.db.Database;
+import taleweaver.narrator.ContentPack;
+import taleweaver.pvp.Presence;
+import taleweaver.web.Auth;
+import taleweaver.web.Call;
+import taleweaver.web.ErrorMapper;
+import taleweaver.web.Gate;
+import taleweaver.web.RateLimiter;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Everything the routes need, built once from the config; {@link #close} releases it in reverse order. */
+public final class Services implements AutoCloseable {
+    public record Health(String status, String narrator, String images, String db) {}
+
+    private final Config config;
+    private final Database db;
+    private final ContentPack pack;
+    private final Passwords passwords;
+    private final Presence presence;
+    private final AccountService accounts;
+    private final RateLimiter perAddress;
+    private final RateLimiter perRole;
+    private final Auth auth;
+    private final ErrorMapper errors = new ErrorMapper();
+    private final Gate gate;
+    private final AccountHandlers accountHandlers;
+    private final CharacterHandlers characterHandlers;
+    private final ScheduledExecutorService housekeeping;
+
+    public Services(Config config) {
+        this.config = config;
+        this.pack = ContentPack.load(config.game());
+        this.db = new Database(config.storage().database());
+        this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
+        this.presence = new Presence(config.presence().timeoutSeconds());
+        var names = new NameRules(pack);
+        var characters = new CharacterService(db, pack);
+        this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence);
+        this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
+        this.perRole = new RateLimiter(config.limits().requestsPerMinute());
+        this.auth = new Auth(config.auth(), accounts, presence, perRole);
+        this.gate = new Gate(perAddress, auth);
+        Legal.Moderator moderator = text -> CompletableFuture.completedFuture(Optional.empty());
+        this.accountHandlers = new AccountHandlers(accounts, new Legal(names, moderator));
+        this.characterHandlers = new CharacterHandlers(characters);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+        if (config.auth().mode().equals("open")) {
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
+        }
+    }
+
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        perAddress.sweep(now);
+        perRole.sweep(now);
+        accounts.sweep(now);
+    }
+
+    public Health health(Call call) {
+        return new Health("ok", config.narrator().provider(), config.images().provider(), db.healthy() ? "ok" : "error");
+    }
+
+    public ContentPack pack() { return pack; }
+    public Auth auth() { return auth; }
+    public ErrorMapper errors() { return errors; }
+    public Gate gate() { return gate; }
+    public AccountHandlers accountHandlers() { return accountHandlers; }
+    public CharacterHandlers characterHandlers() { return characterHandlers; }
+
+    /** New requests get 503; parked waits are answered with what is known now. */
+    public void beginShutdown() {
+        gate.closing();
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        passwords.close();
+        db.close();
+    }
+}

@@ -1,0 +1,53 @@
+package taleweaver.account;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.Optional;
+
+@RegisterConstructorMapper(Account.class)
+public interface AccountDao {
+    String COLUMNS = "id, name, email, password_hash, callback, login_address, address_active";
+
+    @SqlQuery("select " + COLUMNS + " from players where name_key = ?")
+    Optional<Account> byNameKey(String nameKey);
+
+    @SqlQuery("select " + COLUMNS + " from players where id = ?")
+    Optional<Account> byId(long id);
+
+    @SqlQuery("select " + COLUMNS + " from players where email = ?")
+    Optional<Account> byEmail(String email);
+
+    @SqlUpdate("insert into players(name, name_key, email, password_hash, callback, login_address, address_active, avatar, created_at) "
+            + "values (?, ?, ?, ?, ?, ?, 1, ?, ?)")
+    @GetGeneratedKeys
+    long insert(String name, String nameKey, String email, String passwordHash, String callback, String loginAddress,
+                byte[] avatar, long createdAt);
+
+    @SqlUpdate("update players set callback = coalesce(?, callback), login_address = ?, address_active = 1 where id = ?")
+    void loggedIn(String callback, String loginAddress, long id);
+
+    @SqlUpdate("update players set address_active = 0 where id = ?")
+    void loggedOut(long id);
+
+    @SqlQuery("select avatar from players where id = ?")
+    byte[] avatar(long id);
+
+    @SqlUpdate("insert into sessions(token_hash, player_id, created_at) values (?, ?, ?)")
+    void addSession(String tokenHash, long playerId, long createdAt);
+
+    @SqlQuery("select player_id from sessions where token_hash = ?")
+    Optional<Long> sessionPlayer(String tokenHash);
+
+    @SqlUpdate("delete from sessions where token_hash = ?")
+    void endSession(String tokenHash);
+
+    @SqlUpdate("delete from sessions where player_id = :id and token_hash not in "
+            + "(select token_hash from sessions where player_id = :id order by created_at desc limit :keep)")
+    void keepNewestSessions(@org.jdbi.v3.sqlobject.customizer.Bind("id") long playerId, @org.jdbi.v3.sqlobject.customizer.Bind("keep") int keep);
+
+    @SqlUpdate("delete from sessions where player_id = ?")
+    void endAllSessions(long playerId);
+}

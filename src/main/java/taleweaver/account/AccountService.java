@@ -1,0 +1,171 @@
+package taleweaver.account;
+
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import taleweaver.Config;
+import taleweaver.Refusal;
+import taleweaver.character.CharacterService;
+import taleweaver.db.Database;
+import taleweaver.images.Png;
+import taleweaver.images.ProceduralImages;
+import taleweaver.pvp.Presence;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/** Sign-up, login, logout and sessions (SPEC §2). Accounts are cached in memory; every change is written first. */
+public final class AccountService {
+    public static final int AVATAR_MAX_BYTES = 256 * 1024;
+    /** Sessions a player keeps at once (devices); a login past that ends the oldest. */
+    static final int SESSIONS_KEPT = 5;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
+
+    public record SignupReply(String token) {}
+    public record LoginReply(String username, String token) {}
+
+    /** What a client sent to /signup; {@code address} is the remote address the request came from. */
+    public record Signup(String email, String username, String password, String ip, String imageData, String address) {}
+
+    private final Database db;
+    private final Passwords passwords;
+    private final NameRules names;
+    private final CharacterService characters;
+    private final Presence presence;
+    private final LoginGuard guard;
+    private final ConcurrentHashMap<String, Account> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> sessions = new ConcurrentHashMap<>();
+
+    public AccountService(Config.Auth config, Database db, Passwords passwords, NameRules names,
+                          CharacterService characters, Presence presence) {
+        this.db = db;
+        this.passwords = passwords;
+        this.names = names;
+        this.characters = characters;
+        this.presence = presence;
+        this.guard = new LoginGuard(config.maxFailedLogins(), config.lockoutMinutes());
+    }
+
+    public CompletableFuture<SignupReply> signup(Signup s) {
+        String email = s.email().toLowerCase(Locale.ROOT);
+        if (!EMAIL.matcher(email).matches() || email.length() > 254) throw new Refusal(400, "bad_email", "that is not an email address");
+        if (s.password().isEmpty()) throw new Refusal(400, "empty_password", "the password is empty");
+        if (!Callback.valid(s.ip())) throw new Refusal(400, "bad_ip", "ip must be host:port");
+        names.nameProblem(s.username()).ifPresent(reason -> {
+            throw new Refusal(422, "name_not_allowed", reason).with("reason", reason);
+        });
+        if (byName(s.username()).isPresent()) throw nameTaken();
+        if (db.read(AccountDao.class, dao -> dao.byEmail(email)).isPresent()) throw emailTaken();
+        byte[] sent = Png.decode(s.imageData(), AVATAR_MAX_BYTES);
+        byte[] avatar = sent != null ? sent : ProceduralImages.portrait(s.username());
+        return passwords.hash(s.password()).thenApply(hash -> {
+            String token = Passwords.newToken();
+            long now = System.currentTimeMillis();
+            long id;
+            try {
+                id = db.write(h -> {
+                    var dao = h.attach(AccountDao.class);
+                    if (dao.byNameKey(NameRules.key(s.username())).isPresent()) throw nameTaken();
+                    if (dao.byEmail(email).isPresent()) throw emailTaken();
+                    long newId = dao.insert(s.username(), NameRules.key(s.username()), email, hash, s.ip(), s.address(), avatar, now);
+                    dao.addSession(Passwords.tokenHash(token), newId, now);
+                    characters.create(h, newId);
+                    return newId;
+                });
+            } catch (UnableToExecuteStatementException e) {
+                throw nameTaken(); // a unique index caught a race the checks above did not
+            }
+            sessions.put(Passwords.tokenHash(token), id);
+            Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true);
+            byKey.put(NameRules.key(s.username()), account);
+            presence.seen(account.player());
+            return new SignupReply(token);
+        });
+    }
+
+    public CompletableFuture<LoginReply> login(String email, String password, String ip, String address) {
+        long now = System.currentTimeMillis();
+        if (ip != null && !Callback.valid(ip)) throw new Refusal(400, "bad_ip", "ip must be host:port");
+        if (guard.addressLocked(address, now)) throw locked();
+        Account account = db.read(AccountDao.class, dao -> dao.byEmail(email.toLowerCase(Locale.ROOT)))
+                .orElseThrow(() -> new Refusal(404, "not_registered", "no account has that email"));
+        if (guard.accountLocked(account.id(), now)) throw locked();
+        return passwords.matches(password, account.passwordHash()).thenApply(ok -> {
+            if (!ok) {
+                guard.failed(account.id(), address, System.currentTimeMillis());
+                throw new Refusal(401, "wrong_password", "wrong password");
+            }
+            guard.succeeded(account.id());
+            String token = Passwords.newToken();
+            db.write(h -> {
+                var dao = h.attach(AccountDao.class);
+                dao.loggedIn(ip, address, account.id());
+                dao.addSession(Passwords.tokenHash(token), account.id(), System.currentTimeMillis());
+                dao.keepNewestSessions(account.id(), SESSIONS_KEPT);
+                return null;
+            });
+            sessions.values().removeIf(id -> id == account.id()); // older tokens may just have been dropped
+            sessions.put(Passwords.tokenHash(token), account.id());
+            Account fresh = new Account(account.id(), account.name(), account.email(), account.passwordHash(),
+                    ip != null ? ip : account.callback(), address, true);
+            byKey.put(NameRules.key(account.name()), fresh);
+            presence.seen(fresh.player());
+            return new LoginReply(account.name(), token);
+        });
+    }
+
+    /** Ends the session: the token used (or every token, when none was sent) and address-based access. */
+    public void logout(Player player, String token) {
+        db.write(h -> {
+            var dao = h.attach(AccountDao.class);
+            if (token != null) dao.endSession(Passwords.tokenHash(token)); else dao.endAllSessions(player.id());
+            dao.loggedOut(player.id());
+            return null;
+        });
+        if (token != null) sessions.remove(Passwords.tokenHash(token));
+        else sessions.values().removeIf(id -> id == player.id());
+        byKey.computeIfPresent(NameRules.key(player.name()), (k, a) ->
+                new Account(a.id(), a.name(), a.email(), a.passwordHash(), a.callback(), a.loginAddress(), false));
+        presence.offline(player);
+    }
+
+    public Optional<Account> byName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64) return Optional.empty();
+        String key = NameRules.key(name);
+        Account cached = byKey.get(key);
+        if (cached != null) return Optional.of(cached);
+        Optional<Account> found = db.read(AccountDao.class, dao -> dao.byNameKey(key));
+        found.ifPresent(a -> byKey.putIfAbsent(key, a));
+        return found;
+    }
+
+    public Optional<Account> byId(long id) {
+        return db.read(AccountDao.class, dao -> dao.byId(id)).map(a -> byKey.getOrDefault(NameRules.key(a.name()), a));
+    }
+
+    public boolean tokenBelongsTo(String token, long playerId) {
+        if (token == null || token.isEmpty() || token.length() > 128) return false;
+        String hash = Passwords.tokenHash(token);
+        Long owner = sessions.get(hash);
+        if (owner == null) {
+            owner = db.read(AccountDao.class, dao -> dao.sessionPlayer(hash)).orElse(null);
+            if (owner != null) sessions.put(hash, owner);
+        }
+        return owner != null && owner == playerId;
+    }
+
+    public byte[] avatar(long playerId) {
+        return db.read(AccountDao.class, dao -> dao.avatar(playerId));
+    }
+
+    public void sweep(long now) {
+        guard.sweep(now);
+    }
+
+    private static Refusal nameTaken() { return new Refusal(409, "name_taken", "that name is taken"); }
+    private static Refusal emailTaken() { return new Refusal(410, "email_registered", "that email is already registered"); }
+    private static Refusal locked() {
+        return new Refusal(429, "locked", "too many wrong passwords; try again later");
+    }
+}

@@ -1,0 +1,41 @@
+package taleweaver.character;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Sheet.class)
+@RegisterConstructorMapper(Gear.class)
+@RegisterConstructorMapper(SkillRow.class)
+public interface CharacterDao {
+    String SHEET = "player_id, level, exp, matter, energy, hp, max_hp, attack, defense, minutes";
+
+    @SqlUpdate("insert into characters(" + SHEET + ") values (:playerId, :level, :exp, :matter, :energy, :hp, :maxHp, :attack, :defense, :minutes)")
+    void insert(@BindMethods Sheet sheet);
+
+    @SqlQuery("select " + SHEET + " from characters where player_id = ?")
+    Optional<Sheet> sheet(long playerId);
+
+    @SqlUpdate("update characters set level = :level, exp = :exp, matter = :matter, energy = :energy, hp = :hp, max_hp = :maxHp, "
+            + "attack = :attack, defense = :defense, minutes = :minutes where player_id = :playerId")
+    void update(@BindMethods Sheet sheet);
+
+    @SqlQuery("select name, description, power, count from equipment where player_id = ? order by acquired_at, name")
+    List<Gear> equipment(long playerId);
+
+    @SqlQuery("select name, description, power, cost from skills where player_id = ? order by acquired_at, name")
+    List<SkillRow> skills(long playerId);
+
+    /** Equipment of a name the player already has stacks: one more, and the better power. */
+    @SqlUpdate("insert into equipment(player_id, name, description, power, count, acquired_at) values (?, ?, ?, ?, 1, ?) "
+            + "on conflict(player_id, name) do update set count = count + 1, power = max(power, excluded.power)")
+    void addEquipment(long playerId, String name, String description, int power, long at);
+
+    @SqlUpdate("insert into skills(player_id, name, description, power, cost, acquired_at) values (?, ?, ?, ?, ?, ?) "
+            + "on conflict(player_id, name) do update set power = max(power, excluded.power)")
+    void addSkill(long playerId, String name, String description, int power, int cost, long at);
+}

@@ -1,0 +1,81 @@
+package taleweaver.character;
+
+import org.jdbi.v3.core.Handle;
+import taleweaver.Refusal;
+import taleweaver.account.Player;
+import taleweaver.db.Database;
+import taleweaver.narrator.ContentPack;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The character sheet: created at signup with the starter kit, read by /status /bag /skill /time. */
+public final class CharacterService {
+    private static final String[] ZH_KEYS = {"等级", "经验", "升级所需经验", "物质", "能量", "生命", "最大生命", "攻击", "防御"};
+    private static final String[] EN_KEYS = {"Level", "Experience", "Next level", "Matter", "Energy", "HP", "Max HP", "Attack", "Defense"};
+
+    public record Stats(int level, int exp, int expNext, int matter, int energy, int hp, int maxHp, int attack, int defense) {}
+    public record StatusReply(Map<String, Integer> attribute, Stats stats) {}
+    public record BagEntry(String description, int count, int power) {}
+    public record BagReply(Map<String, BagEntry> equipments) {}
+    public record SkillEntry(String description, int power, int cost) {}
+    public record SkillReply(Map<String, SkillEntry> skills) {}
+    public record TimeReply(String time) {}
+
+    private final Database db;
+    private final ContentPack pack;
+
+    public CharacterService(Database db, ContentPack pack) {
+        this.db = db;
+        this.pack = pack;
+    }
+
+    /** Part of the signup transaction: a level-1 character with the pack's starter items and skills. */
+    public void create(Handle h, long playerId) {
+        CharacterDao dao = h.attach(CharacterDao.class);
+        dao.insert(Sheet.starting(playerId));
+        long now = System.currentTimeMillis();
+        for (var item : pack.starter().items()) dao.addEquipment(playerId, item.name(), item.description(), item.power(), now);
+        for (var skill : pack.starter().skills()) dao.addSkill(playerId, skill.name(), skill.description(), skill.power(), skill.cost(), now);
+    }
+
+    public Sheet sheet(Player player) {
+        return db.read(CharacterDao.class, dao -> dao.sheet(player.id()))
+                .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
+    }
+
+    public StatusReply status(Player player) {
+        Sheet s = sheet(player);
+        Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense());
+        int[] values = {s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense()};
+        String[] keys = pack.language().equals("zh") ? ZH_KEYS : EN_KEYS;
+        var attribute = new LinkedHashMap<String, Integer>();
+        for (int i = 0; i < keys.length; i++) attribute.put(keys[i], values[i]);
+        return new StatusReply(attribute, stats);
+    }
+
+    public BagReply bag(Player player) {
+        var out = new LinkedHashMap<String, BagEntry>();
+        for (Gear g : equipment(player)) out.put(g.name(), new BagEntry(g.description(), g.count(), g.power()));
+        return new BagReply(out);
+    }
+
+    public SkillReply skills(Player player) {
+        var out = new LinkedHashMap<String, SkillEntry>();
+        for (SkillRow s : knownSkills(player)) out.put(s.name(), new SkillEntry(s.description(), s.power(), s.cost()));
+        return new SkillReply(out);
+    }
+
+    public TimeReply time(Player player) {
+        return new TimeReply(WorldClock.describe(sheet(player).minutes(), pack.language()));
+    }
+
+    public List<Gear> equipment(Player player) {
+        return db.read(CharacterDao.class, dao -> dao.equipment(player.id()));
+    }
+
+    public List<SkillRow> knownSkills(Player player) {
+        return db.read(CharacterDao.class, dao -> dao.skills(player.id()));
+    }
+}

@@ -1,0 +1,14 @@
+package taleweaver.images;
+
+import java.util.concurrent.CompletableFuture;
+
+/** Makes the game's pictures as PNG bytes; a null result means "no picture". */
+public interface ImageMaker {
+    /** A 128×128 portrait for a player or NPC. */
+    CompletableFuture<byte[]> avatar(String name, String description);
+
+    /** A 512×288 scene for a task. */
+    CompletableFuture<byte[]> background(String name, String description);
+
+    String name();
+}

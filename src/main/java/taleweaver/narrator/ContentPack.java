@@ -1,0 +1,131 @@
+package taleweaver.narrator;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import taleweaver.Config;
+import taleweaver.web.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The world in one language: the DM, the common tasks, the starter kit, crafting name parts, banned words
+ * and the offline narrator's lines. Built in for zh and en; a host may replace it with a JSON file under data/.
+ */
+public record ContentPack(String language, Dm dm, List<String> reserved, List<String> bannedWords, Starter starter,
+                          NameParts crafting, Personal personal, List<Npc> eventSpeakers,
+                          Map<String, List<String>> lines, List<TaskDef> tasks) {
+
+    public record Dm(String name, List<String> aliases, String greeting) {}
+    public record Item(String name, String description, int power) {}
+    public record Skill(String name, String description, int power, int cost) {}
+    public record Starter(List<Item> items, List<Skill> skills) {}
+    public record NameParts(List<String> skillPrefixes, List<String> skillCores, List<String> itemPrefixes, List<String> itemCores) {}
+    public record Personal(List<String> places, List<String> things, List<Npc> npcs, List<Stage> stages) {}
+    public record Npc(String name, String persona) {}
+    public record Reward(int exp, int matter, List<Item> items) {}
+    public record Stage(String goal, String npc, List<String> words, List<String> items, List<String> skills, String done) {}
+    public record TaskDef(String name, String summary, String opening, int minLevel, Reward reward, List<Npc> npcs, List<Stage> stages) {
+        public Optional<Npc> npc(String npcName) {
+            return npcs.stream().filter(n -> n.name().equals(npcName)).findFirst();
+        }
+    }
+
+    /** A pack that can't be used; the message names the broken entry. */
+    public static final class Broken extends RuntimeException {
+        Broken(String message) { super(message); }
+    }
+
+    public static ContentPack load(Config.Game game) {
+        String file = game.contentPack();
+        if (file != null && !file.isBlank()) {
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                return parse(in, file);
+            } catch (IOException e) {
+                throw new Broken("content pack " + file + ": " + e.getMessage());
+            }
+        }
+        return builtIn(game.language());
+    }
+
+    public static ContentPack builtIn(String language) {
+        String name = "/content/" + language + ".json";
+        try (InputStream in = ContentPack.class.getResourceAsStream(name)) {
+            if (in == null) throw new Broken("no built-in content pack for language " + language);
+            return parse(in, name);
+        } catch (IOException e) {
+            throw new Broken("content pack " + name + ": " + e.getMessage());
+        }
+    }
+
+    static ContentPack parse(InputStream in, String source) throws IOException {
+        ContentPack pack;
+        try {
+            pack = Json.MAPPER.readerFor(ContentPack.class)
+                    .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .readValue(in);
+        } catch (IOException e) {
+            throw new Broken("content pack " + source + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        pack.validate(source);
+        return pack;
+    }
+
+    private void validate(String source) {
+        require(dm != null && present(dm.name) && present(dm.greeting), source, "dm: needs a name and a greeting");
+        require(starter != null && !starter.items.isEmpty() && !starter.skills.isEmpty(), source, "starter: needs an item and a skill");
+        require(tasks != null && tasks.size() >= 8, source, "tasks: at least 8 are needed");
+        require(crafting != null && !crafting.skillCores.isEmpty() && !crafting.itemCores.isEmpty()
+                && !crafting.skillPrefixes.isEmpty() && !crafting.itemPrefixes.isEmpty(), source, "crafting: name parts are empty");
+        require(personal != null && !personal.places.isEmpty() && !personal.things.isEmpty() && !personal.npcs.isEmpty()
+                && personal.stages.size() >= 2, source, "personal: places, things, npcs and two stages are needed");
+        require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");
+        require(lines != null, source, "lines: missing");
+        for (String key : Lines.REQUIRED) {
+            require(lines.containsKey(key) && !lines.get(key).isEmpty(), source, "lines." + key + ": missing");
+        }
+        var names = new HashSet<String>();
+        for (TaskDef t : tasks) {
+            String where = "task '" + t.name + "'";
+            require(present(t.name) && names.add(t.name), source, where + ": name missing or repeated");
+            require(present(t.summary) && present(t.opening), source, where + ": summary and opening are needed");
+            require(t.stages != null && t.stages.size() >= 2 && t.stages.size() <= 4, source, where + ": needs 2-4 stages");
+            require(t.npcs != null && !t.npcs.isEmpty(), source, where + ": needs an NPC");
+            require(t.reward != null && t.reward.exp > 0, source, where + ": needs a reward with exp");
+            for (int i = 0; i < t.stages.size(); i++) {
+                Stage s = t.stages.get(i);
+                require(present(s.goal) && s.words != null && !s.words.isEmpty(), source, where + " stage " + (i + 1) + ": needs a goal and words");
+                require(t.npc(s.npc).isPresent(), source, where + " stage " + (i + 1) + ": NPC '" + s.npc + "' is not one of the task's");
+            }
+        }
+    }
+
+    private static boolean present(String s) { return s != null && !s.isBlank(); }
+
+    private static void require(boolean ok, String source, String message) {
+        if (!ok) throw new Broken("content pack " + source + ": " + message);
+    }
+
+    public Optional<TaskDef> task(String name) {
+        return tasks.stream().filter(t -> t.name.equals(name)).findFirst();
+    }
+
+    /** Names a player may not take: the DM's, the reserved words, every NPC's. */
+    public List<String> reservedNames() {
+        var all = new ArrayList<String>(reserved);
+        all.add(dm.name);
+        all.addAll(dm.aliases);
+        tasks.forEach(t -> t.npcs.forEach(n -> all.add(n.name)));
+        personal.npcs.forEach(n -> all.add(n.name));
+        eventSpeakers.forEach(n -> all.add(n.name));
+        return all;
+    }
+
+}

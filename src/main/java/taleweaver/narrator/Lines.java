@@ -1,0 +1,46 @@
+package taleweaver.narrator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/** The player-facing sentences of a content pack, with {placeholders} filled in. */
+public final class Lines {
+    /** Every key a pack must have. */
+    public static final List<String> REQUIRED = List.of(
+            "legal.length", "legal.chars", "legal.reserved", "legal.banned", "legal.persona_length", "legal.model",
+            "word.exp", "word.matter", "word.energy", "word.hp", "word.items",
+            "dm.tasks_on_offer", "dm.no_tasks", "dm.world", "dm.sheet", "dm.task_about", "dm.active", "dm.chat", "dm.time",
+            "busy", "task.none_active", "task.not_owned_item", "task.not_owned_skill", "task.no_energy", "task.unknown",
+            "task.too_many", "task.personal_made", "task.resume", "task.hint", "task.advance", "task.finish", "task.used",
+            "personal.name", "personal.summary", "personal.opening",
+            "merge.skill", "merge.item", "merge.no_matter", "merge.no_energy", "merge.banned", "merge.skill_desc", "merge.item_desc",
+            "event.kind", "event.harsh", "event.none", "event.change",
+            "battle.pending", "battle.hit", "battle.hesitate", "battle.round", "battle.win", "battle.draw", "battle.forfeit",
+            "battle.over", "battle.silence");
+
+    private final Map<String, List<String>> lines;
+
+    public Lines(ContentPack pack) {
+        this.lines = pack.lines();
+    }
+
+    /** The first wording of {@code key}. */
+    public String say(String key, Object... vars) {
+        return fill(lines.get(key).get(0), vars);
+    }
+
+    /** One of the wordings of {@code key}, chosen by {@code random}. */
+    public String pick(String key, RandomGenerator random, Object... vars) {
+        List<String> options = lines.get(key);
+        return fill(options.get(random.nextInt(options.size())), vars);
+    }
+
+    static String fill(String template, Object... vars) {
+        String out = template;
+        for (int i = 0; i + 1 < vars.length; i += 2) {
+            out = out.replace("{" + vars[i] + "}", String.valueOf(vars[i + 1]));
+        }
+        return out;
+    }
+}

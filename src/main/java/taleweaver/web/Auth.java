@@ -1,0 +1,79 @@
+package taleweaver.web;
+
+import io.javalin.http.Context;
+import taleweaver.Config;
+import taleweaver.account.Account;
+import taleweaver.account.AccountService;
+import taleweaver.account.Player;
+import taleweaver.pvp.Presence;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides whether a request may act as the role it names (SPEC §2): by the role's token, by the address
+ * it last logged in from ({@code token_or_address}), or always ({@code open}). Counts the role's rate
+ * budget and marks the role present for the length of the request.
+ */
+public final class Auth {
+    static final String ROLES = "tw.roles";
+
+    private final String mode;
+    private final AccountService accounts;
+    private final Presence presence;
+    private final RateLimiter perRole;
+
+    public Auth(Config.Auth config, AccountService accounts, Presence presence, RateLimiter perRole) {
+        this.mode = config.mode();
+        this.accounts = accounts;
+        this.presence = presence;
+        this.perRole = perRole;
+    }
+
+    Player authorize(Context ctx, Body body, String name) {
+        Account account = accounts.byName(name).orElseThrow(() -> unauthorized(name));
+        boolean allowed = mode.equals("open")
+                || accounts.tokenBelongsTo(token(ctx, body), account.id())
+                || mode.equals("token_or_address") && account.addressActive() && address(ctx).equals(account.loginAddress());
+        if (!allowed) throw unauthorized(name);
+        long wait = perRole.acquire("role:" + account.id(), System.currentTimeMillis());
+        if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests for this role", wait);
+        List<Player> roles = ctx.attribute(ROLES);
+        if (roles == null) {
+            roles = new ArrayList<>(2);
+            ctx.attribute(ROLES, roles);
+        }
+        Player player = account.player();
+        if (!roles.contains(player)) {
+            roles.add(player);
+            presence.begin(player);
+        }
+        return player;
+    }
+
+    /** Called once the request has been answered: its roles are no longer "in a request". */
+    void finished(Context ctx) {
+        List<Player> roles = ctx.attribute(ROLES);
+        if (roles != null) roles.forEach(presence::end);
+    }
+
+    static String roleNames(Context ctx) {
+        List<Player> roles = ctx.attribute(ROLES);
+        if (roles == null || roles.isEmpty()) return "-";
+        return String.join(",", roles.stream().map(Player::name).toList());
+    }
+
+    public static String token(Context ctx, Body body) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+        return body.optStr("token");
+    }
+
+    public static String address(Context ctx) {
+        return ctx.req().getRemoteAddr();
+    }
+
+    private static ApiError unauthorized(String name) {
+        return new ApiError(401, "unauthorized", "this request is not signed in as '" + name + "'");
+    }
+}

@@ -1,0 +1,58 @@
+package taleweaver.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every request passes on its way in and out: refused while shutting down, counted against its
+ * address's rate budget (except /health), answered 404 as JSON when no route matches, and logged in one
+ * line (method, path, status, ms, role) — never a body, so no password, token or image reaches the log.
+ */
+public final class Gate {
+    private static final Logger log = LoggerFactory.getLogger("taleweaver.request");
+
+    private final RateLimiter perAddress;
+    private final Auth auth;
+    private volatile boolean closing;
+
+    public Gate(RateLimiter perAddress, Auth auth) {
+        this.perAddress = perAddress;
+        this.auth = auth;
+    }
+
+    public void closing() { closing = true; }
+
+    public void check(Context ctx) {
+        if (closing) throw new ApiError(503, "shutting_down", "the server is shutting down");
+        if (isHealth(ctx.path())) return;
+        long wait = perAddress.acquire("ip:" + Auth.address(ctx), System.currentTimeMillis());
+        if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests from this address", wait);
+    }
+
+    public void notFound(Context ctx) {
+        if (ctx.attribute(ErrorMapper.STATUS_CODE) != null) return; // a reply was already written
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status_code", 404);
+        body.put("error", "not_found");
+        body.put("message", "no such route");
+        ErrorMapper.write(ctx, 404, body);
+    }
+
+    public void logged(Context ctx, Float ms) {
+        auth.finished(ctx);
+        Integer code = ctx.attribute(ErrorMapper.STATUS_CODE);
+        String status = code == null || code == ctx.statusCode() ? String.valueOf(ctx.statusCode()) : ctx.statusCode() + "/" + code;
+        log.info("{} {} {} {}ms role={}", ctx.method(), clean(ctx.path()), status, Math.round(ms), Auth.roleNames(ctx));
+    }
+
+    private static boolean isHealth(String path) {
+        return path.replace("/", "").equals("health");
+    }
+
+    private static String clean(String path) {
+        String p = path.length() > 80 ? path.substring(0, 80) + "…" : path;
+        return p.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

@@ -1,0 +1,94 @@
+package taleweaver.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import taleweaver.Services;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Every route of the protocol, in one table. Each answers GET and POST alike, reads its JSON body whatever
+ * the Content-Type says, and returns a reply record (or a future of one) that is written with status_code 200.
+ * The shape after a route lists the fields its clients expect on a refusal too.
+ */
+public final class Routes {
+    /** A handler body: reads the call, asks one service, returns the reply (or a CompletableFuture of it). */
+    @FunctionalInterface
+    public interface Action {
+        Object run(Call call) throws Exception;
+    }
+
+    private final JavalinConfig config;
+    private final Auth auth;
+    private final ErrorMapper errors;
+    private final int maxBodyBytes;
+
+    private Routes(JavalinConfig config, Auth auth, ErrorMapper errors, int maxBodyBytes) {
+        this.config = config;
+        this.auth = auth;
+        this.errors = errors;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public static void register(JavalinConfig config, Services s, Auth auth, ErrorMapper errors, int maxBodyBytes) {
+        var r = new Routes(config, auth, errors, maxBodyBytes);
+        var account = s.accountHandlers();
+        var sheet = s.characterHandlers();
+
+        r.on("/health", s::health);
+
+        r.on("/signup", account::signup, "token", null);
+        r.on("/login", account::login, "username", "", "token", null);
+        r.on("/logout", account::logout);
+        r.on("/legal", account::legal, "status", false);
+
+        r.on("/status", sheet::status);
+        r.on("/bag", sheet::bag);
+        r.on("/skill", sheet::skills);
+        r.on("/time", sheet::time);
+
+    }
+
+    private void on(String path, Action action, Object... refusalShape) {
+        Map<String, Object> shape = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < refusalShape.length; i += 2) shape.put((String) refusalShape[i], refusalShape[i + 1]);
+        Handler handler = ctx -> {
+            ctx.attribute(ErrorMapper.SHAPE, shape);
+            Object out = action.run(new Call(ctx, Body.parse(readBody(ctx)), auth));
+            if (out instanceof CompletableFuture<?> future) {
+                ctx.future(() -> future.handle((value, failure) -> {
+                    if (failure != null) errors.handle(failure, ctx); else reply(ctx, value);
+                    return null;
+                }));
+            } else {
+                reply(ctx, out);
+            }
+        };
+        config.routes.get(path, handler);
+        config.routes.post(path, handler);
+    }
+
+    private byte[] readBody(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) throw tooLarge();
+        byte[] bytes = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) throw tooLarge();
+        return bytes;
+    }
+
+    private ApiError tooLarge() {
+        return new ApiError(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    static void reply(Context ctx, Object value) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status_code", 200);
+        if (value != null) body.setAll((ObjectNode) Json.MAPPER.valueToTree(value));
+        ErrorMapper.write(ctx, 200, body);
+    }
+}
