@@ -8,7 +8,26 @@ import taleweaver.account.Passwords;
 import taleweaver.character.CharacterHandlers;
 import taleweaver.character.CharacterService;
 import taleweaver.db.Database;
+import taleweaver.images.ImageMaker;
+import taleweaver.images.ImageStore;
+import taleweaver.images.NoImages;
+import taleweaver.images.OpenAiImages;
+import taleweaver.images.ProceduralImages;
 import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.Lines;
+import taleweaver.narrator.ModelClient;
+import taleweaver.narrator.Narrator;
+import taleweaver.narrator.OfflineNarrator;
+import taleweaver.narrator.OpenAiNarrator;
+import taleweaver.narrator.Prompts;
+import taleweaver.narrator.TokenLedger;
+import taleweaver.story.Crafting;
+import taleweaver.story.DungeonMaster;
+import taleweaver.story.Events;
+import taleweaver.story.PlayerLane;
+import taleweaver.story.StoryHandlers;
+import taleweaver.story.TaskService;
+import taleweaver.story.Wishes;
 import taleweaver.pvp.Presence;
 import taleweaver.web.Auth;
 import taleweaver.web.Call;
@@ -16,8 +35,6 @@ import taleweaver.web.ErrorMapper;
 import taleweaver.web.Gate;
 import taleweaver.web.RateLimiter;
 
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +56,9 @@ public final class Services implements AutoCloseable {
     private final Gate gate;
     private final AccountHandlers accountHandlers;
     private final CharacterHandlers characterHandlers;
+    private final StoryHandlers storyHandlers;
     private final ScheduledExecutorService housekeeping;
+    private final ModelClient model;
 
     public Services(Config config) {
         this.config = config;
@@ -54,14 +73,33 @@ public final class Services implements AutoCloseable {
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
         this.gate = new Gate(perAddress, auth);
-        Legal.Moderator moderator = text -> CompletableFuture.completedFuture(Optional.empty());
-        this.accountHandlers = new AccountHandlers(accounts, new Legal(names, moderator));
-        this.characterHandlers = new CharacterHandlers(characters);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "housekeeping");
+            Thread t = new Thread(r, "timers");
             t.setDaemon(true);
             return t;
         });
+
+        var offline = new OfflineNarrator(pack);
+        var n = config.narrator();
+        this.model = n.provider().equals("openai") ? new ModelClient(n, housekeeping) : null;
+        Narrator narrator = model == null ? offline : new OpenAiNarrator(model, offline, new Prompts(pack, n.historyTurns()),
+                new TokenLedger(db, n.dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel());
+        ImageMaker maker = switch (config.images().provider()) {
+            case "openai" -> new OpenAiImages(config.images());
+            case "none" -> new NoImages();
+            default -> new ProceduralImages();
+        };
+        var images = new ImageStore(db, maker);
+        var lines = new Lines(pack);
+        var lane = new PlayerLane(() -> lines.say("busy"));
+        var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks());
+        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters), tasks,
+                new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
+                new Crafting(db, pack, narrator, offline, characters, names, config.crafting()),
+                new Events(db, pack, narrator, characters, names, config.events()), images, lane);
+
+        this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
+        this.characterHandlers = new CharacterHandlers(characters);
         housekeeping.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
         if (config.auth().mode().equals("open")) {
             org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
@@ -85,6 +123,7 @@ public final class Services implements AutoCloseable {
     public Gate gate() { return gate; }
     public AccountHandlers accountHandlers() { return accountHandlers; }
     public CharacterHandlers characterHandlers() { return characterHandlers; }
+    public StoryHandlers storyHandlers() { return storyHandlers; }
 
     /** New requests get 503; parked waits are answered with what is known now. */
     public void beginShutdown() {
@@ -94,6 +133,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        if (model != null) model.close();
         passwords.close();
         db.close();
     }

@@ -39,6 +39,8 @@ public final class Routes {
         var r = new Routes(config, auth, errors, maxBodyBytes);
         var account = s.accountHandlers();
         var sheet = s.characterHandlers();
+        var story = s.storyHandlers();
+        String dm = s.pack().dm().name();
 
         r.on("/health", s::health);
 
@@ -51,6 +53,17 @@ public final class Routes {
         r.on("/bag", sheet::bag);
         r.on("/skill", sheet::skills);
         r.on("/time", sheet::time);
+
+        r.on("/main", story::main, "role", dm, "status", false, "subimg", null);
+        r.on("/task_info", story::taskInfo, "task_list", java.util.List.of());
+        r.on("/task_request", story::taskRequest, "role", dm);
+        r.on("/task_info_personal", story::personalTaskInfo, "task_list", java.util.List.of());
+        r.on("/select", story::select, "image_data", null);
+        r.on("/select_personal", story::selectPersonal, "image_data", null);
+        r.on("/feedback", story::feedback, "role", dm, "status", false, "npc_status", false, "image_data", null);
+        r.on("/merge", story::merge, "success", false);
+        r.on("/others", story::event, "role", dm, "other", "");
+
 
     }
 
@@ -74,14 +87,19 @@ public final class Routes {
     }
 
     private byte[] readBody(Context ctx) throws IOException {
+        var in = ctx.req().getInputStream();
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) throw tooLarge();
-        byte[] bytes = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
-        if (bytes.length > maxBodyBytes) throw tooLarge();
+        if (declared > maxBodyBytes) throw tooLarge(in);
+        byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) throw tooLarge(in);
         return bytes;
     }
 
-    private ApiError tooLarge() {
+    /** Reads (a bounded amount of) what the client is still sending, so it hears the 413 instead of a reset. */
+    private ApiError tooLarge(java.io.InputStream in) throws IOException {
+        long budget = 16L * maxBodyBytes;
+        byte[] sink = new byte[8192];
+        for (int n; budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0; ) budget -= n;
         return new ApiError(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
     }
 

@@ -1,0 +1,175 @@
+package taleweaver.narrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import taleweaver.Config;
+import taleweaver.web.Json;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One OpenAI-compatible chat endpoint: {@code POST {base_url}/chat/completions}. Calls are OkHttp enqueues
+ * completed into futures (no thread waits); transport errors, 5xx, 408 and 429 are retried with backoff up
+ * to max_retries; an unusable reply is asked for once more. Every failure ends as one {@link ModelFailure}.
+ */
+public final class ModelClient implements AutoCloseable {
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+
+    /** A message of the conversation sent to the model. */
+    public record Message(String role, String content) {}
+
+    /** The parsed object the model answered with, and the tokens the exchange used. */
+    public record Answer(ObjectNode object, int tokens) {}
+
+    public static final class ModelFailure extends IOException {
+        ModelFailure(String message) { super(message, null); }
+    }
+
+    private final Config.Narrator config;
+    private final OkHttpClient http;
+    private final ScheduledExecutorService timer;
+    private final String url;
+
+    public ModelClient(Config.Narrator config, ScheduledExecutorService timer) {
+        this.config = config;
+        this.timer = timer;
+        this.url = config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
+        var dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(1024);
+        dispatcher.setMaxRequestsPerHost(1024);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
+                .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                .followRedirects(false)
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    public CompletableFuture<Answer> ask(List<Message> messages) {
+        var result = new CompletableFuture<Answer>();
+        send(messages, 0, false, 0, result);
+        return result;
+    }
+
+    /** Some servers refuse response_format with HTTP 400; after the first such refusal it is not sent again. */
+    private volatile boolean jsonModeRefused;
+
+    private void send(List<Message> messages, int attempt, boolean reasked, int tokensSoFar, CompletableFuture<Answer> result) {
+        boolean jsonMode = config.jsonMode() && !jsonModeRefused;
+        http.newCall(request(messages, jsonMode)).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                retryOrFail(messages, attempt, reasked, tokensSoFar, result, e.getClass().getSimpleName());
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                String content;
+                int tokens;
+                try (response) {
+                    int code = response.code();
+                    if (code >= 500 || code == 408 || code == 429) {
+                        retryOrFail(messages, attempt, reasked, tokensSoFar, result, "HTTP " + code);
+                        return;
+                    }
+                    if (code == 400 && jsonMode) {
+                        jsonModeRefused = true;
+                        send(messages, attempt, reasked, tokensSoFar, result);
+                        return;
+                    }
+                    if (!response.isSuccessful()) {
+                        result.completeExceptionally(new ModelFailure("HTTP " + code));
+                        return;
+                    }
+                    JsonNode body = Json.parse(response.body().string());
+                    content = content(body.path("choices").path(0).path("message").path("content"));
+                    tokens = tokensSoFar + tokens(body, messages, content);
+                } catch (RuntimeException | IOException e) {
+                    retryOrFail(messages, attempt, reasked, tokensSoFar, result, "unreadable reply");
+                    return;
+                }
+                ObjectNode parsed = ReplyParser.parse(content);
+                if (parsed != null) {
+                    result.complete(new Answer(parsed, tokens));
+                } else if (!reasked) {
+                    var again = new ArrayList<>(messages);
+                    again.add(new Message("assistant", content == null ? "" : content));
+                    again.add(new Message("user", "That reply was not usable. Answer with exactly one JSON object with a non-empty \"text\" field, and nothing else."));
+                    send(again, attempt, true, tokens, result);
+                } else {
+                    result.completeExceptionally(new ModelFailure("unusable reply twice"));
+                }
+            }
+        });
+    }
+
+    private void retryOrFail(List<Message> messages, int attempt, boolean reasked, int tokens, CompletableFuture<Answer> result, String why) {
+        if (attempt >= config.maxRetries() || timer.isShutdown()) {
+            result.completeExceptionally(new ModelFailure(why + " after " + (attempt + 1) + " tries"));
+            return;
+        }
+        long backoff = (long) (250 * Math.pow(2, attempt)) + ThreadLocalRandom.current().nextLong(100);
+        try {
+            timer.schedule(() -> send(messages, attempt + 1, reasked, tokens, result), backoff, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
+        }
+    }
+
+    private Request request(List<Message> messages, boolean jsonMode) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("model", config.model());
+        ArrayNode list = body.putArray("messages");
+        for (Message m : messages) list.addObject().put("role", m.role()).put("content", m.content());
+        body.put("temperature", config.temperature());
+        body.put("max_tokens", config.maxTokens());
+        if (jsonMode) body.putObject("response_format").put("type", "json_object");
+        var builder = new Request.Builder().url(url).post(RequestBody.create(Json.bytes(body), JSON));
+        if (!config.apiKey().isBlank()) builder.header("Authorization", "Bearer " + config.apiKey());
+        return builder.build();
+    }
+
+    /** Content is a string, or (some servers) a list of parts with text. */
+    private static String content(JsonNode node) {
+        if (node.isTextual()) return node.asText();
+        if (node.isArray()) {
+            var out = new StringBuilder();
+            for (JsonNode part : node) out.append(part.path("text").asText(""));
+            return out.toString();
+        }
+        return null;
+    }
+
+    private static int tokens(JsonNode body, List<Message> messages, String content) {
+        JsonNode usage = body.path("usage");
+        if (usage.path("total_tokens").canConvertToInt() && usage.path("total_tokens").asInt() > 0) return usage.path("total_tokens").asInt();
+        int chars = content == null ? 0 : content.length();
+        for (Message m : messages) chars += m.content().length();
+        return Prompts.estimateTokens(chars);
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().cancelAll();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,179 @@
+package taleweaver.narrator;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
+/**
+ * The built-in narrator: keyword intents, templated lines from the content pack, and a random choice of
+ * wording seeded by the scene, so the same state and words always get the same reply.
+ */
+public final class OfflineNarrator implements Narrator {
+    private static final List<String> INTENT = List.of("接受", "接下", "接了", "开始", "我要", "我去", "我想去", "前往", "出发", "去做", "选择",
+            "accept", "take", "start", "begin", "go to", "i'll", "i will", "embark", "choose", "pick", "let's do", "do the");
+    private static final List<String> QUESTION = List.of("?", "？", "什么", "吗", "怎么", "介绍", "what", "about", "tell me", "how", "which");
+    private static final List<String> SHEET = List.of("状态", "等级", "属性", "生命", "血量", "经验", "我的", "物质", "能量",
+            "status", "level", "stats", "health", " hp", "experience", "my ", "matter", "energy");
+    private static final List<String> TIME = List.of("时间", "几点", "时候", "今天", "time", "hour", "day", "clock");
+    private static final List<String> TASKS = List.of("任务", "做什么", "干什么", "委托", "task", "quest", "job", "what can i do");
+    private static final List<String> WORLD = List.of("世界", "这里", "哪里", "雾川", "传说", "历史", "灯火镇", "小镇",
+            "world", "where", "place", "lore", "history", "mist", "town", "lanternford");
+    private static final List<String> KIND = List.of("帮", "救", "给", "分享", "包扎", "治", "扶", "送", "保护", "安慰", "谢",
+            "help", "save", "give", "share", "heal", "bandage", "protect", "comfort", "thank", "carry");
+    private static final List<String> HARSH = List.of("抢", "打", "杀", "偷", "骂", "威胁", "踢", "砍",
+            "rob", "attack", "kill", "steal", "threaten", "kick", "hit", "insult");
+
+    private final ContentPack pack;
+    private final Lines lines;
+
+    public OfflineNarrator(ContentPack pack) {
+        this.pack = pack;
+        this.lines = new Lines(pack);
+    }
+
+    @Override
+    public String name() { return "offline"; }
+
+    @Override
+    public CompletableFuture<DmReply> dm(DmScene s) {
+        var rnd = new SplittableRandom(s.seed());
+        String text = s.text().strip();
+        if (text.isEmpty()) return completedFuture(new DmReply(pack.dm().greeting() + offer(s.tasks()), null));
+        String lower = text.toLowerCase(Locale.ROOT);
+        var named = new ArrayList<String>(s.tasks());
+        named.addAll(s.personalTasks());
+        Optional<String> task = named.stream().filter(n -> lower.contains(n.toLowerCase(Locale.ROOT)))
+                .max(Comparator.comparingInt(String::length));
+        if (task.isPresent()) {
+            boolean intent = has(lower, INTENT) || lower.equals(task.get().toLowerCase(Locale.ROOT));
+            if (intent && !has(lower.replace(task.get().toLowerCase(Locale.ROOT), ""), QUESTION)) {
+                return completedFuture(new DmReply("", task.get()));
+            }
+            String summary = s.summaries().getOrDefault(task.get(), "");
+            return completedFuture(new DmReply(lines.say("dm.task_about", "task", task.get(), "summary", summary), null));
+        }
+        String reply;
+        if (has(lower, SHEET)) {
+            var st = s.sheet();
+            reply = lines.say("dm.sheet", "name", s.playerName(), "level", st.level(), "exp", st.exp(), "exp_next", st.expNext(),
+                    "hp", st.hp(), "max_hp", st.maxHp(), "matter", st.matter(), "energy", st.energy(), "attack", st.attack(), "defense", st.defense());
+        } else if (has(lower, TIME)) {
+            reply = lines.say("dm.time", "time", s.time());
+        } else if (has(lower, TASKS)) {
+            reply = offer(s.tasks()).strip();
+        } else if (has(lower, WORLD)) {
+            reply = lines.pick("dm.world", rnd);
+        } else {
+            reply = lines.pick("dm.chat", rnd);
+        }
+        if (s.activeTask() != null && !has(lower, SHEET) && !has(lower, TIME)) {
+            reply = reply + lines.say("dm.active", "task", s.activeTask(), "goal", s.activeGoal());
+        }
+        return completedFuture(new DmReply(reply, null));
+    }
+
+    private String offer(List<String> tasks) {
+        if (tasks.isEmpty()) return lines.say("dm.no_tasks");
+        String sep = pack.language().equals("zh") ? "、" : ", ";
+        var quoted = tasks.stream().map(t -> pack.language().equals("zh") ? "「" + t + "」" : "\"" + t + "\"").toList();
+        return (pack.language().equals("zh") ? "" : " ") + lines.say("dm.tasks_on_offer", "tasks", String.join(sep, quoted));
+    }
+
+    @Override
+    public CompletableFuture<TurnReply> turn(TurnScene s) {
+        var rnd = new SplittableRandom(s.seed());
+        String used = s.used().isEmpty() ? "" : lines.say("task.used", "used", String.join(pack.language().equals("zh") ? "、" : ", ", s.used()));
+        String text;
+        if (s.advances() && s.lastStage()) {
+            text = lines.pick("task.finish", rnd, "done", s.stageDone(), "npc", s.npc(), "task", s.task());
+        } else if (s.advances()) {
+            text = lines.pick("task.advance", rnd, "done", s.stageDone(), "npc", s.npc(), "goal", s.nextGoal());
+        } else {
+            text = lines.pick("task.hint", rnd, "npc", s.npc(), "goal", s.goal());
+        }
+        return completedFuture(new TurnReply(used + text, s.npc(), s.advances()));
+    }
+
+    @Override
+    public CompletableFuture<TaskDraft> personalTask(WishScene s) {
+        var rnd = new SplittableRandom(s.seed());
+        var p = pack.personal();
+        String place = p.places().get(rnd.nextInt(p.places().size()));
+        String thing = p.things().get(rnd.nextInt(p.things().size()));
+        String name = lines.say("personal.name", "place", place, "thing", thing);
+        String summary = lines.say("personal.summary", "npc", s.npc(), "place", place, "thing", thing);
+        String opening = lines.say("personal.opening", "npc", s.npc(), "place", place, "thing", thing);
+        return completedFuture(new TaskDraft(name, summary, opening, null));
+    }
+
+    @Override
+    public CompletableFuture<CraftDraft> craft(CraftScene s) {
+        var rnd = new SplittableRandom(s.seed());
+        var c = pack.crafting();
+        List<String> prefixes = s.skill() ? c.skillPrefixes() : c.itemPrefixes();
+        List<String> cores = s.skill() ? c.skillCores() : c.itemCores();
+        String joint = pack.language().equals("zh") ? "" : " ";
+        String name = prefixes.get(rnd.nextInt(prefixes.size())) + joint + cores.get(rnd.nextInt(cores.size()));
+        String description = lines.say(s.skill() ? "merge.skill_desc" : "merge.item_desc", "des", s.wish());
+        return completedFuture(new CraftDraft(name, description, null));
+    }
+
+    @Override
+    public CompletableFuture<EventReply> event(EventScene s) {
+        var rnd = new SplittableRandom(s.seed());
+        String lower = s.text().toLowerCase(Locale.ROOT);
+        String speaker = pack.eventSpeakers().get(rnd.nextInt(pack.eventSpeakers().size())).name();
+        var effect = new LinkedHashMap<String, Integer>();
+        String text;
+        if (has(lower, HARSH)) {
+            effect.put("hp", -(5 + rnd.nextInt(11)));
+            effect.put("matter", -rnd.nextInt(6));
+            text = lines.pick("event.harsh", rnd, "speaker", speaker);
+        } else if (has(lower, KIND)) {
+            effect.put("exp", 5 + rnd.nextInt(11));
+            effect.put("matter", 3 + rnd.nextInt(8));
+            text = lines.pick("event.kind", rnd, "speaker", speaker);
+        } else {
+            text = lines.pick("event.none", rnd);
+        }
+        return completedFuture(new EventReply(text, speaker, effect));
+    }
+
+    @Override
+    public CompletableFuture<String> battle(BattleScene s) {
+        return completedFuture(s.judged());
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> moderate(String description) {
+        return completedFuture(Optional.empty());
+    }
+
+    /** The refusal a model gave without a reason. */
+    String lineModel() {
+        return lines.say("legal.model");
+    }
+
+    private static boolean has(String text, List<String> words) {
+        for (String w : words) if (text.contains(w)) return true;
+        return false;
+    }
+
+    /** A stable seed from the parts of a scene. */
+    public static long seed(Object... parts) {
+        long h = 1125899906842597L;
+        for (Object p : parts) {
+            String s = String.valueOf(p);
+            for (int i = 0; i < s.length(); i++) h = 31 * h + s.charAt(i);
+            h = h * 0x9E3779B97F4A7C15L + 7;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,78 @@
+package taleweaver.story;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jdbi.v3.core.Handle;
+import taleweaver.account.Player;
+import taleweaver.character.CharacterDao;
+import taleweaver.character.CharacterService;
+import taleweaver.character.Sheet;
+import taleweaver.character.WorldClock;
+import taleweaver.db.Database;
+import taleweaver.images.ImageStore;
+import taleweaver.images.Png;
+import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.Narrator;
+import taleweaver.narrator.OfflineNarrator;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** /main: the player talks with the DM, who answers and, when the player clearly takes a task, starts it. */
+public final class DungeonMaster {
+    public record MainReply(String text, String role, boolean status, String subimg,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String taskName) {}
+
+    private final Database db;
+    private final ContentPack pack;
+    private final Narrator narrator;
+    private final TaskService tasks;
+    private final ImageStore images;
+    private final CharacterService characters;
+
+    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters) {
+        this.db = db;
+        this.pack = pack;
+        this.narrator = narrator;
+        this.tasks = tasks;
+        this.images = images;
+        this.characters = characters;
+    }
+
+    public CompletableFuture<MainReply> talk(Player player, String text) {
+        Sheet sheet = characters.sheet(player);
+        List<String> common = tasks.available(player);
+        List<Quest> personal = tasks.openPersonal(player);
+        var summaries = new LinkedHashMap<String, String>();
+        common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
+        personal.forEach(q -> summaries.put(q.name(), q.summary()));
+        Optional<Quest> active = tasks.active(player);
+        String goal = active.map(q -> q.stage(tasks.progress(player, q).stage()).goal()).orElse(null);
+        var scene = new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
+                active.map(Quest::name).orElse(null), goal, summaries,
+                db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), "", 20)),
+                WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text));
+        return narrator.dm(scene).thenCompose(reply -> {
+            Optional<Quest> taken = Optional.ofNullable(reply.takeTask())
+                    .flatMap(name -> tasks.findCommon(player, name).or(() -> tasks.findPersonal(player, name)));
+            if (taken.isEmpty()) {
+                String said = Text.reply(reply.text(), pack.dm().greeting());
+                db.write(h -> record(h, player, text, said));
+                return CompletableFuture.completedFuture(new MainReply(said, pack.dm().name(), false, null, null));
+            }
+            Quest quest = taken.get();
+            String opening = db.write(h -> record(h, player, text, tasks.firstLine(quest, tasks.activate(h, player, quest))));
+            return images.background(quest.key(), quest.name(), quest.summary())
+                    .thenApply(png -> new MainReply(opening, pack.dm().name(), true, Png.base64(png), quest.name()));
+        });
+    }
+
+    /** A DM turn passes world time and joins the chat's history; returns what was said. */
+    private String record(Handle h, Player player, String text, String said) {
+        var sheets = h.attach(CharacterDao.class);
+        sheets.update(sheets.sheet(player.id()).orElseThrow().later(WorldClock.DM_TURN));
+        h.attach(StoryDao.class).addTurn(player.id(), "", pack.dm().name(), text, said, System.currentTimeMillis());
+        return said;
+    }
+}

@@ -1,0 +1,61 @@
+package taleweaver.story;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import taleweaver.narrator.Narrator.Turn;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Progress.class)
+@RegisterConstructorMapper(PersonalRow.class)
+@RegisterConstructorMapper(Turn.class)
+public interface StoryDao {
+    @SqlQuery("select player_id, task_key, stage, turns_in_stage, done, summary from task_progress where player_id = ? and task_key = ?")
+    Optional<Progress> progress(long playerId, String taskKey);
+
+    @SqlQuery("select task_key from task_progress where player_id = ? and done = 1")
+    List<String> finished(long playerId);
+
+    @SqlUpdate("insert into task_progress(player_id, task_key, stage, turns_in_stage, done, summary, updated_at) "
+            + "values (?, ?, 0, 0, 0, '', ?) on conflict(player_id, task_key) do nothing")
+    void start(long playerId, String taskKey, long at);
+
+    @SqlUpdate("update task_progress set stage = :stage, turns_in_stage = :turnsInStage, done = :done, summary = :summary, "
+            + "updated_at = strftime('%s','now') where player_id = :playerId and task_key = :taskKey")
+    void save(@BindMethods Progress progress);
+
+    @SqlQuery("select task_key from active_task where player_id = ?")
+    Optional<String> active(long playerId);
+
+    @SqlUpdate("insert into active_task(player_id, task_key) values (?, ?) on conflict(player_id) do update set task_key = excluded.task_key")
+    void activate(long playerId, String taskKey);
+
+    @SqlUpdate("delete from active_task where player_id = ?")
+    void deactivate(long playerId);
+
+    @SqlQuery("select id, player_id, name, summary, opening, npc, persona, stages from personal_tasks where id = ?")
+    Optional<PersonalRow> personal(long id);
+
+    @SqlQuery("select p.id, p.player_id, p.name, p.summary, p.opening, p.npc, p.persona, p.stages from personal_tasks p "
+            + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
+            + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id")
+    List<PersonalRow> openPersonal(long playerId);
+
+    @SqlQuery("select count(*) from personal_tasks where player_id = ? and name = ?")
+    int personalNamed(long playerId, String name);
+
+    @SqlUpdate("insert into personal_tasks(player_id, name, summary, opening, npc, persona, stages, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+    @GetGeneratedKeys
+    long addPersonal(long playerId, String name, String summary, String opening, String npc, String persona, String stages, long at);
+
+    @SqlUpdate("insert into turns(player_id, task_key, speaker, player_text, reply_text, at) values (?, ?, ?, ?, ?, ?)")
+    void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
+
+    @SqlQuery("select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
+            + "order by id desc limit ?) order by id")
+    List<Turn> recentTurns(long playerId, String taskKey, int limit);
+}

@@ -1,0 +1,92 @@
+package taleweaver.story;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import taleweaver.account.Player;
+import taleweaver.images.ImageStore;
+import taleweaver.images.Png;
+import taleweaver.web.Body;
+import taleweaver.web.Call;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** HTTP side of /main /task_* /select* /feedback /merge /others; every story change runs in the player's lane. */
+public final class StoryHandlers {
+    public record FeedbackReply(String text, String role, boolean status, boolean npcStatus, String imageData,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> reward) {}
+
+    private final DungeonMaster dm;
+    private final TaskService tasks;
+    private final Wishes wishes;
+    private final Crafting crafting;
+    private final Events events;
+    private final ImageStore images;
+    private final PlayerLane lane;
+
+    public StoryHandlers(DungeonMaster dm, TaskService tasks, Wishes wishes, Crafting crafting, Events events, ImageStore images, PlayerLane lane) {
+        this.dm = dm;
+        this.tasks = tasks;
+        this.wishes = wishes;
+        this.crafting = crafting;
+        this.events = events;
+        this.images = images;
+        this.lane = lane;
+    }
+
+    public Object main(Call c) {
+        Player p = c.player("role");
+        String text = c.body().text("text", Body.TEXT_MAX);
+        return lane.run(p.id(), () -> dm.talk(p, text));
+    }
+
+    public Object taskInfo(Call c) { return tasks.taskInfo(c.player("role")); }
+
+    public Object personalTaskInfo(Call c) { return tasks.personalInfo(c.player("role")); }
+
+    public Object taskRequest(Call c) {
+        Player p = c.player("role");
+        String wish = c.body().text("text", Body.TEXT_MAX);
+        return lane.run(p.id(), () -> wishes.request(p, wish));
+    }
+
+    public Object select(Call c) {
+        Player p = c.player("role");
+        String name = c.body().str("task_name");
+        return lane.run(p.id(), () -> tasks.select(p, tasks.findCommon(p, name), name));
+    }
+
+    public Object selectPersonal(Call c) {
+        Player p = c.player("role");
+        String name = c.body().str("task_name");
+        return lane.run(p.id(), () -> tasks.select(p, tasks.findPersonal(p, name), name));
+    }
+
+    public Object feedback(Call c) {
+        Player p = c.player("role");
+        Body b = c.body();
+        String text = b.text("text", Body.TEXT_MAX);
+        List<String> items = b.list("items"), skills = b.list("skills"), seen = b.list("roles");
+        return lane.run(p.id(), () -> tasks.play(p, text, items, skills)).thenCompose(turn -> {
+            boolean isNew = !seen.contains(turn.speaker());
+            CompletableFuture<byte[]> avatar = isNew ? images.npcAvatar(turn.speaker(), turn.persona()) : CompletableFuture.completedFuture(null);
+            return avatar.thenApply(png -> new FeedbackReply(turn.text(), turn.speaker(), turn.finished(), isNew, Png.base64(png), turn.reward()));
+        });
+    }
+
+    public Object merge(Call c) {
+        Player p = c.player("role");
+        Body b = c.body();
+        int mode = b.integer("mode"), num = b.integer("num");
+        String wish = b.text("des", 200);
+        crafting.check(p, mode, num, wish);
+        return lane.run(p.id(), () -> crafting.make(p, mode, num, wish));
+    }
+
+    public Object event(Call c) {
+        Player p = c.player("role");
+        Body b = c.body();
+        String info = b.text("info", Body.TEXT_MAX), text = b.text("text", Body.TEXT_MAX);
+        return lane.run(p.id(), () -> events.meet(p, info, text));
+    }
+}

@@ -1,0 +1,218 @@
+package taleweaver.story;
+
+import org.jdbi.v3.core.Handle;
+import taleweaver.Config;
+import taleweaver.Refusal;
+import taleweaver.account.Player;
+import taleweaver.character.CharacterDao;
+import taleweaver.character.CharacterService;
+import taleweaver.character.Gear;
+import taleweaver.character.Sheet;
+import taleweaver.character.SkillRow;
+import taleweaver.character.WorldClock;
+import taleweaver.db.Database;
+import taleweaver.images.ImageStore;
+import taleweaver.images.Png;
+import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.ContentPack.Stage;
+import taleweaver.narrator.Lines;
+import taleweaver.narrator.Narrator;
+import taleweaver.narrator.OfflineNarrator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Tasks (SPEC §4): the lists, choosing the active one, and each turn played in it up to the reward. */
+public final class TaskService {
+    public record TaskList(List<String> taskList) {}
+    public record Selected(String imageData, String text, String taskName) {}
+
+    /** What one /feedback turn did; {@code reward} is non-null only on the turn that finished the task. */
+    public record TurnResult(String text, String speaker, String persona, boolean finished, Map<String, Object> reward) {}
+
+    private final Database db;
+    private final ContentPack pack;
+    private final Lines lines;
+    private final Narrator narrator;
+    private final ImageStore images;
+    private final CharacterService characters;
+    private final Config.Tasks config;
+
+    public TaskService(Database db, ContentPack pack, Narrator narrator, ImageStore images, CharacterService characters, Config.Tasks config) {
+        this.db = db;
+        this.pack = pack;
+        this.lines = new Lines(pack);
+        this.narrator = narrator;
+        this.images = images;
+        this.characters = characters;
+        this.config = config;
+    }
+
+    /** Common tasks the character can take now: level high enough, not yet finished, in the pack's order. */
+    public List<String> available(Player player) {
+        int level = characters.sheet(player).level();
+        Set<String> finished = Set.copyOf(db.read(StoryDao.class, dao -> dao.finished(player.id())));
+        return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
+                .map(ContentPack.TaskDef::name).toList();
+    }
+
+    public List<Quest> openPersonal(Player player) {
+        int level = characters.sheet(player).level();
+        return db.read(StoryDao.class, dao -> dao.openPersonal(player.id())).stream().map(r -> Quest.personal(r, level)).toList();
+    }
+
+    public TaskList taskInfo(Player player) {
+        return new TaskList(available(player));
+    }
+
+    public TaskList personalInfo(Player player) {
+        return new TaskList(openPersonal(player).stream().map(Quest::name).toList());
+    }
+
+    public Optional<Quest> findCommon(Player player, String name) {
+        return available(player).contains(name) ? pack.task(name).map(Quest::common) : Optional.empty();
+    }
+
+    public Optional<Quest> findPersonal(Player player, String name) {
+        return openPersonal(player).stream().filter(q -> q.name().equals(name)).findFirst();
+    }
+
+    public CompletableFuture<Selected> select(Player player, Optional<Quest> quest, String name) {
+        Quest q = quest.orElseThrow(() -> new Refusal(404, "unknown_task", lines.say("task.unknown", "name", name)));
+        Progress progress = db.write(h -> activate(h, player, q));
+        return images.background(q.key(), q.name(), q.summary())
+                .thenApply(png -> new Selected(Png.base64(png), firstLine(q, progress), q.name()));
+    }
+
+    /** Makes {@code quest} the active task (pausing any other) and returns where it stands. */
+    Progress activate(Handle h, Player player, Quest quest) {
+        var dao = h.attach(StoryDao.class);
+        dao.start(player.id(), quest.key(), System.currentTimeMillis());
+        dao.activate(player.id(), quest.key());
+        return dao.progress(player.id(), quest.key()).orElseThrow();
+    }
+
+    String firstLine(Quest quest, Progress progress) {
+        if (progress.stage() == 0 && progress.turnsInStage() == 0) return quest.opening();
+        return lines.say("task.resume", "task", quest.name(), "goal", quest.stage(progress.stage()).goal());
+    }
+
+    public Optional<Quest> active(Player player) {
+        return db.read(StoryDao.class, dao -> dao.active(player.id())).flatMap(key -> byKey(player, key));
+    }
+
+    Optional<Quest> byKey(Player player, String key) {
+        if (key.startsWith("c:")) return pack.task(key.substring(2)).map(Quest::common);
+        long id;
+        try {
+            id = Long.parseLong(key.substring(2));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        int level = characters.sheet(player).level();
+        return db.read(StoryDao.class, dao -> dao.personal(id)).filter(r -> r.playerId() == player.id()).map(r -> Quest.personal(r, level));
+    }
+
+    public Progress progress(Player player, Quest quest) {
+        return db.read(StoryDao.class, dao -> dao.progress(player.id(), quest.key())).orElseThrow();
+    }
+
+    /** One turn in the active task. Called in the player's lane, so turns of one player never overlap. */
+    public CompletableFuture<TurnResult> play(Player player, String text, List<String> items, List<String> skills) {
+        Quest quest = active(player).orElseThrow(this::noActiveTask);
+        Progress progress = progress(player, quest);
+        if (progress.done()) throw noActiveTask();
+        Sheet sheet = characters.sheet(player);
+        int cost = checkOwned(player, sheet, items, skills);
+        Stage stage = quest.stage(progress.stage());
+        boolean last = progress.stage() >= quest.stages().size() - 1;
+        boolean byRule = matches(stage, text, items, skills) || progress.turnsInStage() + 1 >= config.maxTurnsPerStage();
+        String npc = quest.npcName(stage);
+        var used = new ArrayList<String>(items);
+        used.addAll(skills);
+        List<String> names = quest.npcs().stream().map(ContentPack.Npc::name).toList();
+        var scene = new Narrator.TurnScene(player.id(), player.name(), sheet, quest.name(), quest.summary(), stage.goal(),
+                last ? "" : quest.stage(progress.stage() + 1).goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
+                text, used, db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), quest.key(), 20)), progress.summary(),
+                OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text));
+        return narrator.turn(scene).thenApply(reply -> {
+            boolean advances = byRule || reply.stageDone();
+            String speaker = reply.speaker() != null && (names.contains(reply.speaker()) || reply.speaker().equals(pack.dm().name()))
+                    ? reply.speaker() : npc;
+            String said = Text.reply(reply.text(), stage.done());
+            Map<String, Object> reward = db.write(h -> commitTurn(h, player, quest, progress, cost, advances, text, speaker, said));
+            return new TurnResult(said, speaker, quest.persona(speaker), reward != null, reward);
+        });
+    }
+
+    private Map<String, Object> commitTurn(Handle h, Player player, Quest quest, Progress before, int cost, boolean advances,
+                                           String text, String speaker, String said) {
+        var story = h.attach(StoryDao.class);
+        var sheets = h.attach(CharacterDao.class);
+        Progress now = story.progress(player.id(), quest.key()).orElseThrow();
+        if (now.stage() != before.stage() || now.turnsInStage() != before.turnsInStage() || now.done()) {
+            throw new Refusal(409, "conflict", lines.say("busy"));
+        }
+        Sheet sheet = sheets.sheet(player.id()).orElseThrow();
+        if (sheet.energy() < cost) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", "", "cost", cost, "energy", sheet.energy()));
+        sheet = sheet.withResources(0, -cost);
+        boolean finished = advances && before.stage() >= quest.stages().size() - 1;
+        String summary = advances ? Text.appendSummary(before.summary(), quest.stage(before.stage()).done()) : before.summary();
+        Progress after = advances
+                ? new Progress(player.id(), quest.key(), before.stage() + 1, 0, finished, summary)
+                : new Progress(player.id(), quest.key(), before.stage(), before.turnsInStage() + 1, false, summary);
+        story.save(after);
+        story.addTurn(player.id(), quest.key(), speaker, text, said, System.currentTimeMillis());
+        Map<String, Object> reward = null;
+        if (finished) {
+            var r = quest.reward();
+            sheet = sheet.gainExp(r.exp()).withResources(r.matter(), 0).healed().later(WorldClock.TASK_DONE);
+            long at = System.currentTimeMillis();
+            for (var item : r.items()) sheets.addEquipment(player.id(), item.name(), item.description(), item.power(), at);
+            story.deactivate(player.id());
+            reward = new LinkedHashMap<>();
+            reward.put(lines.say("word.exp"), r.exp());
+            reward.put(lines.say("word.matter"), r.matter());
+            reward.put("items", r.items().stream().map(ContentPack.Item::name).toList());
+        } else {
+            sheet = sheet.later(WorldClock.TASK_TURN);
+        }
+        sheets.update(sheet);
+        return reward;
+    }
+
+    /** Checks the player owns every item and skill named, and has the energy for the skills; returns that energy. */
+    int checkOwned(Player player, Sheet sheet, List<String> items, List<String> skills) {
+        Set<String> bag = Set.copyOf(characters.equipment(player).stream().map(Gear::name).toList());
+        for (String item : items) {
+            if (!bag.contains(item)) throw new Refusal(422, "not_owned", lines.say("task.not_owned_item", "name", item));
+        }
+        Map<String, Integer> known = new LinkedHashMap<>();
+        for (SkillRow s : characters.knownSkills(player)) known.put(s.name(), s.cost());
+        int cost = 0;
+        for (String skill : skills) {
+            Integer c = known.get(skill);
+            if (c == null) throw new Refusal(422, "not_owned", lines.say("task.not_owned_skill", "name", skill));
+            cost += c;
+            if (cost > sheet.energy()) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", skill, "cost", c, "energy", sheet.energy()));
+        }
+        return cost;
+    }
+
+    private static boolean matches(Stage stage, String text, List<String> items, List<String> skills) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return stage.words().stream().anyMatch(w -> lower.contains(w.toLowerCase(Locale.ROOT)))
+                || stage.items() != null && stage.items().stream().anyMatch(items::contains)
+                || stage.skills() != null && stage.skills().stream().anyMatch(skills::contains);
+    }
+
+    private Refusal noActiveTask() {
+        return new Refusal(409, "no_active_task", lines.say("task.none_active"));
+    }
+}

@@ -1,0 +1,33 @@
+package taleweaver.story;
+
+import taleweaver.account.NameRules;
+
+/** Small rules for text a narrator proposes before the server keeps it. */
+final class Text {
+    static final int REPLY_MAX = 300;
+    static final int SUMMARY_MAX = 600;
+
+    private Text() {}
+
+    /** A reply to show: the narrator's words cut to 300 characters, or {@code fallback} when there are none. */
+    static String reply(String text, String fallback) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty()) return fallback;
+        return t.codePointCount(0, t.length()) <= REPLY_MAX ? t : t.substring(0, t.offsetByCodePoints(0, REPLY_MAX - 1)) + "…";
+    }
+
+    /** The running summary of a task with one more line, keeping only its newest part. */
+    static String appendSummary(String summary, String line) {
+        String s = summary.isEmpty() ? line : summary + " " + line;
+        return s.length() <= SUMMARY_MAX ? s : s.substring(s.length() - SUMMARY_MAX);
+    }
+
+    /** A name a narrator proposed, when usable: quotes dropped, {@code min}..{@code max} characters, nothing banned. */
+    static String name(String proposed, int min, int max, NameRules rules) {
+        if (proposed == null) return null;
+        String n = proposed.strip().replaceAll("^[「『\"'“]+|[」』\"'”]+$", "").strip();
+        int length = n.codePointCount(0, n.length());
+        if (length < min || length > max || rules.containsBanned(n) || n.codePoints().anyMatch(Character::isISOControl)) return null;
+        return n;
+    }
+}
