@@ -28,7 +28,11 @@ import taleweaver.story.PlayerLane;
 import taleweaver.story.StoryHandlers;
 import taleweaver.story.TaskService;
 import taleweaver.story.Wishes;
+import taleweaver.pvp.BattleService;
+import taleweaver.pvp.ChallengeNotifier;
+import taleweaver.pvp.ChallengeService;
 import taleweaver.pvp.Presence;
+import taleweaver.pvp.PvpHandlers;
 import taleweaver.web.Auth;
 import taleweaver.web.Call;
 import taleweaver.web.ErrorMapper;
@@ -57,6 +61,10 @@ public final class Services implements AutoCloseable {
     private final AccountHandlers accountHandlers;
     private final CharacterHandlers characterHandlers;
     private final StoryHandlers storyHandlers;
+    private final PvpHandlers pvpHandlers;
+    private final ChallengeNotifier notifier;
+    private final ChallengeService challenges;
+    private final BattleService battles;
     private final ScheduledExecutorService housekeeping;
     private final ModelClient model;
 
@@ -98,6 +106,12 @@ public final class Services implements AutoCloseable {
                 new Crafting(db, pack, narrator, offline, characters, names, config.crafting()),
                 new Events(db, pack, narrator, characters, names, config.events()), images, lane);
 
+        this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), housekeeping);
+        this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge());
+        this.pvpHandlers = new PvpHandlers(presence, accounts, challenges, battles);
+        battles.resume();
+
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
         housekeeping.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
@@ -124,16 +138,21 @@ public final class Services implements AutoCloseable {
     public AccountHandlers accountHandlers() { return accountHandlers; }
     public CharacterHandlers characterHandlers() { return characterHandlers; }
     public StoryHandlers storyHandlers() { return storyHandlers; }
+    public PvpHandlers pvpHandlers() { return pvpHandlers; }
+    public BattleService battles() { return battles; }
 
     /** New requests get 503; parked waits are answered with what is known now. */
     public void beginShutdown() {
         gate.closing();
+        challenges.releaseWaits();
+        battles.releaseWaits();
     }
 
     @Override
     public void close() {
         housekeeping.shutdownNow();
         if (model != null) model.close();
+        notifier.close();
         passwords.close();
         db.close();
     }

@@ -36,6 +36,7 @@ public final class AccountService {
     private final LoginGuard guard;
     private final ConcurrentHashMap<String, Account> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, String> namesById = new ConcurrentHashMap<>();
 
     public AccountService(Config.Auth config, Database db, Passwords passwords, NameRules names,
                           CharacterService characters, Presence presence) {
@@ -142,6 +143,16 @@ public final class AccountService {
 
     public Optional<Account> byId(long id) {
         return db.read(AccountDao.class, dao -> dao.byId(id)).map(a -> byKey.getOrDefault(NameRules.key(a.name()), a));
+    }
+
+    /** A player's name by id (names never change, so they are kept once read). */
+    public String nameOf(long id) {
+        String known = namesById.get(id);
+        if (known != null) return known;
+        return byId(id).map(a -> {
+            namesById.put(id, a.name());
+            return a.name();
+        }).orElse("?");
     }
 
     public boolean tokenBelongsTo(String token, long playerId) {

@@ -6,6 +6,9 @@ import taleweaver.account.Player;
 import taleweaver.db.Database;
 import taleweaver.narrator.ContentPack;
 
+import taleweaver.narrator.Lines;
+
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +25,17 @@ public final class CharacterService {
     public record SkillEntry(String description, int power, int cost) {}
     public record SkillReply(Map<String, SkillEntry> skills) {}
     public record TimeReply(String time) {}
+    /** What using some items and skills costs in energy, and the power they add. */
+    public record Use(int energy, int power) {}
 
     private final Database db;
     private final ContentPack pack;
+    private final Lines lines;
 
     public CharacterService(Database db, ContentPack pack) {
         this.db = db;
         this.pack = pack;
+        this.lines = new Lines(pack);
     }
 
     /** Part of the signup transaction: a level-1 character with the pack's starter items and skills. */
@@ -69,6 +76,29 @@ public final class CharacterService {
 
     public TimeReply time(Player player) {
         return new TimeReply(WorldClock.describe(sheet(player).minutes(), pack.language()));
+    }
+
+    /** Checks the player owns every item and skill named and has the energy for the skills; else 422 naming the first missing. */
+    public Use use(Player player, Sheet sheet, List<String> items, List<String> skills) {
+        if (items.isEmpty() && skills.isEmpty()) return new Use(0, 0);
+        Map<String, Integer> bag = new HashMap<>();
+        for (Gear g : equipment(player)) bag.put(g.name(), g.power());
+        int power = 0, cost = 0;
+        for (String item : items) {
+            Integer p = bag.get(item);
+            if (p == null) throw new Refusal(422, "not_owned", lines.say("task.not_owned_item", "name", item));
+            power += p;
+        }
+        Map<String, SkillRow> known = new HashMap<>();
+        for (SkillRow s : knownSkills(player)) known.put(s.name(), s);
+        for (String skill : skills) {
+            SkillRow s = known.get(skill);
+            if (s == null) throw new Refusal(422, "not_owned", lines.say("task.not_owned_skill", "name", skill));
+            cost += s.cost();
+            power += s.power();
+            if (cost > sheet.energy()) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", skill, "cost", s.cost(), "energy", sheet.energy()));
+        }
+        return new Use(cost, power);
     }
 
     public List<Gear> equipment(Player player) {

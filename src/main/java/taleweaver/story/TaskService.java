@@ -6,9 +6,7 @@ import taleweaver.Refusal;
 import taleweaver.account.Player;
 import taleweaver.character.CharacterDao;
 import taleweaver.character.CharacterService;
-import taleweaver.character.Gear;
 import taleweaver.character.Sheet;
-import taleweaver.character.SkillRow;
 import taleweaver.character.WorldClock;
 import taleweaver.db.Database;
 import taleweaver.images.ImageStore;
@@ -129,7 +127,7 @@ public final class TaskService {
         Progress progress = progress(player, quest);
         if (progress.done()) throw noActiveTask();
         Sheet sheet = characters.sheet(player);
-        int cost = checkOwned(player, sheet, items, skills);
+        int cost = characters.use(player, sheet, items, skills).energy();
         Stage stage = quest.stage(progress.stage());
         boolean last = progress.stage() >= quest.stages().size() - 1;
         boolean byRule = matches(stage, text, items, skills) || progress.turnsInStage() + 1 >= config.maxTurnsPerStage();
@@ -185,24 +183,6 @@ public final class TaskService {
         }
         sheets.update(sheet);
         return reward;
-    }
-
-    /** Checks the player owns every item and skill named, and has the energy for the skills; returns that energy. */
-    int checkOwned(Player player, Sheet sheet, List<String> items, List<String> skills) {
-        Set<String> bag = Set.copyOf(characters.equipment(player).stream().map(Gear::name).toList());
-        for (String item : items) {
-            if (!bag.contains(item)) throw new Refusal(422, "not_owned", lines.say("task.not_owned_item", "name", item));
-        }
-        Map<String, Integer> known = new LinkedHashMap<>();
-        for (SkillRow s : characters.knownSkills(player)) known.put(s.name(), s.cost());
-        int cost = 0;
-        for (String skill : skills) {
-            Integer c = known.get(skill);
-            if (c == null) throw new Refusal(422, "not_owned", lines.say("task.not_owned_skill", "name", skill));
-            cost += c;
-            if (cost > sheet.energy()) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", skill, "cost", c, "energy", sheet.energy()));
-        }
-        return cost;
     }
 
     private static boolean matches(Stage stage, String text, List<String> items, List<String> skills) {

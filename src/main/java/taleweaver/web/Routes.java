@@ -8,6 +8,7 @@ import taleweaver.Services;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,6 +41,7 @@ public final class Routes {
         var account = s.accountHandlers();
         var sheet = s.characterHandlers();
         var story = s.storyHandlers();
+        var pvp = s.pvpHandlers();
         String dm = s.pack().dm().name();
 
         r.on("/health", s::health);
@@ -55,14 +57,23 @@ public final class Routes {
         r.on("/time", sheet::time);
 
         r.on("/main", story::main, "role", dm, "status", false, "subimg", null);
-        r.on("/task_info", story::taskInfo, "task_list", java.util.List.of());
+        r.on("/task_info", story::taskInfo, "task_list", List.of());
         r.on("/task_request", story::taskRequest, "role", dm);
-        r.on("/task_info_personal", story::personalTaskInfo, "task_list", java.util.List.of());
+        r.on("/task_info_personal", story::personalTaskInfo, "task_list", List.of());
         r.on("/select", story::select, "image_data", null);
         r.on("/select_personal", story::selectPersonal, "image_data", null);
         r.on("/feedback", story::feedback, "role", dm, "status", false, "npc_status", false, "image_data", null);
         r.on("/merge", story::merge, "success", false);
         r.on("/others", story::event, "role", dm, "other", "");
+
+        r.on("/get_list", pvp::onlineList, "roles", List.of());
+        r.on("/refrash", pvp::refresh);
+        r.on("/refresh", pvp::refresh);
+        r.on("/challenge", pvp::challenge, "status", false, "image_data", null, "id", null);
+        r.on("/accept_challenge", pvp::accept);
+        r.on("/reject_challenge", pvp::reject);
+        r.on("/accept_c", pvp::answer, "status", false);
+        r.on("/battle", pvp::battle, "status", false);
 
 
     }

@@ -1,0 +1,288 @@
+package taleweaver.pvp;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import taleweaver.Config;
+import taleweaver.Refusal;
+import taleweaver.account.AccountService;
+import taleweaver.account.Player;
+import taleweaver.character.CharacterDao;
+import taleweaver.character.CharacterService;
+import taleweaver.character.Sheet;
+import taleweaver.character.WorldClock;
+import taleweaver.db.Database;
+import taleweaver.narrator.Lines;
+import taleweaver.narrator.Narrator;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turn-based battles (SPEC §7). Moves and judged rounds live in the database; a round is judged inside the
+ * one write transaction that stores its second move (or by the round's timer), so it is judged exactly once.
+ * A mover waiting for the other side holds a future completed when the round is told.
+ */
+public final class BattleService {
+    private static final Logger log = LoggerFactory.getLogger(BattleService.class);
+
+    public record BattleReply(String role, String action, String result, boolean status, int round, Map<String, Integer> hp,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String winner,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean pending) {}
+
+    /** What storing a move did: the round it went into, whether that round is now judged, whether the battle was already over. */
+    private record Step(int round, boolean judged, boolean over) {}
+
+    /** A round delivered through the heartbeat: the opponent, their move, the result. */
+    public record Delivery(String role, String roleText, String systemText) {}
+
+    private final Database db;
+    private final AccountService accounts;
+    private final CharacterService characters;
+    private final Presence presence;
+    private final Narrator narrator;
+    private final Lines lines;
+    private final BattleJudge judge;
+    private final Config.Battle config;
+    private final ScheduledExecutorService timers;
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> told = new ConcurrentHashMap<>();
+    private final AtomicLong judgements = new AtomicLong();
+
+    public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
+                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers) {
+        this.db = db;
+        this.accounts = accounts;
+        this.characters = characters;
+        this.presence = presence;
+        this.narrator = narrator;
+        this.lines = lines;
+        this.judge = new BattleJudge(lines, language, config.maxRounds());
+        this.config = config;
+        this.timers = timers;
+    }
+
+    /** Rounds judged since start (for the bench's exactly-once count). */
+    public long judgements() { return judgements.get(); }
+
+    /** Part of the acceptance transaction. */
+    void start(Handle h, String id, long p1, long p2, int hp1, int hp2) {
+        h.attach(PvpDao.class).addBattle(id, p1, p2, System.currentTimeMillis(), hp1, hp2);
+    }
+
+    /** After the acceptance committed: the first round's clock starts. */
+    void opened(String id) {
+        schedule(id, 1, config.roundTimeoutSeconds() * 1000L);
+    }
+
+    /** After a restart: every unfinished battle's open round gets its timer back. */
+    public void resume() {
+        long now = System.currentTimeMillis();
+        for (BattleRow b : db.read(PvpDao.class, PvpDao::activeBattles)) {
+            schedule(b.id(), b.round(), Math.max(0, b.roundStarted() + config.roundTimeoutSeconds() * 1000L - now));
+        }
+    }
+
+    public CompletableFuture<BattleReply> move(Player player, String id, String text, List<String> items, List<String> skills, boolean wait) {
+        BattleRow battle = battle(player, id);
+        if (battle.over()) return CompletableFuture.completedFuture(finished(player, battle));
+        Sheet sheet = characters.sheet(player);
+        var use = characters.use(player, sheet, items, skills);
+        var move = new MoveRow(id, 0, player.id(), text, String.join("\n", items), String.join("\n", skills), use.power());
+        Step step = db.write(h -> {
+            var dao = h.attach(PvpDao.class);
+            BattleRow now = dao.battle(id).orElseThrow();
+            if (now.over()) return new Step(now.round(), true, true);
+            var mine = new MoveRow(id, now.round(), player.id(), move.text(), move.items(), move.skills(), move.power());
+            if (dao.addMove(mine) == 0) throw new Refusal(409, "already_moved", "you already moved this round; wait for " + opponentName(now, player));
+            var sheets = h.attach(CharacterDao.class);
+            Sheet s = sheets.sheet(player.id()).orElseThrow();
+            if (s.energy() < use.energy()) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", String.join(", ", skills), "cost", use.energy(), "energy", s.energy()));
+            sheets.update(s.withResources(0, -use.energy()));
+            h.execute("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?",
+                    player.id(), player.id(), id);
+            List<MoveRow> moves = dao.moves(id, now.round());
+            if (moves.size() < 2) return new Step(now.round(), false, false);
+            return new Step(judgeRound(h, dao.battle(id).orElseThrow(), moves), true, false);
+        });
+        int round = step.round();
+        if (step.over()) return CompletableFuture.completedFuture(finished(player, battle(player, id)));
+        if (step.judged()) return tell(id, round).thenApply(v -> replyFor(player, id, round));
+        if (!wait) {
+            String opponent = opponentName(battle, player);
+            var hp = hp(battle, battle.hp1(), battle.hp2());
+            return CompletableFuture.completedFuture(new BattleReply(opponent, lines.say("battle.pending", "opponent", opponent),
+                    lines.say("battle.pending", "opponent", opponent), false, round, hp, null, true));
+        }
+        return roundTold(id, round).completeOnTimeout(null, config.roundTimeoutSeconds() + 10L, TimeUnit.SECONDS)
+                .thenApply(v -> replyFor(player, id, round));
+    }
+
+    private BattleRow battle(Player player, String id) {
+        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id))
+                .orElseThrow(() -> new Refusal(404, "unknown_battle", "no battle has that id"));
+        if (!b.has(player.id())) throw new Refusal(403, "not_yours", "you are not in this battle");
+        return b;
+    }
+
+    /** Judges the open round of {@code b} from the moves made (a missing one hesitates); returns the round judged. */
+    private int judgeRound(Handle h, BattleRow b, List<MoveRow> moves) {
+        var dao = h.attach(PvpDao.class);
+        var sheets = h.attach(CharacterDao.class);
+        Sheet s1 = sheets.sheet(b.p1()).orElseThrow(), s2 = sheets.sheet(b.p2()).orElseThrow();
+        MoveRow m1 = moves.stream().filter(m -> m.playerId() == b.p1()).findFirst().orElse(null);
+        MoveRow m2 = moves.stream().filter(m -> m.playerId() == b.p2()).findFirst().orElse(null);
+        var one = new BattleJudge.Side(name(b.p1()), s1, m1, presence.online(b.p1()));
+        var two = new BattleJudge.Side(name(b.p2()), s2, m2, presence.online(b.p2()));
+        BattleJudge.Outcome o = judge.judge(b, one, two);
+        dao.addRound(new RoundRow(b.id(), b.round(), m1 == null ? null : m1.text(), m2 == null ? null : m2.text(),
+                o.damage1(), o.damage2(), o.hp1(), o.hp2(), o.result()));
+        boolean over = o.end() != BattleJudge.End.NONE;
+        dao.saveBattle(new BattleRow(b.id(), b.p1(), b.p2(), over ? b.round() : b.round() + 1, System.currentTimeMillis(), o.hp1(), o.hp2(),
+                o.misses1(), o.misses2(), b.moved1() || m1 != null, b.moved2() || m2 != null, b.seen1(), b.seen2(), over, o.winner(),
+                over ? o.tail() : null));
+        s1 = s1.later(WorldClock.BATTLE_ROUND);
+        s2 = s2.later(WorldClock.BATTLE_ROUND);
+        if (over) {
+            if (one.name().equals(o.winner())) s1 = s1.gainExp(config.winExp()).withResources(config.winMatter(), 0);
+            if (two.name().equals(o.winner())) s2 = s2.gainExp(config.winExp()).withResources(config.winMatter(), 0);
+            s1 = s1.healed();
+            s2 = s2.healed();
+        }
+        sheets.update(s1);
+        sheets.update(s2);
+        judgements.incrementAndGet();
+        return b.round();
+    }
+
+    /** After a round is judged: the narrator tells it, waiting movers are answered, the next round's clock starts. */
+    private CompletableFuture<Void> tell(String id, int round) {
+        RoundRow r = db.read(PvpDao.class, dao -> dao.round(id, round)).orElseThrow();
+        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).orElseThrow();
+        var scene = new Narrator.BattleScene(b.p1(), round, name(b.p1()), r.move1() == null ? lines.say("battle.silence") : r.move1(),
+                name(b.p2()), r.move2() == null ? lines.say("battle.silence") : r.move2(), r.result(), BattleJudge.seed(id, round));
+        return narrator.battle(scene).exceptionally(e -> r.result()).thenAccept(text -> {
+            if (text != null && !text.isBlank() && !text.equals(r.result())) {
+                String hpLine = hpLine(b, r);
+                db.write(h -> {
+                    h.attach(PvpDao.class).tellRound(text.strip() + " " + hpLine, id, round);
+                    return null;
+                });
+            }
+        }).whenComplete((v, e) -> {
+            roundTold(id, round).complete(null);
+            told.remove(id + "#" + (round - 2));
+            if (b.over()) timers.schedule(() -> told.keySet().removeIf(k -> k.startsWith(id + "#")), 2, TimeUnit.MINUTES);
+            else schedule(id, round + 1, config.roundTimeoutSeconds() * 1000L);
+        });
+    }
+
+    private String hpLine(BattleRow b, RoundRow r) {
+        return b.over() && b.outcome() != null ? b.outcome() : name(b.p1()) + " " + r.hp1() + " / " + name(b.p2()) + " " + r.hp2();
+    }
+
+    private CompletableFuture<Void> roundTold(String id, int round) {
+        return told.computeIfAbsent(id + "#" + round, k -> new CompletableFuture<>());
+    }
+
+    private void schedule(String id, int round, long delayMillis) {
+        try {
+            timers.schedule(() -> timeout(id, round), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: the round is resumed at the next start
+        }
+    }
+
+    /** The round's time is up: judge it with whoever moved; the other side hesitates. */
+    private void timeout(String id, int round) {
+        try {
+            Integer judged = db.write(h -> {
+                var dao = h.attach(PvpDao.class);
+                BattleRow b = dao.battle(id).orElse(null);
+                if (b == null || b.over() || b.round() != round) return null;
+                return judgeRound(h, b, dao.moves(id, round));
+            });
+            if (judged != null) tell(id, judged);
+        } catch (RuntimeException e) {
+            log.error("round timeout of battle {} failed", id, e);
+            schedule(id, round, 5_000);
+        }
+    }
+
+    /** The reply to one side about a judged round; marks it delivered to that side. */
+    private BattleReply replyFor(Player player, String id, int round) {
+        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).orElseThrow();
+        Optional<RoundRow> r = db.read(PvpDao.class, dao -> dao.round(id, round));
+        if (r.isEmpty()) {
+            String opponent = opponentName(b, player);
+            return new BattleReply(opponent, lines.say("battle.pending", "opponent", opponent), lines.say("battle.pending", "opponent", opponent),
+                    false, round, hp(b, b.hp1(), b.hp2()), null, true);
+        }
+        markSeen(b, player, round);
+        RoundRow row = r.get();
+        String action = b.first(player.id()) ? row.move2() : row.move1();
+        return new BattleReply(opponentName(b, player), action == null ? lines.say("battle.silence") : action, row.result(), b.over(),
+                round, hp(b, row.hp1(), row.hp2()), b.over() ? b.winner() : null, null);
+    }
+
+    private BattleReply finished(Player player, BattleRow b) {
+        Optional<RoundRow> last = db.read(PvpDao.class, dao -> dao.lastRound(b.id()));
+        String action = last.map(r -> b.first(player.id()) ? r.move2() : r.move1()).orElse(null);
+        return new BattleReply(opponentName(b, player), action == null ? lines.say("battle.silence") : action,
+                lines.say("battle.over", "outcome", b.outcome() == null ? "" : b.outcome()), true, b.round(),
+                hp(b, b.hp1(), b.hp2()), b.winner(), null);
+    }
+
+    /** The newest judged round {@code player} has not received yet, once; and whether the battle is over. */
+    public Optional<Delivery> undelivered(Player player, String id) {
+        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).filter(x -> x.has(player.id())).orElse(null);
+        if (b == null) return Optional.empty();
+        Optional<RoundRow> last = db.read(PvpDao.class, dao -> dao.lastRound(id));
+        if (last.isEmpty() || last.get().round() <= b.seen(player.id())) return Optional.empty();
+        RoundRow r = last.get();
+        markSeen(b, player, r.round());
+        String action = b.first(player.id()) ? r.move2() : r.move1();
+        return Optional.of(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result()));
+    }
+
+    public boolean over(Player player, String id) {
+        return db.read(PvpDao.class, dao -> dao.battle(id)).filter(b -> b.has(player.id())).map(BattleRow::over).orElse(false);
+    }
+
+    private void markSeen(BattleRow b, Player player, int round) {
+        if (b.seen(player.id()) >= round) return;
+        db.write(h -> {
+            var dao = h.attach(PvpDao.class);
+            if (b.first(player.id())) dao.seen1(round, b.id()); else dao.seen2(round, b.id());
+            return null;
+        });
+    }
+
+    private Map<String, Integer> hp(BattleRow b, int hp1, int hp2) {
+        var m = new LinkedHashMap<String, Integer>();
+        m.put(name(b.p1()), hp1);
+        m.put(name(b.p2()), hp2);
+        return m;
+    }
+
+    private String opponentName(BattleRow b, Player player) {
+        return name(b.opponent(player.id()));
+    }
+
+    private String name(long playerId) {
+        return accounts.nameOf(playerId);
+    }
+
+    /** Movers still waiting are answered with what is known now (the server is stopping). */
+    public void releaseWaits() {
+        told.values().forEach(f -> f.complete(null));
+    }
+}

@@ -1,0 +1,187 @@
+package taleweaver.pvp;
+
+import taleweaver.Config;
+import taleweaver.Refusal;
+import taleweaver.account.Account;
+import taleweaver.account.AccountService;
+import taleweaver.account.Callback;
+import taleweaver.account.NameRules;
+import taleweaver.account.Player;
+import taleweaver.character.CharacterDao;
+import taleweaver.db.Database;
+import taleweaver.images.Png;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Challenges (SPEC §6): sent, delivered by push and by poll, answered once. A waiting challenger holds a
+ * future in {@link #waiting}, completed by the answer or by its wait's end; no thread waits with it.
+ */
+public final class ChallengeService {
+    public record ChallengeReply(boolean status, String imageData, String id, String state) {}
+    public record Inbox(List<String> ids, List<String> senders, List<String> accepted) {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+    private final AccountService accounts;
+    private final Presence presence;
+    private final ChallengeNotifier notifier;
+    private final BattleService battles;
+    private final Config.Challenge config;
+    private final ConcurrentHashMap<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, byte[]> answeredImages = new ConcurrentHashMap<>();
+
+    public ChallengeService(Database db, AccountService accounts, Presence presence, ChallengeNotifier notifier,
+                            BattleService battles, Config.Challenge config) {
+        this.db = db;
+        this.accounts = accounts;
+        this.presence = presence;
+        this.notifier = notifier;
+        this.battles = battles;
+        this.config = config;
+    }
+
+    /** A wait as asked: at most 60 s, at least 0, whole seconds; the configured default when not given. */
+    public int waitSeconds(double asked) {
+        if (Double.isNaN(asked)) return config.waitSeconds();
+        return (int) Math.max(0, Math.min(60, Math.floor(asked)));
+    }
+
+    public CompletableFuture<ChallengeReply> challenge(Player from, String toName, String imageData, int waitSeconds) {
+        if (NameRules.key(toName).equals(NameRules.key(from.name()))) throw new Refusal(400, "self_challenge", "you cannot challenge yourself");
+        Account to = accounts.byName(toName).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + toName));
+        if (!presence.online(to.id())) throw new Refusal(409, "offline", to.name() + " is offline");
+        long now = System.currentTimeMillis();
+        String id = newId();
+        db.write(h -> {
+            var dao = h.attach(PvpDao.class);
+            if (dao.activeBattlesOf(from.id(), from.id()) > 0 || dao.activeBattlesOf(to.id(), to.id()) > 0) {
+                throw new Refusal(423, "in_battle", "a player is already in a battle");
+            }
+            dao.addChallenge(id, from.id(), to.id(), now, now + config.ttlSeconds() * 1000L);
+            return null;
+        });
+        var answer = waiting.computeIfAbsent(id, k -> new CompletableFuture<>());
+        push(from, to, id, imageData);
+        if (waitSeconds == 0) {
+            waiting.remove(id);
+            return CompletableFuture.completedFuture(reply(id, "pending", to));
+        }
+        return answer.completeOnTimeout("pending", waitSeconds, TimeUnit.SECONDS).thenApply(state -> {
+            waiting.remove(id);
+            return reply(id, state, to);
+        });
+    }
+
+    private void push(Player from, Account to, String id, String imageData) {
+        Callback callback = Callback.parse(to.callback());
+        if (callback == null) return;
+        byte[] sent = Png.decode(imageData, AccountService.AVATAR_MAX_BYTES);
+        String picture = sent != null ? imageData.strip() : Png.base64(accounts.avatar(from.id()));
+        notifier.push(callback.host(), callback.port(), to.loginAddress(), id, from.name(), picture).thenAccept(answer -> answer.ifPresent(a -> {
+            try {
+                if (a.accepted()) {
+                    byte[] png = Png.decode(a.imageData(), AccountService.AVATAR_MAX_BYTES);
+                    if (png != null) answeredImages.put(id, png);
+                    accept(to.player(), id);
+                } else {
+                    reject(to.player(), id);
+                }
+            } catch (Refusal r) {
+                answeredImages.remove(id); // answered another way first
+            }
+        }));
+    }
+
+    private ChallengeReply reply(String id, String state, Account to) {
+        if (state.equals("pending") && db.read(PvpDao.class, dao -> dao.challenge(id)).map(c -> c.expired(System.currentTimeMillis())).orElse(false)) {
+            state = "expired";
+        }
+        if (!state.equals("accepted")) {
+            answeredImages.remove(id);
+            return new ChallengeReply(false, null, id, state);
+        }
+        byte[] png = answeredImages.remove(id);
+        return new ChallengeReply(true, Png.base64(png != null ? png : accounts.avatar(to.id())), id, state);
+    }
+
+    /** The addressee accepts: the battle starts now, unless someone got there first. */
+    public void accept(Player who, String id) {
+        db.write(h -> {
+            var dao = h.attach(PvpDao.class);
+            ChallengeRow c = answerable(dao, who, id);
+            if (dao.activeBattlesOf(c.fromId(), c.fromId()) > 0 || dao.activeBattlesOf(c.toId(), c.toId()) > 0) {
+                throw new Refusal(409, "in_battle", "one of you is already in another battle");
+            }
+            if (!presence.online(c.fromId())) {
+                dao.answer("expired", System.currentTimeMillis(), id);
+                throw new Refusal(410, "challenger_offline", "the challenger went offline");
+            }
+            dao.answer("accepted", System.currentTimeMillis(), id);
+            var sheets = h.attach(CharacterDao.class);
+            battles.start(h, id, c.fromId(), c.toId(), sheets.sheet(c.fromId()).orElseThrow().maxHp(), sheets.sheet(c.toId()).orElseThrow().maxHp());
+            return null;
+        });
+        battles.opened(id);
+        answered(id, "accepted");
+    }
+
+    public void reject(Player who, String id) {
+        db.write(h -> {
+            var dao = h.attach(PvpDao.class);
+            answerable(dao, who, id);
+            dao.answer("rejected", System.currentTimeMillis(), id);
+            return null;
+        });
+        answered(id, "rejected");
+    }
+
+    /** The addressee of a challenge, for /accept_c which names no role. */
+    public Player addressee(String id) {
+        ChallengeRow c = db.read(PvpDao.class, dao -> dao.challenge(id))
+                .orElseThrow(() -> new Refusal(404, "unknown_challenge", "no challenge has that id"));
+        return accounts.byId(c.toId()).orElseThrow().player();
+    }
+
+    private ChallengeRow answerable(PvpDao dao, Player who, String id) {
+        ChallengeRow c = dao.challenge(id).orElseThrow(() -> new Refusal(404, "unknown_challenge", "no challenge has that id"));
+        if (c.toId() != who.id()) throw new Refusal(403, "not_yours", "this challenge is not addressed to you");
+        long now = System.currentTimeMillis();
+        if (c.expired(now)) throw new Refusal(410, "expired", "this challenge has expired");
+        if (!c.state().equals("pending")) throw new Refusal(409, "already_answered", "this challenge was already answered");
+        return c;
+    }
+
+    private void answered(String id, String state) {
+        CompletableFuture<String> w = waiting.get(id);
+        if (w != null) w.complete(state);
+    }
+
+    /** The challenge part of a heartbeat: waiting for my answer (oldest first), and mine accepted but not yet fought. */
+    public Inbox inbox(Player player) {
+        long now = System.currentTimeMillis();
+        return db.read(h -> {
+            var dao = h.attach(PvpDao.class);
+            List<ChallengeRow> rows = dao.waitingFor(player.id(), now);
+            List<String> senders = rows.stream().map(r -> accounts.byId(r.fromId()).map(Account::name).orElse("")).toList();
+            return new Inbox(rows.stream().map(ChallengeRow::id).toList(), senders, dao.acceptedUnplayed(player.id()));
+        });
+    }
+
+    /** Waiting challengers are told where things stand now (the server is stopping). */
+    public void releaseWaits() {
+        waiting.values().forEach(f -> f.complete("pending"));
+    }
+
+    private static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,78 @@
+package taleweaver.pvp;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(ChallengeRow.class)
+@RegisterConstructorMapper(BattleRow.class)
+@RegisterConstructorMapper(MoveRow.class)
+@RegisterConstructorMapper(RoundRow.class)
+public interface PvpDao {
+    String BATTLE = "id, p1, p2, round, round_started, hp1, hp2, misses1, misses2, moved1, moved2, seen1, seen2, over, winner, outcome";
+
+    @SqlUpdate("insert into challenges(id, from_id, to_id, created_at, expires_at, state) values (?, ?, ?, ?, ?, 'pending')")
+    void addChallenge(String id, long fromId, long toId, long createdAt, long expiresAt);
+
+    @SqlQuery("select id, from_id, to_id, created_at, expires_at, state from challenges where id = ?")
+    Optional<ChallengeRow> challenge(String id);
+
+    @SqlUpdate("update challenges set state = ?, answered_at = ? where id = ?")
+    void answer(String state, long at, String id);
+
+    @SqlQuery("select id, from_id, to_id, created_at, expires_at, state from challenges where to_id = ? and state = 'pending' "
+            + "and expires_at > ? order by created_at, rowid")
+    List<ChallengeRow> waitingFor(long toId, long now);
+
+    @SqlQuery("select c.id from challenges c join battles b on b.id = c.id where c.from_id = ? and c.state = 'accepted' "
+            + "and b.moved1 = 0 and b.over = 0 order by c.answered_at")
+    List<String> acceptedUnplayed(long fromId);
+
+    @SqlUpdate("insert into battles(id, p1, p2, round, round_started, hp1, hp2) values (?, ?, ?, 1, ?, ?, ?)")
+    void addBattle(String id, long p1, long p2, long at, int hp1, int hp2);
+
+    @SqlQuery("select " + BATTLE + " from battles where id = ?")
+    Optional<BattleRow> battle(String id);
+
+    @SqlQuery("select " + BATTLE + " from battles where over = 0")
+    List<BattleRow> activeBattles();
+
+    @SqlQuery("select count(*) from battles where over = 0 and (p1 = ? or p2 = ?)")
+    int activeBattlesOf(long playerId, long samePlayerId);
+
+    @SqlUpdate("update battles set round = :round, round_started = :roundStarted, hp1 = :hp1, hp2 = :hp2, misses1 = :misses1, "
+            + "misses2 = :misses2, moved1 = :moved1, moved2 = :moved2, seen1 = :seen1, seen2 = :seen2, over = :over, "
+            + "winner = :winner, outcome = :outcome where id = :id")
+    void saveBattle(@BindMethods BattleRow battle);
+
+    @SqlUpdate("insert into battle_moves(battle_id, round, player_id, text, items, skills, power) "
+            + "values (:battleId, :round, :playerId, :text, :items, :skills, :power) on conflict do nothing")
+    int addMove(@BindMethods MoveRow move);
+
+    @SqlQuery("select battle_id, round, player_id, text, items, skills, power from battle_moves where battle_id = ? and round = ?")
+    List<MoveRow> moves(String battleId, int round);
+
+    @SqlUpdate("insert into battle_rounds(battle_id, round, move1, move2, damage1, damage2, hp1, hp2, result) "
+            + "values (:battleId, :round, :move1, :move2, :damage1, :damage2, :hp1, :hp2, :result)")
+    void addRound(@BindMethods RoundRow round);
+
+    @SqlUpdate("update battle_rounds set result = ? where battle_id = ? and round = ?")
+    void tellRound(String result, String battleId, int round);
+
+    @SqlQuery("select battle_id, round, move1, move2, damage1, damage2, hp1, hp2, result from battle_rounds where battle_id = ? and round = ?")
+    Optional<RoundRow> round(String battleId, int round);
+
+    @SqlQuery("select battle_id, round, move1, move2, damage1, damage2, hp1, hp2, result from battle_rounds where battle_id = ? "
+            + "order by round desc limit 1")
+    Optional<RoundRow> lastRound(String battleId);
+
+    @SqlUpdate("update battles set seen1 = max(seen1, ?) where id = ?")
+    void seen1(int round, String id);
+
+    @SqlUpdate("update battles set seen2 = max(seen2, ?) where id = ?")
+    void seen2(int round, String id);
+}

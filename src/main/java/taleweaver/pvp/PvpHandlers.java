@@ -1,0 +1,91 @@
+package taleweaver.pvp;
+
+import taleweaver.Refusal;
+import taleweaver.account.AccountService;
+import taleweaver.account.Player;
+import taleweaver.images.Png;
+import taleweaver.web.Body;
+import taleweaver.web.Call;
+
+import java.util.List;
+
+/** HTTP side of /get_list /refrash /challenge /accept_challenge /reject_challenge /accept_c /battle. */
+public final class PvpHandlers {
+    public record OnlineReply(List<String> roles, List<String> imageData) {}
+    public record OnlineNames(List<String> roles) {}
+    public record RefreshReply(List<String> idList, List<String> roleList, List<String> accpecId, List<String> accpetId,
+                               List<String> acceptId, String role, String roleText, String systemText, boolean status) {}
+    public record AnswerReply(boolean status) {}
+    public record Done() {}
+
+    private final Presence presence;
+    private final AccountService accounts;
+    private final ChallengeService challenges;
+    private final BattleService battles;
+
+    public PvpHandlers(Presence presence, AccountService accounts, ChallengeService challenges, BattleService battles) {
+        this.presence = presence;
+        this.accounts = accounts;
+        this.challenges = challenges;
+        this.battles = battles;
+    }
+
+    public Object onlineList(Call c) {
+        Player me = c.player("role");
+        List<Player> others = presence.others(me.id());
+        List<String> names = others.stream().map(Player::name).toList();
+        if (!c.body().bool("images", false)) return new OnlineNames(names);
+        return new OnlineReply(names, others.stream().map(p -> Png.base64(accounts.avatar(p.id()))).toList());
+    }
+
+    public Object refresh(Call c) {
+        Player me = c.player("role");
+        String battleId = c.body().optStr("battle_id");
+        var inbox = challenges.inbox(me);
+        var round = battleId == null ? null : battles.undelivered(me, battleId).orElse(null);
+        boolean over = battleId != null && battles.over(me, battleId);
+        return new RefreshReply(inbox.ids(), inbox.senders(), inbox.accepted(), inbox.accepted(), inbox.accepted(),
+                round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over);
+    }
+
+    public Object challenge(Call c) {
+        Body b = c.body();
+        Player me = c.player("role1");
+        String target = b.str("role2");
+        int wait = challenges.waitSeconds(b.number("wait", Double.NaN));
+        return challenges.challenge(me, target, b.text("image_data", Integer.MAX_VALUE), wait);
+    }
+
+    public Object accept(Call c) {
+        challenges.accept(c.player("role"), c.body().str("id"));
+        return new Done();
+    }
+
+    public Object reject(Call c) {
+        challenges.reject(c.player("role"), c.body().str("id"));
+        return new Done();
+    }
+
+    /** /accept_c names no role: the request is authorised as the challenge's addressee. */
+    public Object answer(Call c) {
+        String id = c.body().str("id");
+        boolean yes = c.body().bool("status", false);
+        Player addressee = c.as(challenges.addressee(id));
+        try {
+            if (yes) challenges.accept(addressee, id); else challenges.reject(addressee, id);
+            return new AnswerReply(yes);
+        } catch (Refusal r) {
+            if (!yes) return new AnswerReply(false);
+            throw r;
+        }
+    }
+
+    public Object battle(Call c) {
+        Player me = c.player("role");
+        Body b = c.body();
+        String id = b.str("id");
+        String text = b.has("text") ? b.text("text", Body.TEXT_MAX) : b.text("action", Body.TEXT_MAX);
+        boolean wait = b.number("wait", 1) > 0;
+        return battles.move(me, id, text, b.list("items"), b.list("skills"), wait);
+    }
+}
