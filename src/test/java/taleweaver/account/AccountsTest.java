@@ -1,0 +1,206 @@
+package taleweaver.account;
+
+import io.javalin.testtools.JavalinTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.Api;
+import taleweaver.App;
+import taleweaver.RawHttp;
+import taleweaver.TestConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static taleweaver.Api.email;
+import static taleweaver.Api.md5;
+
+class AccountsTest {
+    @TempDir
+    Path dir;
+
+    private static Api.Reply signup(Api api, String email, String name, String password, String ip) {
+        return api.call("/signup", "email", email, "username", name, "password", password, "ip", ip);
+    }
+
+    @Test
+    void signupCodesComeInTheSpecOrder() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var ok = signup(api, "ann@example.org", "Ann", md5("pw"), "127.0.0.1:9");
+            assertEquals(200, ok.code());
+            assertEquals(43, ok.text("token").length());
+            assertEquals(400, signup(api, "not-an-email", "Valid", md5("x"), "127.0.0.1:9").code());
+            assertEquals(400, signup(api, "b@example.org", "Valid", "", "127.0.0.1:9").code());
+            assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "no-port").code());
+            assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "127.0.0.1:99999").code());
+            var bad = signup(api, "b@example.org", "a b", md5("x"), "127.0.0.1:9");
+            assertEquals(422, bad.code());
+            assertFalse(bad.text("reason").isBlank());
+            assertEquals(422, signup(api, "b@example.org", "系统", md5("x"), "127.0.0.1:9").code());
+            assertEquals(409, signup(api, "ann@example.org", "ANN", md5("x"), "127.0.0.1:9").code(), "taken, and checked before the email");
+            assertEquals(410, signup(api, "ANN@example.org", "Ann2", md5("x"), "127.0.0.1:9").code());
+            assertEquals(400, api.call("/signup", "email", "c@example.org", "username", "Cat", "ip", "127.0.0.1:9").http(), "missing password field");
+            assertEquals(200, api.call("/status", "role", "Ann").http(), "signed up means logged in");
+        });
+    }
+
+    @Test
+    void loginCodesAndLockout() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=3")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            var ok = api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9");
+            assertEquals(200, ok.code());
+            assertEquals("Ann", ok.text("username"));
+            assertNotNull(ok.text("token"));
+            var unknown = api.call("/login", "email", "nobody@example.org", "password", md5("x"), "ip", "127.0.0.1:9");
+            assertEquals(404, unknown.code());
+            assertEquals("", unknown.text("username"));
+            for (int i = 0; i < 3; i++) {
+                var wrong = api.call("/login", "email", email("Ann"), "password", md5("wrong"), "ip", "127.0.0.1:9");
+                assertEquals(200, wrong.http());
+                assertEquals(401, wrong.code());
+                assertEquals("", wrong.text("username"));
+            }
+            var locked = api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9");
+            assertEquals(429, locked.code(), "locked even for the right password");
+            api.signup("Bob");
+            assertEquals(200, api.call("/login", "email", email("Bob"), "password", md5("pw-Bob"), "ip", "127.0.0.1:9").code(),
+                    "one account's lock leaves the address's other players alone");
+        });
+    }
+
+    @Test
+    void aSuccessfulLoginClearsTheCount() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=3")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 2; i++) api.call("/login", "email", email("Ann"), "password", md5("wrong"), "ip", "127.0.0.1:9");
+                assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+            }
+        });
+    }
+
+    @Test
+    void anAddressIsLockedAfterTenTimesTheAccountLimit() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (int i = 0; i < 10; i++) {
+                api.signup("P" + i);
+                assertEquals(401, api.call("/login", "email", email("P" + i), "password", md5("wrong"), "ip", "127.0.0.1:9").code());
+            }
+            api.signup("Late");
+            assertEquals(429, api.call("/login", "email", email("Late"), "password", md5("pw-Late"), "ip", "127.0.0.1:9").code());
+            var elsewhere = RawHttp.from("127.0.0.2", api.base(), "/login", "email", email("Late"), "password", md5("pw-Late"), "ip", "127.0.0.2:9");
+            assertEquals(200, elsewhere.code(), "another address is not locked");
+        });
+    }
+
+    @Test
+    void thePasswordIsNeverStoredAndTokensOnlyAsHashes() throws Exception {
+        String secret = md5("correct horse battery staple");
+        var holder = new String[1];
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            holder[0] = api.call("/signup", "email", "clear@example.org", "username", "Clear", "password", secret, "ip", "127.0.0.1:9").text("token");
+        });
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("game.db"))) {
+            var tables = db.createStatement().executeQuery("select name from sqlite_master where type='table'");
+            var names = new java.util.ArrayList<String>();
+            while (tables.next()) names.add(tables.getString(1));
+            for (String table : names) {
+                var rows = db.createStatement().executeQuery("select * from \"" + table + "\"");
+                while (rows.next()) {
+                    for (int c = 1; c <= rows.getMetaData().getColumnCount(); c++) {
+                        Object v = rows.getObject(c);
+                        String s = v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(v);
+                        assertFalse(s.contains(secret), table + " holds the password");
+                        assertFalse(s.contains(holder[0]), table + " holds the token");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void tokenModeAcceptsOnlyTheRolesOwnToken() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.mode=token")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String ann = api.signup("Ann");
+            String bob = api.signup("Bob");
+            assertEquals(401, api.call("/status", "role", "Ann").http());
+            assertEquals(200, api.post("/status", Api.body("role", "Ann"), Map.of("Authorization", "Bearer " + ann)).http());
+            assertEquals(200, api.call("/status", "role", "Ann", "token", ann).http());
+            assertEquals(401, api.call("/status", "role", "Ann", "token", bob).http(), "Bob's token is not Ann's");
+            assertEquals(401, api.call("/status", "role", "Nobody", "token", ann).http());
+            assertEquals(200, api.call("/logout", "role", "Ann", "token", ann).code());
+            assertEquals(401, api.call("/status", "role", "Ann", "token", ann).http(), "logout ends the token");
+            assertEquals(200, api.call("/status", "role", "Bob", "token", bob).http(), "and only that one");
+        });
+    }
+
+    @Test
+    void tokenOrAddressAcceptsTheLoginAddressButNotAnother() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String ann = api.signup("Ann");
+            assertEquals(200, api.call("/status", "role", "Ann").http(), "same address, no token");
+            assertEquals(401, RawHttp.from("127.0.0.2", api.base(), "/status", "role", "Ann").http(), "another address, no token");
+            assertEquals(200, RawHttp.from("127.0.0.2", api.base(), "/status", "role", "Ann", "token", ann).http(), "another address with the token");
+            api.call("/logout", "role", "Ann");
+            assertEquals(401, api.call("/status", "role", "Ann").http(), "logout ends address-based access");
+            assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+            assertEquals(200, api.call("/status", "role", "Ann").http(), "until the next login");
+        });
+    }
+
+    @Test
+    void openModeAcceptsAnyRequest() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.mode=open")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.call("/logout", "role", "Ann");
+            assertEquals(200, RawHttp.from("127.0.0.2", api.base(), "/status", "role", "Ann").http());
+        });
+    }
+
+    @Test
+    void legalJudgesNamesAndDescriptions() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String good : new String[]{"林风07", "Aria_7", "Zoë-2", "星·辰"}) assertTrue(api.call("/legal", "mode", 0, "content", good).get("status").asBoolean(), good);
+            for (String bad : new String[]{"a", "x".repeat(17), "有 空格", "系统", "admin", "老苏", "fuck_you", "tab\tname"}) {
+                var r = api.call("/legal", "mode", 0, "content", bad);
+                assertFalse(r.get("status").asBoolean(), bad);
+                assertFalse(r.text("reason").isBlank());
+            }
+            assertTrue(api.call("/legal", "mode", 1, "content", "一位来自北方的剑客，沉默寡言。").get("status").asBoolean());
+            assertFalse(api.call("/legal", "mode", 1, "content", "").get("status").asBoolean());
+            assertFalse(api.call("/legal", "mode", 1, "content", "x".repeat(501)).get("status").asBoolean());
+            assertEquals(400, api.call("/legal", "mode", 7, "content", "x").http());
+            assertEquals(400, api.call("/legal", "mode", "0", "content", "x").http());
+        });
+    }
+
+    @Test
+    void logsCarryNoSecrets() throws Exception {
+        String password = md5("hunter2-secret");
+        String out = JavalinTest.captureStdOut(() -> JavalinTest.test(App.create(TestConfig.of(dir)), new io.javalin.testtools.TestConfig(true, false), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String token = api.call("/signup", "email", "s@example.org", "username", "Sec", "password", password, "ip", "127.0.0.1:9").text("token");
+            api.call("/status", "role", "Sec", "token", token);
+            api.call("/login", "email", "s@example.org", "password", password, "ip", "127.0.0.1:9");
+            assertTrue(Files.exists(dir.resolve("game.db")));
+        }));
+        assertTrue(out.contains("/signup"), "requests are logged");
+        assertFalse(out.contains(password));
+        assertFalse(out.contains("\"token\""));
+    }
+}
