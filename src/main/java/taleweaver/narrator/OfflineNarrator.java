@@ -27,7 +27,7 @@ public final class OfflineNarrator implements Narrator {
             "world", "where", "place", "lore", "history", "mist", "town", "lanternford");
     private static final List<String> KIND = List.of("帮", "救", "给", "分享", "包扎", "治", "扶", "送", "保护", "安慰", "谢",
             "help", "save", "give", "share", "heal", "bandage", "protect", "comfort", "thank", "carry");
-    private static final List<String> HARSH = List.of("抢", "打", "杀", "偷", "骂", "威胁", "踢", "砍",
+    private static final List<String> HARSH = List.of("抢", "打", "杀", "偷", "骂", "威胁", "踢", "砍", "攻击", "袭击", "刺",
             "rob", "attack", "kill", "steal", "threaten", "kick", "hit", "insult");
 
     private final ContentPack pack;

@@ -18,7 +18,8 @@ class DatabaseTest {
         try (var db = new Database(file.toString())) {
             assertTrue(Files.exists(file));
             assertEquals("wal", db.read(h -> h.createQuery("pragma journal_mode").mapTo(String.class).one()));
-            assertEquals(Database.MIGRATIONS.length, db.read(h -> h.createQuery("select count(*) from schema_migrations").mapTo(Integer.class).one()));
+            int applied = db.read(h -> h.createQuery("select count(*) from schema_migrations").mapTo(Integer.class).one());
+            assertEquals(Database.MIGRATIONS.length, applied);
         }
         try (var db = new Database(file.toString())) {
             List<String> names = db.read(h -> h.createQuery("select name from schema_migrations order by version").mapTo(String.class).list());
@@ -34,7 +35,8 @@ class DatabaseTest {
                 h.execute("insert into images(key, png) values ('half', x'00')");
                 throw new IllegalStateException("boom");
             }));
-            assertEquals(0, db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one()));
+            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            assertEquals(0, rows);
         }
     }
 }

@@ -1,0 +1,284 @@
+package taleweaver.story;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import taleweaver.Api;
+import taleweaver.App;
+import taleweaver.TestConfig;
+import taleweaver.narrator.ContentPack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StoryTest {
+    @TempDir
+    Path dir;
+
+    static boolean isPng(JsonNode n) {
+        if (!n.isTextual() || n.asText().startsWith("data:")) return false;
+        byte[] b = Base64.getDecoder().decode(n.asText());
+        return b.length > 8 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    /** Plays the active task with a plain, patient player until it ends; returns the replies. */
+    static List<Api.Reply> playToTheEnd(Api api, String role, String text, int bound) {
+        var seen = new ArrayList<String>();
+        var replies = new ArrayList<Api.Reply>();
+        for (int turn = 0; turn < bound; turn++) {
+            var r = api.call("/feedback", "role", role, "text", text, "items", List.of(), "skills", List.of(), "roles", seen);
+            assertEquals(200, r.code(), r.raw());
+            replies.add(r);
+            if (r.get("npc_status").asBoolean()) {
+                assertTrue(isPng(r.get("image_data")), "a new speaker comes with an avatar");
+                seen.add(r.text("role"));
+            } else {
+                assertTrue(r.get("image_data").isNull());
+            }
+            if (r.get("status").asBoolean()) {
+                assertTrue(r.body().has("reward"));
+                return replies;
+            }
+            assertFalse(r.body().has("reward"), "reward only on the finishing turn");
+        }
+        throw new AssertionError("task not finished in " + bound + " turns");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zh", "en"})
+    void everyTaskOfThePackCanBePlayedToTheEndWithinItsTurnBound(String language) {
+        ContentPack pack = ContentPack.builtIn(language);
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Hero01");
+            var finished = new ArrayList<String>();
+            while (true) {
+                var offered = api.call("/task_info", "role", "Hero01").get("task_list");
+                if (offered.isEmpty()) break;
+                String task = offered.get(0).asText();
+                var sel = api.call("/select", "role", "Hero01", "task_name", task);
+                assertTrue(isPng(sel.get("image_data")));
+                int stages = pack.task(task).orElseThrow().stages().size();
+                int expBefore = api.call("/status", "role", "Hero01").get("stats").path("exp").asInt();
+                var replies = playToTheEnd(api, "Hero01", "...", stages * 4);
+                assertEquals(stages * 4, replies.size(), "mute play advances only on the turn bound");
+                var reward = replies.get(replies.size() - 1).get("reward");
+                int exp = pack.task(task).orElseThrow().reward().exp();
+                assertEquals(exp, reward.path(language.equals("zh") ? "经验" : "Experience").asInt());
+                assertEquals(expBefore + exp, api.call("/status", "role", "Hero01").get("stats").path("exp").asInt());
+                finished.add(task);
+            }
+            assertEquals(pack.tasks().size(), finished.size(), "every task, the higher-level ones too, was reached and finished");
+        });
+    }
+
+    @Test
+    void aPlayerWhoFollowsTheHintsFinishesFaster() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("快手");
+            api.call("/select", "role", "快手", "task_name", "迷雾灯塔");
+            var replies = playToTheEnd(api, "快手", "我去港口找阿芷打听灯油，然后爬上塔顶，用火点燃灯芯", 12);
+            assertEquals(3, replies.size(), "one turn per stage when the words fit");
+        });
+    }
+
+    @Test
+    void sameSeedSameTranscript() {
+        List<String> first = transcript(dir.resolve("a"));
+        List<String> second = transcript(dir.resolve("b"));
+        assertEquals(first, second);
+        assertTrue(first.size() > 5);
+    }
+
+    private List<String> transcript(Path where) {
+        var lines = new ArrayList<String>();
+        JavalinTest.test(App.create(TestConfig.of(where)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Echo01");
+            for (String say : List.of("", "这个世界是什么样的？", "我的状态怎么样", "接受任务磨坊的怪声")) {
+                lines.add(api.call("/main", "role", "Echo01", "text", say).text("text"));
+            }
+            for (int i = 0; i < 5; i++) {
+                lines.add(api.call("/feedback", "role", "Echo01", "text", "我看看", "roles", List.of()).text("text"));
+            }
+            lines.add(api.call("/merge", "role", "Echo01", "mode", 0, "num", 20, "des", "风").text("text"));
+            lines.add(api.call("/others", "role", "Echo01", "info", "商人", "text", "我帮他").text("other"));
+        });
+        return lines;
+    }
+
+    @Test
+    void theDmGreetsAnswersAndHandsOutTasks() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("对话者");
+            var hello = api.call("/main", "role", "对话者", "text", "");
+            assertFalse(hello.get("status").asBoolean());
+            assertTrue(hello.get("subimg").isNull());
+            assertEquals("系统", hello.text("role"));
+            assertTrue(hello.text("text").contains("迷雾灯塔"), "the greeting names the tasks on offer");
+            assertFalse(hello.body().has("task_name"));
+            var sheet = api.call("/main", "role", "对话者", "text", "我现在的状态如何？");
+            assertTrue(sheet.text("text").contains("1级"), sheet.text("text"));
+            var about = api.call("/main", "role", "对话者", "text", "迷雾灯塔是什么任务？");
+            assertFalse(about.get("status").asBoolean(), "a question is not taking the task");
+            var take = api.call("/main", "role", "对话者", "text", "我接受任务迷雾灯塔");
+            assertTrue(take.get("status").asBoolean());
+            assertEquals("迷雾灯塔", take.text("task_name"));
+            assertTrue(isPng(take.get("subimg")));
+            assertTrue(take.text("text").contains("老苏"), "the opening line");
+            var chat = api.call("/main", "role", "对话者", "text", "随便聊聊");
+            assertTrue(chat.text("text").contains("迷雾灯塔"), "the DM reminds of the task under way");
+        });
+    }
+
+    @Test
+    void selectingPausesAndResumes() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Pauser");
+            var first = api.call("/select", "role", "Pauser", "task_name", "迷雾灯塔");
+            assertTrue(first.text("text").contains("老苏"));
+            api.call("/feedback", "role", "Pauser", "text", "去港口问问灯油", "roles", List.of());
+            api.call("/select", "role", "Pauser", "task_name", "失踪的信鸽");
+            var back = api.call("/select", "role", "Pauser", "task_name", "迷雾灯塔");
+            assertTrue(back.text("text").contains("塔顶"), "resumes at the second stage: " + back.text("text"));
+            var missing = api.call("/select", "role", "Pauser", "task_name", "没有这个任务");
+            assertEquals(404, missing.code());
+            assertTrue(missing.get("image_data").isNull());
+            assertFalse(missing.text("text").isBlank());
+            assertEquals(404, api.call("/select", "role", "Pauser", "task_name", "星落湖的秘密").code(), "level too low");
+            assertEquals(404, api.call("/select_personal", "role", "Pauser", "task_name", "迷雾灯塔").code());
+        });
+    }
+
+    @Test
+    void feedbackRefusalsChangeNothing() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Refused");
+            var none = api.call("/feedback", "role", "Refused", "text", "hello", "roles", List.of());
+            assertEquals(409, none.code());
+            assertFalse(none.body().has("reward"));
+            api.call("/select", "role", "Refused", "task_name", "迷雾灯塔");
+            var before = api.call("/status", "role", "Refused").body();
+            var item = api.call("/feedback", "role", "Refused", "text", "我挥舞神器", "items", List.of("不存在的神器"));
+            assertEquals(422, item.code());
+            assertTrue(item.text("text").contains("不存在的神器"));
+            assertEquals(422, api.call("/feedback", "role", "Refused", "text", "x", "skills", List.of("天外飞仙")).code());
+            for (int i = 0; i < 20; i++) api.call("/merge", "role", "Refused", "mode", 0, "num", 5, "des", "x"); // spend all energy
+            var spent = api.call("/status", "role", "Refused").body();
+            assertEquals(0, spent.path("stats").path("energy").asInt());
+            assertEquals(422, api.call("/feedback", "role", "Refused", "text", "点火", "skills", List.of("火花术")).code(), "no energy");
+            var after = api.call("/status", "role", "Refused").body();
+            assertEquals(spent, after, "refused turns change nothing");
+            assertEquals(before.path("stats").path("matter"), after.path("stats").path("matter"));
+        });
+    }
+
+    @Test
+    void aSkillCostsEnergyAndTheRewardIsGrantedOnce() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Once");
+            api.call("/select", "role", "Once", "task_name", "迷雾灯塔");
+            api.call("/feedback", "role", "Once", "text", "港口 灯油");
+            api.call("/feedback", "role", "Once", "text", "爬上塔");
+            var last = api.call("/feedback", "role", "Once", "text", "...", "skills", List.of("火花术"), "items", List.of("旅人短剑"));
+            assertTrue(last.get("status").asBoolean());
+            assertEquals(List.of("守塔人的铜哨"), List.of(last.get("reward").path("items").get(0).asText()));
+            var st = api.call("/status", "role", "Once").get("stats");
+            assertEquals(95, st.path("energy").asInt());
+            assertEquals(60, st.path("exp").asInt());
+            assertEquals(120, st.path("matter").asInt());
+            assertTrue(api.call("/bag", "role", "Once").get("equipments").has("守塔人的铜哨"));
+            var again = api.call("/feedback", "role", "Once", "text", "还有吗");
+            assertEquals(409, again.code());
+            assertEquals(60, api.call("/status", "role", "Once").get("stats").path("exp").asInt());
+            assertFalse(api.call("/task_info", "role", "Once").get("task_list").toString().contains("迷雾灯塔"));
+            assertEquals(404, api.call("/select", "role", "Once", "task_name", "迷雾灯塔").code(), "a finished task can't be taken again");
+        });
+    }
+
+    @Test
+    void personalTasksAreMadeListedPlayedAndLimited() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "tasks.max_open_personal=2")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Wisher");
+            var made = api.call("/task_request", "role", "Wisher", "text", "我想去海边寻找失落的灯塔");
+            String name = made.text("task_name");
+            assertFalse(name.isBlank());
+            assertEquals("系统", made.text("role"));
+            var again = api.call("/task_request", "role", "Wisher", "text", "我想去海边寻找失落的灯塔");
+            assertNotEquals(name, again.text("task_name"), "names stay unique");
+            var full = api.call("/task_request", "role", "Wisher", "text", "再来一个");
+            assertEquals(409, full.code());
+            assertFalse(full.text("text").isBlank());
+            var list = api.call("/task_info_personal", "role", "Wisher").get("task_list");
+            assertEquals(2, list.size());
+            var sel = api.call("/select_personal", "role", "Wisher", "task_name", name);
+            assertTrue(isPng(sel.get("image_data")));
+            var take = api.call("/main", "role", "Wisher", "text", "开始" + again.text("task_name"));
+            assertTrue(take.get("status").asBoolean(), "personal tasks can be taken from the DM too");
+            api.call("/select_personal", "role", "Wisher", "task_name", name);
+            playToTheEnd(api, "Wisher", "我打听线索，然后出发前往，找到它并带回", 12);
+            assertEquals(1, api.call("/task_info_personal", "role", "Wisher").get("task_list").size());
+            assertEquals(200, api.call("/task_request", "role", "Wisher", "text", "一个新的愿望").code(), "room for one more");
+        });
+    }
+
+    @Test
+    void craftingSpendsTheRightResourceWithinBounds() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Smith");
+            var skill = api.call("/merge", "role", "Smith", "mode", 0, "num", 30, "des", "一道能召唤雷电的剑诀");
+            assertTrue(skill.get("success").asBoolean());
+            assertEquals("skill", skill.get("item").path("kind").asText());
+            var st = api.call("/status", "role", "Smith").get("stats");
+            assertEquals(70, st.path("energy").asInt());
+            assertEquals(100, st.path("matter").asInt());
+            assertTrue(api.call("/skill", "role", "Smith").get("skills").has(skill.get("item").path("name").asText()));
+            var gear = api.call("/merge", "role", "Smith", "mode", 1, "num", 100, "des", "藤盾");
+            int power = gear.get("item").path("power").asInt();
+            assertTrue(power > 0 && power <= 18, "level 1 power is bounded: " + power);
+            assertEquals(0, api.call("/status", "role", "Smith").get("stats").path("matter").asInt());
+            var poor = api.call("/merge", "role", "Smith", "mode", 1, "num", 1, "des", "钉子");
+            assertEquals(422, poor.code());
+            assertFalse(poor.get("success").asBoolean());
+            assertEquals(400, api.call("/merge", "role", "Smith", "mode", 2, "num", 1, "des", "x").http());
+            assertEquals(400, api.call("/merge", "role", "Smith", "mode", 0, "num", 0, "des", "x").http());
+            assertEquals(400, api.call("/merge", "role", "Smith", "mode", 0, "num", 1001, "des", "x").http());
+            assertEquals(422, api.call("/merge", "role", "Smith", "mode", 0, "num", 1, "des", "fuck").code(), "banned words");
+            assertTrue(Crafting.power(1000, 1) <= 18 && Crafting.power(1000, 5) > Crafting.power(1000, 1) && Crafting.power(10, 1) < Crafting.power(100, 1));
+        });
+    }
+
+    @Test
+    void eventsChangeLittleAndTimeMovesOn() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Walker");
+            String t0 = api.call("/time", "role", "Walker").text("time");
+            var kind = api.call("/others", "role", "Walker", "info", "路上遇到一位受伤的商人", "text", "我上前帮他包扎伤口");
+            assertFalse(kind.text("role").isBlank());
+            assertTrue(kind.text("other").contains("经验+"), kind.text("other"));
+            var st = api.call("/status", "role", "Walker").get("stats");
+            assertTrue(st.path("exp").asInt() > 0 && st.path("exp").asInt() <= 20);
+            api.call("/others", "role", "Walker", "info", "强盗", "text", "我攻击他");
+            assertTrue(api.call("/status", "role", "Walker").get("stats").path("hp").asInt() < 100);
+            assertNotEquals(t0, api.call("/time", "role", "Walker").text("time"));
+        });
+    }
+}
