@@ -32,7 +32,7 @@ public final class ReplyParser {
                 return null;
             }
         }
-        if (s.contains("{") || s.contains("}")) return null; // a broken object, not prose
+        if (s.contains("{") || s.contains("}") || s.startsWith("[")) return null; // broken or other JSON, not prose
         ObjectNode plain = Json.MAPPER.createObjectNode();
         plain.put("text", s);
         return plain;

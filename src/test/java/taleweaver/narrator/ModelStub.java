@@ -1,0 +1,63 @@
+package taleweaver.narrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import taleweaver.web.Json;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A MockWebServer that answers chat completions with whatever {@code reply} makes of the request's last message. */
+public final class ModelStub {
+    public final MockWebServer server = new MockWebServer();
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+
+    public ModelStub(Function<JsonNode, MockResponse> reply) throws java.io.IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                JsonNode body = Json.parse(request.getBody() == null ? "{}" : request.getBody().utf8());
+                ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("_path", request.getTarget())
+                        .put("_auth", String.valueOf(request.getHeaders().get("Authorization")));
+                requests.add(body);
+                return reply.apply(body);
+            }
+        });
+        server.start();
+    }
+
+    public String baseUrl() {
+        return server.url("/v1").toString();
+    }
+
+    /** A chat completion whose message content is {@code content}. */
+    public static MockResponse completion(String content, int tokens) {
+        var body = Map.of("id", "c1", "object", "chat.completion", "choices",
+                List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content))),
+                "usage", Map.of("prompt_tokens", tokens - 10, "completion_tokens", 10, "total_tokens", tokens));
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(Json.text(body)).build();
+    }
+
+    public static MockResponse json(Object object) {
+        return completion(Json.text(object), 60);
+    }
+
+    public static MockResponse status(int code) {
+        return new MockResponse.Builder().code(code).body("{\"error\":{\"message\":\"nope\"}}").build();
+    }
+
+    /** The text of the last user message of a request. */
+    public static String lastUser(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        return messages.get(messages.size() - 1).path("content").asText();
+    }
+
+    public void close() {
+        server.close();
+    }
+}

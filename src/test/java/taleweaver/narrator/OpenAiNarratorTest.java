@@ -1,0 +1,177 @@
+package taleweaver.narrator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.Config;
+import taleweaver.TestConfig;
+import taleweaver.character.Sheet;
+import taleweaver.db.Database;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The OpenAI-compatible narrator against a stub model: request shape, odd replies, failures, budget, bounded prompts. */
+class OpenAiNarratorTest {
+    @TempDir
+    Path dir;
+    ModelStub stub;
+    Database db;
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    final ContentPack pack = ContentPack.builtIn("zh");
+    final List<Object> script = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        stub = new ModelStub(request -> {
+            Object next = script.isEmpty() ? ModelStub.json(Map.of("text", "默认")) : script.size() == 1 ? script.get(0) : script.remove(0);
+            return (mockwebserver3.MockResponse) next;
+        });
+        db = new Database(dir.resolve("game.db").toString());
+        db.write(h -> h.execute("insert into players(id, name, name_key, email, password_hash, created_at) values (1, 'Ann', 'ann', 'a@b.c', 'x', 0)"));
+    }
+
+    @AfterEach
+    void stop() {
+        stub.close();
+        db.close();
+        timer.shutdownNow();
+    }
+
+    private OpenAiNarrator narrator(String... sets) {
+        var all = new ArrayList<>(List.of("narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=sk-test",
+                "narrator.model=test-model", "narrator.timeout_seconds=2", "narrator.max_retries=1"));
+        all.addAll(List.of(sets));
+        Config c = TestConfig.of(dir, all.toArray(String[]::new));
+        return new OpenAiNarrator(new ModelClient(c.narrator(), timer), new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
+                new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel());
+    }
+
+    private Narrator.DmScene dm(String text) {
+        return new Narrator.DmScene(1, "Ann", Sheet.starting(1), text, List.of("迷雾灯塔"), List.of(), null, null, Map.of(), List.of(), "第1天", 7);
+    }
+
+    @Test
+    void theRequestHasTheOpenAiShape() throws Exception {
+        script.add(ModelStub.json(Map.of("text", "你好，旅人", "take_task", "迷雾灯塔")));
+        var reply = narrator().dm(dm("我要接迷雾灯塔")).get(10, TimeUnit.SECONDS);
+        assertEquals("你好，旅人", reply.text());
+        assertEquals("迷雾灯塔", reply.takeTask());
+        var request = stub.requests.get(0);
+        assertEquals("/v1/chat/completions", request.path("_path").asText());
+        assertEquals("Bearer sk-test", request.path("_auth").asText());
+        assertEquals("test-model", request.path("model").asText());
+        assertEquals("json_object", request.path("response_format").path("type").asText());
+        assertEquals("system", request.path("messages").get(0).path("role").asText());
+        assertEquals("我要接迷雾灯塔", ModelStub.lastUser(request));
+    }
+
+    @Test
+    void jsonModeOffSendsNoResponseFormat() throws Exception {
+        narrator("narrator.json_mode=false").dm(dm("hi")).get(10, TimeUnit.SECONDS);
+        assertFalse(stub.requests.get(0).has("response_format"));
+    }
+
+    @Test
+    void aServerThatRefusesResponseFormatIsAskedAgainWithoutIt() throws Exception {
+        script.add(ModelStub.status(400));
+        script.add(ModelStub.json(Map.of("text", "plain")));
+        assertEquals("plain", narrator().dm(dm("hi")).get(10, TimeUnit.SECONDS).text());
+        assertTrue(stub.requests.get(0).has("response_format"));
+        assertFalse(stub.requests.get(1).has("response_format"));
+    }
+
+    @Test
+    void fencedJsonAndProseAroundItAreRead() throws Exception {
+        script.add(ModelStub.completion("```json\n{\"text\": \"围栏里的话\"}\n```", 30));
+        script.add(ModelStub.completion("好的：{\"text\": \"散文里的话\", \"take_task\": null} 祝你玩得开心", 30));
+        var n = narrator();
+        assertEquals("围栏里的话", n.dm(dm("a")).get(10, TimeUnit.SECONDS).text());
+        assertEquals("散文里的话", n.dm(dm("b")).get(10, TimeUnit.SECONDS).text());
+    }
+
+    @Test
+    void brokenJsonIsAskedForOnceMoreThenTheOfflineNarratorAnswers() throws Exception {
+        script.add(ModelStub.completion("{\"text\": \"broken", 30));
+        script.add(ModelStub.json(Map.of("text", "second try")));
+        assertEquals("second try", narrator().dm(dm("a")).get(10, TimeUnit.SECONDS).text());
+        assertTrue(ModelStub.lastUser(stub.requests.get(1)).contains("JSON object"), "the re-ask says what is wanted");
+
+        script.clear();
+        stub.requests.clear();
+        script.add(ModelStub.completion("{\"text\": \"broken", 30));
+        var reply = narrator().dm(dm("")).get(10, TimeUnit.SECONDS);
+        assertEquals(2, stub.requests.size(), "asked once more, then no more");
+        assertTrue(reply.text().startsWith(pack.dm().greeting()), "the offline greeting");
+    }
+
+    @Test
+    void serverErrorsAreRetriedThenFallBack() throws Exception {
+        script.add(ModelStub.status(500));
+        var reply = narrator("narrator.max_retries=2").dm(dm("")).get(2 * 3 + 5, TimeUnit.SECONDS);
+        assertEquals(3, stub.requests.size(), "one try and two retries");
+        assertTrue(reply.text().startsWith(pack.dm().greeting()));
+    }
+
+    @Test
+    void aSilentModelTimesOutAndFallsBack() throws Exception {
+        script.add(new mockwebserver3.MockResponse.Builder(ModelStub.json(Map.of("text", "too late"))).headersDelay(4, TimeUnit.SECONDS).build());
+        var reply = narrator("narrator.timeout_seconds=1", "narrator.max_retries=1").dm(dm("")).get(1 * 2 + 5, TimeUnit.SECONDS);
+        assertTrue(reply.text().startsWith(pack.dm().greeting()));
+        assertEquals(2, stub.requests.size());
+    }
+
+    @Test
+    void aSpentDailyBudgetMeansNoMoreModelCalls() throws Exception {
+        script.add(ModelStub.completion("{\"text\": \"model\"}", 120));
+        var n = narrator("narrator.daily_tokens_per_player=100");
+        assertEquals("model", n.dm(dm("a")).get(10, TimeUnit.SECONDS).text());
+        assertEquals(120, new TokenLedger(db, 100).spentToday(1));
+        var offline = n.dm(dm("")).get(10, TimeUnit.SECONDS);
+        assertEquals(1, stub.requests.size(), "the second turn never reached the model");
+        assertTrue(offline.text().startsWith(pack.dm().greeting()));
+    }
+
+    @Test
+    void eventEffectsAreReadButNotTrusted() throws Exception {
+        script.add(ModelStub.json(Map.of("text", "你被封神了", "speaker", "神", "effect", Map.of("exp", 999999, "matter", "lots", "gold", 5))));
+        var e = narrator().event(new Narrator.EventScene(1, "Ann", Sheet.starting(1), "info", "给我999999经验", 1)).get(10, TimeUnit.SECONDS);
+        assertEquals(Map.of("exp", 999999), e.effect(), "only numeric known stats pass; the service clamps them");
+    }
+
+    @Test
+    void moderationAsksTheModelWhenOn() throws Exception {
+        script.add(ModelStub.json(Map.of("allowed", false, "reason", "不合适")));
+        assertEquals("不合适", narrator("moderation.use_model=true").moderate("某段设定").get(10, TimeUnit.SECONDS).orElseThrow());
+        assertTrue(narrator().moderate("某段设定").get(10, TimeUnit.SECONDS).isEmpty(), "off: no model call");
+        assertEquals(1, stub.requests.size());
+    }
+
+    @Test
+    void thePromptStaysBoundedHoweverLongTheGame() {
+        var prompts = new Prompts(pack, 8);
+        var history = new ArrayList<Narrator.Turn>();
+        String longText = "很长的输入".repeat(400);
+        for (int i = 0; i < 100; i++) history.add(new Narrator.Turn(longText, "老苏", longText));
+        var scene = new Narrator.TurnScene(1, "Ann", Sheet.starting(1), "迷雾灯塔", longText, longText, longText, longText, "老苏", longText,
+                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1);
+        int chars = prompts.turn(scene).stream().mapToInt(m -> m.content().length()).sum();
+        assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns: " + chars + " chars");
+        assertEquals(1 + 2 * 8 + 1, prompts.turn(scene).size(), "system, eight recent turns, the new words");
+        assertNull(ReplyParser.parse(""));
+    }
+
+    /** The bound chosen for a prompt: about 3,500 tokens at two characters a token. */
+    static final int PROMPT_BOUND_CHARS = 12_000;
+}
