@@ -1,5 +1,6 @@
 package taleweaver.account;
 
+import org.jdbi.v3.sqlobject.SingleValue;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -33,6 +34,7 @@ public interface AccountDao {
     void loggedOut(long id);
 
     @SqlQuery("select avatar from players where id = ?")
+    @SingleValue
     byte[] avatar(long id);
 
     @SqlUpdate("insert into sessions(token_hash, player_id, created_at) values (?, ?, ?)")

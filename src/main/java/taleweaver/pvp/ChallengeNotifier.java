@@ -64,7 +64,11 @@ public final class ChallengeNotifier implements AutoCloseable {
     public CompletableFuture<Optional<Answer>> push(String host, int port, String loginAddress, String id, String from, String imageData) {
         var result = new CompletableFuture<Optional<Answer>>();
         var target = new Target(host, port, anyHost ? null : loginAddress);
-        OkHttpClient client = http.newBuilder().dns(new GuardedDns(target)).build();
+        var guard = new GuardedDns(target);
+        if (isLiteral(host) && !guard.allowedLiteral(host)) { // OkHttp asks no Dns for an address literal
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        OkHttpClient client = http.newBuilder().dns(guard).build();
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/challenge_info";
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("id", id);
@@ -122,6 +126,14 @@ public final class ChallengeNotifier implements AutoCloseable {
             return allowed;
         }
 
+        boolean allowedLiteral(String literal) {
+            try {
+                return allowed(InetAddress.getByName(literal));
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+
         private boolean allowed(InetAddress a) {
             if (forbidden(a)) return false;
             if (target.port() == serverPort && isLocal(a)) return false;
@@ -132,6 +144,10 @@ public final class ChallengeNotifier implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    static boolean isLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
     }
 
     /** Link-local (169.254.0.0/16 with the cloud metadata address, fe80::/10), multicast and the wildcard. */
