@@ -50,7 +50,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10));
         d.put("storage", ordered("database", "data/taleweaver.db"));
         d.put("game", ordered("language", "zh", "content_pack", ""));
-        d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 2,
+        d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
                 "max_failed_logins", 5, "lockout_minutes", 10));
         d.put("presence", ordered("timeout_seconds", 30));
         d.put("limits", ordered("requests_per_minute", 600));
@@ -179,7 +179,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                 new Storage(c.str("storage.database")),
                 new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
-                        c.num("auth.bcrypt_threads", 1, 64), c.num("auth.max_failed_logins", 1, 1000), c.num("auth.lockout_minutes", 1, 10_000)),
+                        bcryptThreads(c.num("auth.bcrypt_threads", 0, 64)), c.num("auth.max_failed_logins", 1, 1000), c.num("auth.lockout_minutes", 1, 10_000)),
                 new Presence(c.num("presence.timeout_seconds", 1, 86_400)),
                 new Limits(c.num("limits.requests_per_minute", 1, 10_000_000)),
                 new Narrator(c.oneOf("narrator.provider", "offline", "openai"), c.str("narrator.base_url"), c.str("narrator.api_key"),
@@ -200,6 +200,11 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         if (config.narrator.provider.equals("openai") && config.narrator.baseUrl.isBlank())
             throw new Invalid("config key narrator.base_url: required when narrator.provider is openai");
         return config;
+    }
+
+    /** 0 means half the cores, at least one: a login flood keeps the other half for play. */
+    private static int bcryptThreads(int configured) {
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     private record Reader(Function<String, Object> get) {

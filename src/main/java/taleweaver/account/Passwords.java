@@ -29,11 +29,30 @@ public final class Passwords implements AutoCloseable {
         this.cost = cost;
         var n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(2048), r -> {
-            Thread t = new Thread(r, "bcrypt-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                lowerOsPriority();
+                r.run();
+            }, "bcrypt-" + n.incrementAndGet());
             t.setDaemon(true);
-            t.setPriority(Thread.NORM_PRIORITY - 1);
             return t;
         });
+    }
+
+    /**
+     * Java thread priorities mean nothing on Linux, so a bcrypt thread asks the OS itself for the lowest
+     * priority (nice 19): when the cores are busy, requests of the game go first and logins wait. Elsewhere,
+     * or where that fails, it simply runs at normal priority.
+     */
+    private static void lowerOsPriority() {
+        try {
+            java.nio.file.Path self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self"));
+            String tid = self.getFileName().toString();
+            if (!tid.chars().allMatch(Character::isDigit)) return;
+            new ProcessBuilder("renice", "-n", "19", "-p", tid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (Exception | LinkageError e) {
+            // not Linux, or no renice: normal priority
+        }
     }
 
     public CompletableFuture<String> hash(String secret) {

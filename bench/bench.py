@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""Taleweaver benchmarks (python3 standard library + wrk). Run through bench/run.sh.
+
+Each part starts its own server on a free port with a throw-away database, loads it from this machine,
+and prints its figures; the summary at the end repeats them. Nothing leaves 127.0.0.1.
+"""
+import argparse
+import asyncio
+import glob
+import hashlib
+import http.client
+import http.server
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "target", "server.jar")
+RESULTS = []
+
+
+def report(name, value):
+    RESULTS.append((name, value))
+    print(f"  {name}: {value}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def md5(s):
+    return hashlib.md5(s.encode()).hexdigest()
+
+
+class Server:
+    def __init__(self, java, **settings):
+        self.dir = tempfile.mkdtemp(prefix="tw-bench-")
+        self.port = free_port()
+        self.db = os.path.join(self.dir, "bench.db")
+        base = {"server.port": self.port, "server.host": "127.0.0.1", "storage.database": self.db,
+                "limits.requests_per_minute": 10000000}
+        base.update(settings)
+        args = [java, "-jar", JAR]
+        for k, v in base.items():
+            args += ["--set", f"{k}={v}"]
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.proc = subprocess.Popen(args, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                if call(self.port, "/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("server did not start: " + open(os.path.join(self.dir, "server.log")).read()[-2000:])
+
+    def threads(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(re.search(r"Threads:\s+(\d+)", f.read()).group(1))
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def call(port, path, body=None, conn=None, timeout=120):
+    c = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    data = json.dumps(body or {}).encode()
+    c.request("GET", path, body=data, headers={"Content-Type": "application/json", "Content-Length": str(len(data))})
+    r = c.getresponse()
+    raw = r.read()
+    if conn is None:
+        c.close()
+    return r.status, json.loads(raw) if raw else None
+
+
+def signup(port, name, ip="127.0.0.1:9"):
+    st, body = call(port, "/signup", {"email": f"{md5(name)[:16]}@bench.local", "username": name,
+                                      "password": md5("pw-" + name), "ip": ip})
+    assert st == 200 and body["status_code"] == 200, (name, body)
+    return body["token"]
+
+
+# ------------------------------------------------------------------ wrk
+
+def wrk(port, path, body, seconds, connections=32, threads=2):
+    script = os.path.join(tempfile.gettempdir(), f"tw-wrk-{os.getpid()}.lua")
+    with open(script, "w") as f:
+        f.write('wrk.method = "GET"\nwrk.headers["Content-Type"] = "application/json"\n'
+                f"wrk.body = [[{json.dumps(body, ensure_ascii=False)}]]\n")
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script,
+                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
+
+
+def probe(port, path, body, seconds, rate=400, clients=4):
+    """Latency of `path` at a steady `rate` requests/s (an open load, not a saturating one): returns p50, p99 in ms."""
+    latencies, stop_at = [], time.monotonic() + seconds
+
+    def client():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        interval, next_at = clients / rate, time.monotonic()
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            st, b = call(port, path, body, conn=c)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            assert st == 200, b
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.monotonic()))
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)], len(latencies)
+
+
+# ------------------------------------------------------------------ parts
+
+def part_http(java, seconds):
+    print("\n== Foundation: route throughput and /status under a login flood", flush=True)
+    s = Server(java)
+    try:
+        signup(s.port, "BenchA")
+        signup(s.port, "BenchB")
+        wrk(s.port, "/health", {}, 2)  # warm-up
+        wrk(s.port, "/status", {"role": "BenchA"}, 2)
+        health, _, _ = wrk(s.port, "/health", {}, seconds)
+        status, _, e1 = wrk(s.port, "/status", {"role": "BenchA"}, seconds)
+        refrash, _, e2 = wrk(s.port, "/refrash", {"role": "BenchB"}, seconds)
+        report("/health req/s", f"{health:.0f}")
+        report("/status req/s", f"{status:.0f} (ratio to /health {status / health:.2f}, target >= 0.5)")
+        report("/refrash req/s", f"{refrash:.0f} (ratio to /health {refrash / health:.2f}, target >= 0.5)")
+        assert e1 == 0 and e2 == 0, "non-200 replies under load"
+
+        signup(s.port, "Hammer")
+        stop = threading.Event()
+        logins = [0]
+
+        def hammer():
+            c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+            while not stop.is_set():
+                st, b = call(s.port, "/login", {"email": f"{md5('Hammer')[:16]}@bench.local", "password": md5("pw-Hammer"),
+                                                "ip": "127.0.0.1:9"}, conn=c)
+                logins[0] += 1
+        workers = [threading.Thread(target=hammer, daemon=True) for _ in range(50)]
+        for w in workers:
+            w.start()
+        time.sleep(1)
+        p50, p99, count = probe(s.port, "/status", {"role": "BenchA"}, seconds)
+        stop.set()
+        report("/status p99 while 50 clients hammer /login (bcrypt cost 10)",
+               f"{p99:.2f} ms, p50 {p50:.2f} ms at 400 req/s (target < 20 ms; {logins[0]} logins done meanwhile)")
+    finally:
+        s.stop()
+
+
+class Stub:
+    """An OpenAI-compatible model that answers every chat completion after `delay` seconds."""
+
+    def __init__(self, delay):
+        self.delay, self.sizes = delay, []
+        stub = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    msgs = json.loads(body).get("messages", [])
+                    stub.sizes.append(sum(len(m.get("content", "")) for m in msgs))
+                except ValueError:
+                    pass
+                if stub.delay:
+                    time.sleep(stub.delay)
+                content = json.dumps({"text": "The mist stirs.", "speaker": "", "stage_done": False})
+                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+                                  "usage": {"total_tokens": 50}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 1024
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def part_story(java, seconds):
+    print("\n== Story: cost of a /main turn over the model, concurrency, prompt size", flush=True)
+    stub = Stub(0)
+    model = {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{stub.port}/v1", "narrator.api_key": "sk-bench",
+             "narrator.daily_tokens_per_player": 100000000, "tasks.max_turns_per_stage": 40, "game.language": "en"}
+    s = Server(java, **model)
+    try:
+        signup(s.port, "Talker")
+        c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+        direct = http.client.HTTPConnection("127.0.0.1", stub.port, timeout=60)
+        for _ in range(100):  # warm-up
+            call(s.port, "/main", {"role": "Talker", "text": "hello there"}, conn=c)
+        through, alone = [], []
+        for _ in range(300):
+            t0 = time.perf_counter()
+            call(s.port, "/main", {"role": "Talker", "text": "hello there"}, conn=c)
+            through.append(time.perf_counter() - t0)
+            body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "hello there"}]})
+            t0 = time.perf_counter()
+            direct.request("POST", "/v1/chat/completions", body=body, headers={"Content-Type": "application/json"})
+            direct.getresponse().read()
+            alone.append(time.perf_counter() - t0)
+        over = (statistics.median(through) - statistics.median(alone)) * 1000
+        report("/main p50 through the server", f"{statistics.median(through) * 1000:.2f} ms; stub alone {statistics.median(alone) * 1000:.2f} ms")
+        report("server cost of a /main turn over the stub (p50)", f"{over:.2f} ms (target < 5 ms)")
+
+        signup(s.port, "Long")
+        call(s.port, "/select", {"role": "Long", "task_name": "The Fogbound Lighthouse"})
+        stub.sizes.clear()
+        for _ in range(100):
+            call(s.port, "/feedback", {"role": "Long", "text": "I keep looking around, saying nothing useful at all, " * 6, "roles": []}, conn=c)
+        chars = stub.sizes[-1]
+        report("prompt after 100 turns of one task", f"{chars} chars, about {(chars + 1) // 2} tokens (bound 12000 chars; largest {max(stub.sizes)})")
+    finally:
+        s.stop()
+        stub.close()
+
+    stub = Stub(1.0)
+    model["narrator.base_url"] = f"http://127.0.0.1:{stub.port}/v1"
+    s = Server(java, **dict(model, **{"auth.bcrypt_cost": 4}))
+    try:
+        players = [f"P{i:03d}" for i in range(200)]
+        for p in players:
+            signup(s.port, p)
+        stop_at = time.monotonic() + max(seconds, 10)
+        done, errors = [0], [0]
+
+        def player(name):
+            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+            while time.monotonic() < stop_at:
+                st, b = call(s.port, "/main", {"role": name, "text": "what news?"}, conn=conn)
+                if st == 200 and b["status_code"] == 200:
+                    done[0] += 1
+                else:
+                    errors[0] += 1
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=player, args=(p,)) for p in players]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - t0
+        report("200 players, model answering after 1 s", f"{done[0] / elapsed:.0f} turns/s (target >= 150; {errors[0]} refused)")
+    finally:
+        s.stop()
+        stub.close()
+
+
+async def raw(port, path, body):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    data = json.dumps(body).encode()
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+                 "Connection: close\r\n\r\n".encode() + data)
+    await writer.drain()
+    out = await reader.read()
+    writer.close()
+    head, _, payload = out.partition(b"\r\n\r\n")
+    if b"chunked" in head.lower():
+        text, parts = payload, []
+        while text:
+            size, _, rest = text.partition(b"\r\n")
+            n = int(size, 16)
+            if n == 0:
+                break
+            parts.append(rest[:n])
+            text = rest[n + 2:]
+        payload = b"".join(parts)
+    return int(head[9:12]), json.loads(payload)
+
+
+async def signups(port, names, ip="127.0.0.1:9"):
+    sem = asyncio.Semaphore(64)
+
+    async def one(n):
+        async with sem:
+            st, b = await raw(port, "/signup", {"email": f"{md5(n)[:16]}@bench.local", "username": n, "password": md5("pw-" + n), "ip": ip})
+            assert b["status_code"] == 200, b
+    await asyncio.gather(*(one(n) for n in names))
+
+
+def part_pvp(java, seconds):
+    print(f"\n== PvP ({java}): parked challenges, and battles judged exactly once", flush=True)
+    closed = free_port()  # nobody listens: pushes fail at once, challenges stay parked
+    s = Server(java, **{"auth.bcrypt_cost": 4, "battle.max_rounds": 3, "challenge.ttl_seconds": 600})
+    try:
+        challengers = [f"C{i:03d}" for i in range(100)]
+        asyncio.run(signups(s.port, challengers + ["Target", "Loader"], ip=f"127.0.0.1:{closed}"))
+        wrk(s.port, "/status", {"role": "Loader"}, 2, connections=8, threads=1)
+        time.sleep(1)
+        before = s.threads()
+
+        async def park():
+            sem = asyncio.Semaphore(400)
+            started = [0]
+
+            async def one(i):
+                async with sem:
+                    pass  # pace the opening so arrivals, not waits, are what the pool sees
+                started[0] += 1
+                return await raw(s.port, "/challenge", {"role1": challengers[i % 100], "role2": "Target", "wait": 40})
+            tasks = []
+            for i in range(5000):
+                tasks.append(asyncio.create_task(one(i)))
+                if i % 250 == 249:
+                    await asyncio.sleep(0.25)
+            return tasks
+
+        loop = asyncio.new_event_loop()
+        tasks = loop.run_until_complete(park())
+        loop.run_until_complete(asyncio.sleep(3))
+        during = s.threads()
+        holder = {}
+        t = threading.Thread(target=lambda: holder.update(r=probe(s.port, "/status", {"role": "Loader"}, seconds)))
+        t.start()
+        while t.is_alive():
+            loop.run_until_complete(asyncio.sleep(0.5))
+        during = max(during, s.threads())
+        results = loop.run_until_complete(asyncio.gather(*tasks))
+        loop.close()
+        parked = sum(1 for st, b in results if st == 200 and b.get("status_code") == 200)
+        report("threads before / during 5,000 parked /challenge", f"{before} / {during} (+{during - before}; target within +20)")
+        report("/status p99 while they are parked", f"{holder['r'][1]:.2f} ms, p50 {holder['r'][0]:.2f} ms at 400 req/s "
+                                                    f"(target < 20 ms); {parked} challenges answered 200")
+    finally:
+        s.stop()
+
+    s = Server(java, **{"auth.bcrypt_cost": 4, "battle.max_rounds": 3})
+    try:
+        n = 1000
+        a = [f"A{i:04d}" for i in range(n)]
+        b = [f"B{i:04d}" for i in range(n)]
+        asyncio.run(signups(s.port, a + b))
+
+        async def battles():
+            sem = asyncio.Semaphore(256)
+
+            async def start(i):
+                async with sem:
+                    st, r = await raw(s.port, "/challenge", {"role1": a[i], "role2": b[i], "wait": 0})
+                    st, ok = await raw(s.port, "/accept_challenge", {"role": b[i], "id": r["id"]})
+                    assert ok["status_code"] == 200, ok
+                    return r["id"]
+            ids = await asyncio.gather(*(start(i) for i in range(n)))
+            seen = {}
+
+            async def side(i, me, move):
+                for _ in range(3):
+                    st, r = await raw(s.port, "/battle", {"role": me, "id": ids[i], "text": move})
+                    assert r["status_code"] == 200, r
+                    seen.setdefault((ids[i], r["round"]), set()).add(r["result"])
+            t0 = time.monotonic()
+            await asyncio.gather(*(side(i, who, mv) for i in range(n) for who, mv in ((a[i], "strike"), (b[i], "parry"))))
+            return time.monotonic() - t0, seen
+        elapsed, seen = asyncio.run(battles())
+        db = sqlite3.connect(s.db)
+        rows, distinct = db.execute("select count(*), count(distinct battle_id || '#' || round) from battle_rounds").fetchone()
+        over = db.execute("select count(*) from battles where over = 1").fetchone()[0]
+        db.close()
+        agree = all(len(v) == 1 for v in seen.values())
+        report("1,000 battles x 3 rounds", f"{rows / elapsed:.0f} rounds judged/s ({elapsed:.1f} s)")
+        report("exactly once", f"{rows} judged rows, {distinct} distinct (battle, round), {over} battles over; "
+                               f"both sides saw one result per round: {agree}")
+    finally:
+        s.stop()
+
+
+def find_java21():
+    for pattern in ("/usr/lib/jvm/temurin-2*/bin/java", "/usr/lib/jvm/java-2*/bin/java"):
+        for candidate in sorted(glob.glob(pattern), reverse=True):
+            return candidate
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp"])
+    a = ap.parse_args()
+    java = os.environ.get("JAVA", "java")
+    java21 = os.environ.get("JAVA_PVP") or find_java21() or java
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"Taleweaver bench: {os.cpu_count()} cores, {version}", flush=True)
+    parts = a.only or ["http", "story", "pvp"]
+    if "http" in parts:
+        part_http(java, a.seconds)
+    if "story" in parts:
+        part_story(java, a.seconds)
+    if "pvp" in parts:
+        part_pvp(java21, a.seconds)
+        if java21 != java:
+            part_pvp(java, a.seconds)
+    print("\n== Summary")
+    for name, value in RESULTS:
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
