@@ -183,6 +183,7 @@ class Stub:
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else headers and body leave in two segments and meet a delayed ACK
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -196,11 +197,8 @@ class Stub:
                 content = json.dumps({"text": "The mist stirs.", "speaker": "", "stage_done": False})
                 out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
                                   "usage": {"total_tokens": 50}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
 
             def log_message(self, *a):
                 pass
