@@ -314,7 +314,8 @@ async def signups(port, names, ip="127.0.0.1:9"):
 
 
 def part_pvp(java, seconds):
-    print(f"\n== PvP ({java}): parked challenges, and battles judged exactly once", flush=True)
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"\n== PvP on {version}: parked challenges, and battles judged exactly once", flush=True)
     closed = free_port()  # nobody listens: pushes fail at once, challenges stay parked
     s = Server(java, **{"auth.bcrypt_cost": 4, "battle.max_rounds": 3, "challenge.ttl_seconds": 600})
     try:
@@ -353,7 +354,7 @@ def part_pvp(java, seconds):
         results = loop.run_until_complete(asyncio.gather(*tasks))
         loop.close()
         parked = sum(1 for st, b in results if st == 200 and b.get("status_code") == 200)
-        report("threads before / during 5,000 parked /challenge", f"{before} / {during} (+{during - before}; target within +20)")
+        report(f"threads before / during 5,000 parked /challenge ({version})", f"{before} / {during} (+{during - before}; target within +20)")
         report("/status p99 while they are parked", f"{holder['r'][1]:.2f} ms, p50 {holder['r'][0]:.2f} ms at 400 req/s "
                                                     f"(target < 20 ms); {parked} challenges answered 200")
     finally:

@@ -1,6 +1,7 @@
 package taleweaver;
 
 import io.javalin.Javalin;
+import io.javalin.util.ConcurrencyUtil;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,9 @@ import taleweaver.web.Routes;
 
 /** Entry point: load config → open the database → wire services → serve. {@link #create} builds the same app for tests. */
 public final class App {
+    /** Request threads when virtual threads are not available (Java 17). */
+    static final int PLATFORM_THREADS = 64;
+
     private App() {}
 
     public static void main(String[] args) {
@@ -46,6 +50,10 @@ public final class App {
     public static Javalin create(Config config, Services services) {
         return Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
+            if (!ConcurrencyUtil.isLoomAvailable()) {
+                // Java 17: a fixed pool, so a burst of arrivals can't grow the thread count; waits hold no thread anyway.
+                cfg.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", PLATFORM_THREADS, PLATFORM_THREADS, false);
+            }
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = config.server().maxBodyBytes();
