@@ -118,7 +118,10 @@ public final class OfflineNarrator implements Narrator {
         var rnd = new SplittableRandom(s.seed());
         var c = pack.crafting();
         List<String> prefixes = s.skill() ? c.skillPrefixes() : c.itemPrefixes();
-        List<String> cores = s.skill() ? c.skillCores() : c.itemCores();
+        List<String> all = s.skill() ? c.skillCores() : c.itemCores();
+        String wish = s.wish().toLowerCase(Locale.ROOT);
+        List<String> named = all.stream().filter(core -> wish.contains(core.toLowerCase(Locale.ROOT))).toList();
+        List<String> cores = named.isEmpty() ? all : named; // "a light shield" is a shield
         String joint = pack.language().equals("zh") ? "" : " ";
         String name = prefixes.get(rnd.nextInt(prefixes.size())) + joint + cores.get(rnd.nextInt(cores.size()));
         String description = lines.say(s.skill() ? "merge.skill_desc" : "merge.item_desc", "des", s.wish());

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Plays Taleweaver with the offline narrator and writes what was said as docs/playthrough-<lang>.md.
+
+  python3 docs/playthrough.py            # both languages, using target/server.jar
+Starts its own server on a free port with a throw-away database; nothing leaves 127.0.0.1.
+"""
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SCRIPT = {
+    "zh": {"hero": "林风", "task": "迷雾灯塔",
+           "lines": ["", "这个世界是什么样的？", "我现在状态如何？", "我接受任务迷雾灯塔"],
+           "turns": ["老人家别急，我先去港口找阿芷打听一下哪里有灯油。", "我把油桶扛在肩上，小心地爬上塔楼的楼梯。",
+                     "我在灯芯旁打了个响指，用火花术点燃它！"],
+           "skills": [[], [], ["火花术"]],
+           "craft": (1, 40, "一面能挡住海风的轻盾"),
+           "event": ("归途中，一位行商的马车陷在泥里，货物散了一地。", "我帮他把车推出来，再一起把货物捡回去。")},
+    "en": {"hero": "Rowan", "task": "The Fogbound Lighthouse",
+           "lines": ["", "What is this world like?", "How am I doing?", "I accept The Fogbound Lighthouse"],
+           "turns": ["Don't worry, old man. I'll ask Zhi at the harbour where to find lamp oil.",
+                     "I haul the barrel on my shoulder and climb the tower stairs, step by careful step.",
+                     "At the wick I snap my fingers and light it with a Spark!"],
+           "skills": [[], [], ["Spark"]],
+           "craft": (1, 40, "a light shield that turns the sea wind"),
+           "event": ("On the way back, a pedlar's cart is stuck in the mud, his wares strewn everywhere.",
+                     "I help him push the cart free and gather his goods.")},
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def play(language):
+    work = tempfile.mkdtemp(prefix="tw-play-")
+    port = free_port()
+    proc = subprocess.Popen(["java", "-jar", os.path.join(ROOT, "target", "server.jar"), "--set", f"server.port={port}",
+                             "--set", "server.host=127.0.0.1", "--set", f"game.language={language}",
+                             "--set", f"storage.database={work}/play.db"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def call(path, **body):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="GET")
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    try:
+        for _ in range(100):
+            try:
+                call("/health")
+                break
+            except OSError:
+                time.sleep(0.2)
+        s = SCRIPT[language]
+        hero = s["hero"]
+        zh = language == "zh"
+        out = [f"# {'游戏实录' if zh else 'A playthrough'} ({language})", "",
+               ("由 `python3 docs/playthrough.py` 用离线叙述者真实运行生成。" if zh else
+                "Made by `python3 docs/playthrough.py` from a real run of the offline narrator."), ""]
+        call("/signup", email=f"{hashlib.md5(hero.encode()).hexdigest()[:10]}@example.org", username=hero,
+             password=hashlib.md5(b"pw").hexdigest(), ip="127.0.0.1:9")
+        out += [f"## {'与主持人交谈' if zh else 'Talking to the game master'}", ""]
+        for line in s["lines"]:
+            r = call("/main", role=hero, text=line)
+            out += [f"> **{hero}:** {line or ('（沉默）' if zh else '(says nothing)')}", ">", f"> **{r['role']}:** {r['text']}", ""]
+            if r["status"]:
+                out += [f"*{'任务开始' if zh else 'Task started'}: {r['task_name']}*", ""]
+        out += [f"## {s['task']}", ""]
+        seen = []
+        for text, skills in zip(s["turns"], s["skills"]):
+            r = call("/feedback", role=hero, text=text, items=[], skills=skills, roles=seen)
+            if r["npc_status"]:
+                seen.append(r["role"])
+            out += [f"> **{hero}:** {text}", ">", f"> **{r['role']}:** {r['text']}", ""]
+            if "reward" in r:
+                out += [f"*{'奖励' if zh else 'Reward'}: {json.dumps(r['reward'], ensure_ascii=False)}*", ""]
+        st = call("/status", role=hero)["attribute"]
+        out += [f"*{json.dumps(st, ensure_ascii=False)}*", ""]
+        mode, num, des = s["craft"]
+        r = call("/merge", role=hero, mode=mode, num=num, des=des)
+        out += [f"## {'锻造' if zh else 'Crafting'}", "", f"> **{hero}:** {des} ({num})", ">", f"> {r['text']}", ""]
+        info, text = s["event"]
+        r = call("/others", role=hero, info=info, text=text)
+        out += [f"## {'特殊事件' if zh else 'An event'}", "", f"*{info}*", "", f"> **{hero}:** {text}", ">",
+                f"> **{r['role']}:** {r['text']}", ">", f"> *{r['other']}*", "",
+                f"*{call('/time', role=hero)['time']}*", ""]
+        with open(os.path.join(ROOT, "docs", f"playthrough-{language}.md"), "w") as f:
+            f.write("\n".join(out))
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    for lang in ("zh", "en"):
+        play(lang)
+        print(f"wrote docs/playthrough-{lang}.md")
