@@ -65,6 +65,7 @@ public final class App {
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
             cfg.jetty.modifyServer(server -> server.setStopTimeout(config.server().shutdownGraceSeconds() * 1000L));
+            cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost())); // web clients; they send the token
             cfg.routes.before(services.gate()::check);
             cfg.routes.exception(Exception.class, (e, ctx) -> services.errors().handle(e, ctx));
             cfg.routes.error(404, services.gate()::notFound);

@@ -88,7 +88,7 @@ public final class ChallengeService {
             try {
                 if (a.accepted()) {
                     byte[] png = Png.decode(a.imageData(), AccountService.AVATAR_MAX_BYTES);
-                    if (png != null) answeredImages.put(id, png);
+                    if (png != null && waiting.containsKey(id)) answeredImages.put(id, png); // only a waiting challenger reads it
                     accept(to.player(), id);
                 } else {
                     reject(to.player(), id);

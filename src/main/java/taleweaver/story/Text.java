@@ -13,7 +13,13 @@ final class Text {
     static String reply(String text, String fallback) {
         String t = text == null ? "" : text.strip();
         if (t.isEmpty()) return fallback;
-        return t.codePointCount(0, t.length()) <= REPLY_MAX ? t : t.substring(0, t.offsetByCodePoints(0, REPLY_MAX - 1)) + "…";
+        return t.codePointCount(0, t.length()) <= REPLY_MAX ? t : cut(t, REPLY_MAX - 1) + "…";
+    }
+
+    /** At most {@code max} characters of {@code text}, stripped. */
+    static String cut(String text, int max) {
+        String t = text.strip();
+        return t.codePointCount(0, t.length()) <= max ? t : t.substring(0, t.offsetByCodePoints(0, max));
     }
 
     /** The running summary of a task with one more line, keeping only its newest part. */

@@ -57,7 +57,7 @@ public final class Wishes {
     }
 
     private WishReply keep(Player player, ContentPack.Npc npc, Narrator.TaskDraft draft, String proposedName) {
-        String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : cut(draft.summary(), 200);
+        String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : Text.cut(draft.summary(), 200);
         String opening = Text.reply(draft.opening(), summary);
         List<Stage> stages = pack.personal().stages().stream()
                 .map(s -> new Stage(s.goal(), npc.name(), s.words(), s.items(), s.skills(), s.done())).toList();
@@ -71,10 +71,5 @@ public final class Wishes {
         String text = draft.text() != null && !draft.text().isBlank() ? Text.reply(draft.text(), "")
                 : lines.say("task.personal_made", "name", name, "summary", summary);
         return new WishReply(text, pack.dm().name(), name);
-    }
-
-    private static String cut(String s, int max) {
-        String t = s.strip();
-        return t.codePointCount(0, t.length()) <= max ? t : t.substring(0, t.offsetByCodePoints(0, max));
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Decides whether a request may act as the role it names (SPEC §2): by the role's token, by the address
- * it last logged in from ({@code token_or_address}), or always ({@code open}). Counts the role's rate
+ * it last logged in from ({@code token_or_address}), or always ({@code open}). A browser request (one with an
+ * Origin header) needs the token: a web page the player visits must not act as them just by sharing their address. Counts the role's rate
  * budget and marks the role present for the length of the request.
  */
 public final class Auth {
@@ -34,7 +35,8 @@ public final class Auth {
         Account account = accounts.byName(name).orElseThrow(() -> unauthorized(name));
         boolean allowed = mode.equals("open")
                 || accounts.tokenBelongsTo(token(ctx, body), account.id())
-                || mode.equals("token_or_address") && account.addressActive() && address(ctx).equals(account.loginAddress());
+                || mode.equals("token_or_address") && account.addressActive() && address(ctx).equals(account.loginAddress())
+                        && ctx.header("Origin") == null;
         if (!allowed) throw unauthorized(name);
         long wait = perRole.acquire("role:" + account.id(), System.currentTimeMillis());
         if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests for this role", wait);

@@ -162,6 +162,22 @@ class AccountsTest {
     }
 
     @Test
+    void aBrowserRequestNeedsTheTokenEvenFromTheLoginAddress() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String token = api.signup("Ann");
+            var origin = Map.of("Origin", "http://evil.example");
+            assertEquals(401, api.post("/merge", Api.body("role", "Ann", "mode", 1, "num", 50, "des", "x"), origin).http());
+            assertEquals(100, api.call("/status", "role", "Ann").get("stats").path("matter").asInt(), "nothing spent");
+            assertEquals(200, api.post("/status", Api.body("role", "Ann", "token", token), origin).http());
+            var preflight = api.send("OPTIONS", "/status", null, Map.of("Origin", "http://game.example",
+                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"));
+            assertTrue(preflight.http() < 300, "preflight: " + preflight.http());
+            assertEquals("*", preflight.headers().get("access-control-allow-origin").get(0));
+        });
+    }
+
+    @Test
     void openModeAcceptsAnyRequest() {
         JavalinTest.test(App.create(TestConfig.of(dir, "auth.mode=open")), (server, client) -> {
             Api api = new Api(client.getOrigin());
