@@ -16,6 +16,11 @@ public record Sheet(long playerId, int level, int exp, int matter, int energy, i
 
     public int expNext() { return expNext(level); }
 
+    /** The energy a rest brings a character back up to: 100, and 10 more a level. */
+    public int energyCap() {
+        return 100 + 10 * (level - 1);
+    }
+
     /** Adds exp (never negative) and applies every level-up it reaches: hp refilled, max hp +10, attack +2, defense +2. */
     public Sheet gainExp(int gained) {
         int total = (int) Math.min(Integer.MAX_VALUE / 2, (long) exp + Math.max(0, gained));
@@ -35,6 +40,11 @@ public record Sheet(long playerId, int level, int exp, int matter, int energy, i
     }
 
     public Sheet healed() { return withHp(maxHp); }
+
+    /** The end of a task: hp refilled, and energy back up to the level's cap (never taken down to it). */
+    public Sheet rested() {
+        return new Sheet(playerId, level, exp, matter, Math.max(energy, energyCap()), maxHp, maxHp, attack, defense, minutes);
+    }
 
     public Sheet later(int addMinutes) {
         return new Sheet(playerId, level, exp, matter, energy, hp, maxHp, attack, defense, (int) Math.min(Integer.MAX_VALUE, (long) minutes + addMinutes));

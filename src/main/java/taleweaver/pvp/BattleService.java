@@ -122,7 +122,7 @@ public final class BattleService {
             return CompletableFuture.completedFuture(new BattleReply(opponent, lines.say("battle.pending", "opponent", opponent),
                     lines.say("battle.pending", "opponent", opponent), false, round, hp, null, true));
         }
-        return roundTold(id, round).completeOnTimeout(null, config.roundTimeoutSeconds() + 10L, TimeUnit.SECONDS)
+        return roundTold(id, round).copy().completeOnTimeout(null, config.roundTimeoutSeconds() + 10L, TimeUnit.SECONDS)
                 .thenApply(v -> replyFor(player, id, round));
     }
 
@@ -178,6 +178,7 @@ public final class BattleService {
                 });
             }
         }).whenComplete((v, e) -> {
+            if (e != null) log.warn("battle {} round {}: the narration was not stored: {}", id, round, e.toString());
             roundTold(id, round).complete(null);
             told.remove(id + "#" + (round - 2));
             if (b.over()) timers.schedule(() -> told.keySet().removeIf(k -> k.startsWith(id + "#")), 2, TimeUnit.MINUTES);

@@ -170,7 +170,7 @@ public final class TaskService {
         Map<String, Object> reward = null;
         if (finished) {
             var r = quest.reward();
-            sheet = sheet.gainExp(r.exp()).withResources(r.matter(), 0).healed().later(WorldClock.TASK_DONE);
+            sheet = sheet.gainExp(r.exp()).withResources(r.matter(), 0).rested().later(WorldClock.TASK_DONE);
             long at = System.currentTimeMillis();
             for (var item : r.items()) sheets.addEquipment(player.id(), item.name(), item.description(), item.power(), at);
             story.deactivate(player.id());

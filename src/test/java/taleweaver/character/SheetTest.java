@@ -42,6 +42,16 @@ class SheetTest {
     }
 
     @Test
+    void restingRefillsHpAndEnergyUpToTheLevelsCap() {
+        Sheet s = Sheet.starting(1).withHp(10).withResources(0, -90).gainExp(100).withHp(5);
+        assertEquals(2, s.level());
+        Sheet rested = s.rested();
+        assertEquals(110, rested.hp());
+        assertEquals(110, rested.energy());
+        assertEquals(500, s.withResources(0, 490).rested().energy(), "never taken down to the cap");
+    }
+
+    @Test
     void theWorldClockReadsInEitherLanguage() {
         assertEquals("第1天 上午 08:00", WorldClock.describe(Sheet.START_MINUTES, "zh"));
         assertEquals("Day 1, morning, 08:00", WorldClock.describe(Sheet.START_MINUTES, "en"));
