@@ -30,6 +30,9 @@ public final class OfflineNarrator implements Narrator {
     private static final List<String> HARSH = List.of("抢", "打", "杀", "偷", "骂", "威胁", "踢", "砍", "攻击", "袭击", "刺",
             "rob", "attack", "kill", "steal", "threaten", "kick", "hit", "insult");
 
+    /** A reply is at most this long (SPEC §4). */
+    static final int REPLY_MAX = 300;
+
     private final ContentPack pack;
     private final Lines lines;
 
@@ -45,7 +48,10 @@ public final class OfflineNarrator implements Narrator {
     public CompletableFuture<DmReply> dm(DmScene s) {
         var rnd = new SplittableRandom(s.seed());
         String text = s.text().strip();
-        if (text.isEmpty()) return completedFuture(new DmReply(pack.dm().greeting() + offer(s.tasks()), null));
+        if (text.isEmpty()) {
+            String greeting = pack.dm().greeting();
+            return completedFuture(new DmReply(greeting + offer(s.tasks(), REPLY_MAX - greeting.length()), null));
+        }
         String lower = text.toLowerCase(Locale.ROOT);
         var named = new ArrayList<String>(s.tasks());
         named.addAll(s.personalTasks());
@@ -67,7 +73,7 @@ public final class OfflineNarrator implements Narrator {
         } else if (has(lower, TIME)) {
             reply = lines.say("dm.time", "time", s.time());
         } else if (has(lower, TASKS)) {
-            reply = offer(s.tasks()).strip();
+            reply = offer(s.tasks(), REPLY_MAX).strip();
         } else if (has(lower, WORLD)) {
             reply = lines.pick("dm.world", rnd);
         } else {
@@ -79,11 +85,18 @@ public final class OfflineNarrator implements Narrator {
         return completedFuture(new DmReply(reply, null));
     }
 
-    private String offer(List<String> tasks) {
-        if (tasks.isEmpty()) return lines.say("dm.no_tasks");
+    /** The tasks on offer in one sentence of at most {@code budget} characters: as many names as fit, then "…". */
+    private String offer(List<String> tasks, int budget) {
+        String lead = pack.language().equals("zh") ? "" : " ";
+        if (tasks.isEmpty()) return lead + lines.say("dm.no_tasks");
         String sep = pack.language().equals("zh") ? "、" : ", ";
         var quoted = tasks.stream().map(t -> pack.language().equals("zh") ? "「" + t + "」" : "\"" + t + "\"").toList();
-        return (pack.language().equals("zh") ? "" : " ") + lines.say("dm.tasks_on_offer", "tasks", String.join(sep, quoted));
+        for (int n = quoted.size(); n > 0; n--) {
+            String names = String.join(sep, quoted.subList(0, n)) + (n < quoted.size() ? sep + "…" : "");
+            String sentence = lead + lines.say("dm.tasks_on_offer", "tasks", names);
+            if (sentence.length() <= budget || n == 1) return sentence;
+        }
+        return "";
     }
 
     @Override

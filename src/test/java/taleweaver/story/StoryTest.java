@@ -143,6 +143,18 @@ class StoryTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"zh", "en"})
+    void theGreetingNamesTasksWithinThreeHundredCharacters(String language) {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Greeted");
+            String text = api.call("/main", "role", "Greeted", "text", "").text("text");
+            assertTrue(text.length() <= 300, text.length() + ": " + text);
+            assertTrue(text.contains(ContentPack.builtIn(language).tasks().get(0).name()), text);
+        });
+    }
+
     @Test
     void selectingPausesAndResumes() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
