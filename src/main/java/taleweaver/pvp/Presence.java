@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * until they are heard from again.
  */
 public final class Presence {
+    /** A request "in progress" for longer than this (a client that vanished mid-wait) no longer keeps its player online. */
+    static final long LONGEST_REQUEST_MILLIS = 180_000;
+
     private final long timeoutMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
 
@@ -69,7 +72,8 @@ public final class Presence {
 
     private boolean isOnline(State s, long now) {
         synchronized (s) {
-            return s.lastSeen > 0 && (s.inFlight > 0 || now - s.lastSeen < timeoutMillis);
+            long quiet = now - s.lastSeen;
+            return s.lastSeen > 0 && (quiet < timeoutMillis || s.inFlight > 0 && quiet < LONGEST_REQUEST_MILLIS);
         }
     }
 
