@@ -64,75 +64,120 @@ public final class ModelClient implements AutoCloseable {
     }
 
     public CompletableFuture<Answer> ask(List<Message> messages) {
-        var result = new CompletableFuture<Answer>();
-        send(messages, 0, false, 0, result);
-        return result;
+        var exchange = new Exchange(messages, new CompletableFuture<>());
+        exchange.send();
+        return exchange.result;
     }
 
-    /** Some servers refuse response_format with HTTP 400; after the first such refusal it is not sent again. */
+    /**
+     * How a request is put, each a step simpler than the one before. A server that answers HTTP 400 (it refuses
+     * response_format, or the prompt is over its context) is asked again one step down; the step that worked is
+     * where later requests start.
+     */
+    enum Form { JSON, PLAIN, COMPACT }
+
     private volatile boolean jsonModeRefused;
+    private volatile boolean compactNeeded;
 
-    private void send(List<Message> messages, int attempt, boolean reasked, int tokensSoFar, CompletableFuture<Answer> result) {
-        boolean jsonMode = config.jsonMode() && !jsonModeRefused;
-        http.newCall(request(messages, jsonMode)).enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-                retryOrFail(messages, attempt, reasked, tokensSoFar, result, e.getClass().getSimpleName());
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) {
-                String content;
-                int tokens;
-                try (response) {
-                    int code = response.code();
-                    if (code >= 500 || code == 408 || code == 429) {
-                        retryOrFail(messages, attempt, reasked, tokensSoFar, result, "HTTP " + code);
-                        return;
-                    }
-                    if (code == 400 && jsonMode) {
-                        jsonModeRefused = true;
-                        send(messages, attempt, reasked, tokensSoFar, result);
-                        return;
-                    }
-                    if (!response.isSuccessful()) {
-                        result.completeExceptionally(new ModelFailure("HTTP " + code));
-                        return;
-                    }
-                    JsonNode body = Json.parse(response.body().string());
-                    content = content(body.path("choices").path(0).path("message").path("content"));
-                    tokens = tokensSoFar + tokens(body, messages, content);
-                } catch (RuntimeException | IOException e) {
-                    retryOrFail(messages, attempt, reasked, tokensSoFar, result, "unreadable reply");
-                    return;
-                }
-                ObjectNode parsed = ReplyParser.parse(content);
-                if (parsed != null) {
-                    result.complete(new Answer(parsed, tokens));
-                } else if (!reasked) {
-                    var again = new ArrayList<>(messages);
-                    again.add(new Message("assistant", content == null ? "" : content));
-                    again.add(new Message("user", "That reply was not usable. Answer with exactly one JSON object with a non-empty \"text\" field, and nothing else."));
-                    send(again, attempt, true, tokens, result);
-                } else {
-                    result.completeExceptionally(new ModelFailure("unusable reply twice"));
-                }
-            }
-        });
+    private Form firstForm() {
+        if (compactNeeded) return Form.COMPACT;
+        return config.jsonMode() && !jsonModeRefused ? Form.JSON : Form.PLAIN;
     }
 
-    private void retryOrFail(List<Message> messages, int attempt, boolean reasked, int tokens, CompletableFuture<Answer> result, String why) {
-        if (attempt >= config.maxRetries() || timer.isShutdown()) {
-            result.completeExceptionally(new ModelFailure(why + " after " + (attempt + 1) + " tries"));
-            return;
+    /** One question to the model, with its retries, its one re-ask and its steps down. */
+    private final class Exchange {
+        final CompletableFuture<Answer> result;
+        List<Message> messages;
+        Form form = firstForm();
+        boolean steppedDown;
+        int attempt;
+        boolean reasked;
+        int tokens;
+
+        Exchange(List<Message> messages, CompletableFuture<Answer> result) {
+            this.messages = messages;
+            this.result = result;
         }
-        long backoff = (long) (250 * Math.pow(2, attempt)) + ThreadLocalRandom.current().nextLong(100);
-        try {
-            timer.schedule(() -> send(messages, attempt + 1, reasked, tokens, result), backoff, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
+
+        void send() {
+            http.newCall(request(form == Form.COMPACT ? compact(messages) : messages, form == Form.JSON)).enqueue(new Callback() {
+                @Override
+                public void onFailure(Call call, IOException e) {
+                    retryOrFail(e.getClass().getSimpleName());
+                }
+
+                @Override
+                public void onResponse(Call call, Response response) {
+                    try (response) {
+                        answered(response);
+                    } catch (RuntimeException | IOException e) {
+                        retryOrFail("unreadable reply");
+                    }
+                }
+            });
+        }
+
+        private void answered(Response response) throws IOException {
+            int code = response.code();
+            if (code >= 500 || code == 408 || code == 429) {
+                retryOrFail("HTTP " + code);
+                return;
+            }
+            if (code == 400 && form != Form.COMPACT) {
+                form = Form.values()[form.ordinal() + 1];
+                steppedDown = true;
+                send();
+                return;
+            }
+            if (!response.isSuccessful()) {
+                result.completeExceptionally(new ModelFailure("HTTP " + code));
+                return;
+            }
+            JsonNode body = Json.parse(response.body().string());
+            String content = content(body.path("choices").path(0).path("message").path("content"));
+            tokens += tokens(body, messages, content);
+            if (steppedDown) {
+                if (form == Form.PLAIN) jsonModeRefused = true; else compactNeeded = true;
+                steppedDown = false;
+            }
+            ObjectNode parsed = ReplyParser.parse(content);
+            if (parsed != null) {
+                result.complete(new Answer(parsed, tokens));
+            } else if (!reasked && form != Form.COMPACT) {
+                reasked = true;
+                var again = new ArrayList<>(messages);
+                again.add(new Message("assistant", content == null ? "" : content));
+                again.add(new Message("user", "That reply was not usable. Answer with exactly one JSON object with a non-empty \"text\" field, and nothing else."));
+                messages = again;
+                send();
+            } else {
+                result.completeExceptionally(new ModelFailure("unusable reply twice"));
+            }
+        }
+
+        private void retryOrFail(String why) {
+            if (attempt >= config.maxRetries() || timer.isShutdown()) {
+                result.completeExceptionally(new ModelFailure(why + " after " + (attempt + 1) + " tries"));
+                return;
+            }
+            long backoff = (long) (250 * Math.pow(2, attempt)) + ThreadLocalRandom.current().nextLong(100);
+            attempt++;
+            try {
+                timer.schedule(this::send, backoff, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
+            }
         }
     }
+
+    /** For servers with a small context: a one-line instruction and the player's last words, shortened. */
+    static List<Message> compact(List<Message> messages) {
+        String last = messages.get(messages.size() - 1).content();
+        return List.of(new Message("system", "You are the game master of a text RPG. Reply in one or two short sentences."),
+                new Message("user", last.length() <= COMPACT_USER_CHARS ? last : last.substring(0, COMPACT_USER_CHARS)));
+    }
+
+    static final int COMPACT_USER_CHARS = 160;
 
     private Request request(List<Message> messages, boolean jsonMode) {
         ObjectNode body = Json.MAPPER.createObjectNode();

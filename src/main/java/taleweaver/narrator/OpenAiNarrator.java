@@ -42,7 +42,10 @@ public final class OpenAiNarrator implements Narrator {
 
     @Override
     public CompletableFuture<DmReply> dm(DmScene s) {
-        return ask("dm", s.playerId(), prompts.dm(s), o -> new DmReply(text(o), str(o, "take_task")), () -> offline.dm(s));
+        return ask("dm", s.playerId(), prompts.dm(s), o -> new DmReply(text(o), str(o, "take_task")), () -> offline.dm(s))
+                .thenCompose(reply -> reply.takeTask() != null ? CompletableFuture.completedFuture(reply)
+                        // "接受任务X" takes X even when the model missed it: the offline intent rules see it too
+                        : offline.dm(s).thenApply(o -> o.takeTask() != null ? new DmReply(reply.text(), o.takeTask()) : reply));
     }
 
     @Override

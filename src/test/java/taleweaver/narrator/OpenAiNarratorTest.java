@@ -93,6 +93,29 @@ class OpenAiNarratorTest {
     }
 
     @Test
+    void aSmallContextServerIsAskedWithACompactPromptFromThenOn() throws Exception {
+        stub.close();
+        stub = new ModelStub(request -> request.path("messages").toString().length() > 600
+                ? new mockwebserver3.MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"the request exceeds the available context size\"}}").build()
+                : ModelStub.completion("Once upon a time, there was a little dog.", 40));
+        var n = narrator();
+        assertEquals("Once upon a time, there was a little dog.", n.dm(dm("你好")).get(10, TimeUnit.SECONDS).text());
+        assertEquals(3, stub.requests.size(), "JSON mode, then plain, then compact");
+        assertFalse(stub.requests.get(1).has("response_format"));
+        assertEquals(2, stub.requests.get(2).path("messages").size());
+        n.dm(dm("再说一次")).get(10, TimeUnit.SECONDS);
+        assertEquals(4, stub.requests.size(), "the next request starts compact");
+        assertEquals("再说一次", ModelStub.lastUser(stub.requests.get(3)));
+    }
+
+    @Test
+    void thePlayersClearIntentTakesATaskWhenTheModelMissesIt() throws Exception {
+        script.add(ModelStub.json(Map.of("text", "Once upon a time...")));
+        var reply = narrator().dm(dm("我接受任务迷雾灯塔")).get(10, TimeUnit.SECONDS);
+        assertEquals("迷雾灯塔", reply.takeTask());
+    }
+
+    @Test
     void fencedJsonAndProseAroundItAreRead() throws Exception {
         script.add(ModelStub.completion("```json\n{\"text\": \"围栏里的话\"}\n```", 30));
         script.add(ModelStub.completion("好的：{\"text\": \"散文里的话\", \"take_task\": null} 祝你玩得开心", 30));
