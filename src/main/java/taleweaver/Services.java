@@ -65,7 +65,7 @@ public final class Services implements AutoCloseable {
     private final ChallengeNotifier notifier;
     private final ChallengeService challenges;
     private final BattleService battles;
-    private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService timers;
     private final ModelClient model;
 
     public Services(Config config) {
@@ -81,23 +81,17 @@ public final class Services implements AutoCloseable {
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
         this.gate = new Gate(perAddress, auth);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
             t.setDaemon(true);
             return t;
         });
 
         var offline = new OfflineNarrator(pack);
-        var n = config.narrator();
-        this.model = n.provider().equals("openai") ? new ModelClient(n, housekeeping) : null;
-        Narrator narrator = model == null ? offline : new OpenAiNarrator(model, offline, new Prompts(pack, n.historyTurns()),
-                new TokenLedger(db, n.dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel());
-        ImageMaker maker = switch (config.images().provider()) {
-            case "openai" -> new OpenAiImages(config.images());
-            case "none" -> new NoImages();
-            default -> new ProceduralImages();
-        };
-        var images = new ImageStore(db, maker);
+        this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers) : null;
+        Narrator narrator = model == null ? offline : new OpenAiNarrator(model, offline, new Prompts(pack, config.narrator().historyTurns()),
+                new TokenLedger(db, config.narrator().dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel());
+        var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"));
         var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks());
@@ -107,17 +101,25 @@ public final class Services implements AutoCloseable {
                 new Events(db, pack, narrator, characters, names, config.events()), images, lane);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), housekeeping);
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge());
         this.pvpHandlers = new PvpHandlers(presence, accounts, challenges, battles);
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
-        housekeeping.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
         if (config.auth().mode().equals("open")) {
             org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
         }
+    }
+
+    private static ImageMaker imageMaker(Config.Images config) {
+        return switch (config.provider()) {
+            case "openai" -> new OpenAiImages(config);
+            case "none" -> new NoImages();
+            default -> new ProceduralImages();
+        };
     }
 
     private void sweep() {
@@ -150,7 +152,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
-        housekeeping.shutdownNow();
+        timers.shutdownNow();
         if (model != null) model.close();
         notifier.close();
         passwords.close();
