@@ -42,8 +42,8 @@ public final class DungeonMaster {
 
     public CompletableFuture<MainReply> talk(Player player, String text) {
         Sheet sheet = characters.sheet(player);
-        List<String> common = tasks.available(player);
-        List<Quest> personal = tasks.openPersonal(player);
+        List<String> common = tasks.available(player, sheet.level());
+        List<Quest> personal = tasks.openPersonal(player, sheet.level());
         var summaries = new LinkedHashMap<String, String>();
         common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
         personal.forEach(q -> summaries.put(q.name(), q.summary()));

@@ -54,14 +54,20 @@ public final class TaskService {
 
     /** Common tasks the character can take now: level high enough, not yet finished, in the pack's order. */
     public List<String> available(Player player) {
-        int level = characters.sheet(player).level();
+        return available(player, characters.sheet(player).level());
+    }
+
+    List<String> available(Player player, int level) {
         Set<String> finished = Set.copyOf(db.read(StoryDao.class, dao -> dao.finished(player.id())));
         return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
                 .map(ContentPack.TaskDef::name).toList();
     }
 
     public List<Quest> openPersonal(Player player) {
-        int level = characters.sheet(player).level();
+        return openPersonal(player, characters.sheet(player).level());
+    }
+
+    List<Quest> openPersonal(Player player, int level) {
         return db.read(StoryDao.class, dao -> dao.openPersonal(player.id())).stream().map(r -> Quest.personal(r, level)).toList();
     }
 
