@@ -38,6 +38,9 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         }
     }
 
+    /** The longest name a crafted item or skill may have. */
+    public static final int ITEM_NAME_MAX = 24;
+
     /** A pack that can't be used; the message names the broken entry. */
     public static final class Broken extends RuntimeException {
         Broken(String message) { super(message); }
@@ -84,6 +87,13 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         require(tasks != null && tasks.size() >= 8, source, "tasks: at least 8 are needed");
         require(crafting != null && !crafting.skillCores.isEmpty() && !crafting.itemCores.isEmpty()
                 && !crafting.skillPrefixes.isEmpty() && !crafting.itemPrefixes.isEmpty(), source, "crafting: name parts are empty");
+        String joint = language.equals("zh") ? "" : " ";
+        for (var parts : List.of(List.of(crafting.skillPrefixes, crafting.skillCores), List.of(crafting.itemPrefixes, crafting.itemCores))) {
+            for (String prefix : parts.get(0)) for (String core : parts.get(1)) {
+                String name = prefix + joint + core;
+                require(name.codePointCount(0, name.length()) <= ITEM_NAME_MAX, source, "crafting: '" + name + "' is longer than " + ITEM_NAME_MAX);
+            }
+        }
         require(personal != null && !personal.places.isEmpty() && !personal.things.isEmpty() && !personal.npcs.isEmpty()
                 && personal.stages.size() >= 2, source, "personal: places, things, npcs and two stages are needed");
         require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");

@@ -62,10 +62,11 @@ public final class Crafting {
         var scene = new Narrator.CraftScene(player.id(), player.name(), sheet, skill, num, power, wish,
                 OfflineNarrator.seed(player.id(), mode, num, wish, sheet.minutes()));
         return narrator.craft(scene).thenCompose(draft -> {
-            String name = Text.name(draft.name(), 2, 16, rules);
-            return name != null ? CompletableFuture.completedFuture(draft) : offline.craft(scene);
+            String name = Text.name(draft.name(), 2, ContentPack.ITEM_NAME_MAX, rules);
+            return name != null ? CompletableFuture.completedFuture(new Narrator.CraftDraft(name, draft.description(), draft.text()))
+                    : offline.craft(scene); // the pack's own names always fit
         }).thenApply(draft -> {
-            String name = Text.name(draft.name(), 2, 16, rules);
+            String name = draft.name();
             String description = Text.reply(draft.description(), lines.say(skill ? "merge.skill_desc" : "merge.item_desc", "des", wish));
             int cost = Math.max(1, power / 2);
             db.write(h -> {

@@ -277,6 +277,21 @@ class StoryTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"zh", "en"})
+    void everyOfflineCraftedNameIsKept(String language) {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Maker01");
+            for (int i = 0; i < 60; i++) {
+                var r = api.call("/merge", "role", "Maker01", "mode", i % 2, "num", 1, "des", "wish " + i);
+                assertEquals(200, r.code(), r.raw());
+                String name = r.get("item").path("name").asText();
+                assertTrue(name.length() >= 2 && name.length() <= ContentPack.ITEM_NAME_MAX, name);
+            }
+        });
+    }
+
     @Test
     void eventsChangeLittleAndTimeMovesOn() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
