@@ -108,8 +108,7 @@ public final class AccountService {
             });
             sessions.values().removeIf(id -> id == account.id()); // older tokens may just have been dropped
             sessions.put(Passwords.tokenHash(token), account.id());
-            Account fresh = new Account(account.id(), account.name(), account.email(), account.passwordHash(),
-                    ip != null ? ip : account.callback(), address, true);
+            Account fresh = account.loggedIn(ip, address);
             byKey.put(NameRules.key(account.name()), fresh);
             presence.seen(fresh.player());
             return new LoginReply(account.name(), token);
@@ -126,8 +125,7 @@ public final class AccountService {
         });
         if (token != null) sessions.remove(Passwords.tokenHash(token));
         else sessions.values().removeIf(id -> id == player.id());
-        byKey.computeIfPresent(NameRules.key(player.name()), (k, a) ->
-                new Account(a.id(), a.name(), a.email(), a.passwordHash(), a.callback(), a.loginAddress(), false));
+        byKey.computeIfPresent(NameRules.key(player.name()), (k, a) -> a.loggedOut());
         presence.offline(player);
     }
 

@@ -36,6 +36,12 @@ public final class Lines {
         return fill(options.get(random.nextInt(options.size())), vars);
     }
 
+    /** At most {@code max} characters (code points) of {@code text}; a cut one ends in "…". Null is "". */
+    public static String shorten(String text, int max) {
+        if (text == null) return "";
+        return text.codePointCount(0, text.length()) <= max ? text : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
+    }
+
     static String fill(String template, Object... vars) {
         String out = template;
         for (int i = 0; i + 1 < vars.length; i += 2) {

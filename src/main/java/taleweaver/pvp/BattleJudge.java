@@ -74,12 +74,8 @@ public final class BattleJudge {
 
     private String told(Side actor, Side other, int damage) {
         if (actor.move() == null) return lines.say("battle.hesitate", "name", actor.name());
-        String move = actor.move().text().isBlank() ? lines.say("battle.silence") : cut(actor.move().text(), 60);
+        String move = actor.move().text().isBlank() ? lines.say("battle.silence") : Lines.shorten(actor.move().text(), 60);
         return lines.say("battle.hit", "attacker", actor.name(), "move", move, "defender", other.name(), "damage", damage);
-    }
-
-    private static String cut(String s, int max) {
-        return s.codePointCount(0, s.length()) <= max ? s : s.substring(0, s.offsetByCodePoints(0, max)) + "…";
     }
 
     static long seed(String id, int round) {

@@ -116,12 +116,7 @@ public final class BattleService {
         int round = step.round();
         if (step.over()) return CompletableFuture.completedFuture(finished(player, battle(player, id)));
         if (step.judged()) return tell(id, round).thenApply(v -> replyFor(player, id, round));
-        if (!wait) {
-            String opponent = opponentName(battle, player);
-            var hp = hp(battle, battle.hp1(), battle.hp2());
-            return CompletableFuture.completedFuture(new BattleReply(opponent, lines.say("battle.pending", "opponent", opponent),
-                    lines.say("battle.pending", "opponent", opponent), false, round, hp, null, true));
-        }
+        if (!wait) return CompletableFuture.completedFuture(pending(battle, player, round));
         return roundTold(id, round).copy().completeOnTimeout(null, config.roundTimeoutSeconds() + 10L, TimeUnit.SECONDS)
                 .thenApply(v -> replyFor(player, id, round));
     }
@@ -222,16 +217,19 @@ public final class BattleService {
     private BattleReply replyFor(Player player, String id, int round) {
         BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).orElseThrow();
         Optional<RoundRow> r = db.read(PvpDao.class, dao -> dao.round(id, round));
-        if (r.isEmpty()) {
-            String opponent = opponentName(b, player);
-            return new BattleReply(opponent, lines.say("battle.pending", "opponent", opponent), lines.say("battle.pending", "opponent", opponent),
-                    false, round, hp(b, b.hp1(), b.hp2()), null, true);
-        }
+        if (r.isEmpty()) return pending(b, player, round);
         markSeen(b, player, round);
         RoundRow row = r.get();
         String action = b.first(player.id()) ? row.move2() : row.move1();
         return new BattleReply(opponentName(b, player), action == null ? lines.say("battle.silence") : action, row.result(), b.over(),
                 round, hp(b, row.hp1(), row.hp2()), b.over() ? b.winner() : null, null);
+    }
+
+    /** The reply while the opponent has not moved in {@code round}. */
+    private BattleReply pending(BattleRow b, Player player, int round) {
+        String opponent = opponentName(b, player);
+        String waiting = lines.say("battle.pending", "opponent", opponent);
+        return new BattleReply(opponent, waiting, waiting, false, round, hp(b, b.hp1(), b.hp2()), null, true);
     }
 
     private BattleReply finished(Player player, BattleRow b) {

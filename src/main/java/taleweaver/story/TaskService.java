@@ -150,12 +150,15 @@ public final class TaskService {
             String speaker = reply.speaker() != null && (names.contains(reply.speaker()) || reply.speaker().equals(pack.dm().name()))
                     ? reply.speaker() : npc;
             String said = Text.reply(reply.text(), stage.done());
-            Map<String, Object> reward = db.write(h -> commitTurn(h, player, quest, progress, cost, advances, text, speaker, said));
+            Map<String, Object> reward = db.write(h -> commitTurn(h, player, quest, progress, new Spend(cost, skills), advances, text, speaker, said));
             return new TurnResult(said, speaker, quest.persona(speaker), reward != null, reward);
         });
     }
 
-    private Map<String, Object> commitTurn(Handle h, Player player, Quest quest, Progress before, int cost, boolean advances,
+    /** The energy a turn's skills cost, and which skills. */
+    private record Spend(int energy, List<String> skills) {}
+
+    private Map<String, Object> commitTurn(Handle h, Player player, Quest quest, Progress before, Spend spend, boolean advances,
                                            String text, String speaker, String said) {
         var story = h.attach(StoryDao.class);
         var sheets = h.attach(CharacterDao.class);
@@ -164,8 +167,10 @@ public final class TaskService {
             throw new Refusal(409, "conflict", lines.say("busy"));
         }
         Sheet sheet = sheets.sheet(player.id()).orElseThrow();
-        if (sheet.energy() < cost) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", "", "cost", cost, "energy", sheet.energy()));
-        sheet = sheet.withResources(0, -cost);
+        if (sheet.energy() < spend.energy()) {
+            throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", String.join("、", spend.skills()), "cost", spend.energy(), "energy", sheet.energy()));
+        }
+        sheet = sheet.withResources(0, -spend.energy());
         boolean finished = advances && before.stage() >= quest.stages().size() - 1;
         String summary = advances ? Text.appendSummary(before.summary(), quest.stage(before.stage()).done()) : before.summary();
         Progress after = advances

@@ -1,6 +1,7 @@
 package taleweaver.story;
 
 import taleweaver.account.NameRules;
+import taleweaver.narrator.Lines;
 
 /** Small rules for text a narrator proposes before the server keeps it. */
 final class Text {
@@ -12,14 +13,7 @@ final class Text {
     /** A reply to show: the narrator's words cut to 300 characters, or {@code fallback} when there are none. */
     static String reply(String text, String fallback) {
         String t = text == null ? "" : text.strip();
-        if (t.isEmpty()) return fallback;
-        return t.codePointCount(0, t.length()) <= REPLY_MAX ? t : cut(t, REPLY_MAX - 1) + "…";
-    }
-
-    /** At most {@code max} characters of {@code text}, stripped. */
-    static String cut(String text, int max) {
-        String t = text.strip();
-        return t.codePointCount(0, t.length()) <= max ? t : t.substring(0, t.offsetByCodePoints(0, max));
+        return t.isEmpty() ? fallback : Lines.shorten(t, REPLY_MAX);
     }
 
     /** The running summary of a task with one more line, keeping only its newest part. */

@@ -57,7 +57,7 @@ public final class Wishes {
     }
 
     private WishReply keep(Player player, ContentPack.Npc npc, Narrator.TaskDraft draft, String proposedName) {
-        String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : Text.cut(draft.summary(), 200);
+        String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : Lines.shorten(draft.summary().strip(), 200);
         String opening = Text.reply(draft.opening(), summary);
         List<Stage> stages = pack.personal().stages().stream()
                 .map(s -> new Stage(s.goal(), npc.name(), s.words(), s.items(), s.skills(), s.done())).toList();
