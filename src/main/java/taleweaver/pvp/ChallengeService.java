@@ -169,7 +169,7 @@ public final class ChallengeService {
         return db.read(h -> {
             var dao = h.attach(PvpDao.class);
             List<ChallengeRow> rows = dao.waitingFor(player.id(), now);
-            List<String> senders = rows.stream().map(r -> accounts.byId(r.fromId()).map(Account::name).orElse("")).toList();
+            List<String> senders = rows.stream().map(r -> accounts.nameOf(r.fromId())).toList();
             return new Inbox(rows.stream().map(ChallengeRow::id).toList(), senders, dao.acceptedUnplayed(player.id()));
         });
     }

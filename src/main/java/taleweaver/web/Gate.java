@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gate {
     private static final Logger log = LoggerFactory.getLogger("taleweaver.request");
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
     private final RateLimiter perAddress;
     private final Auth auth;
@@ -53,6 +54,6 @@ public final class Gate {
 
     private static String clean(String path) {
         String p = path.length() > 80 ? path.substring(0, 80) + "…" : path;
-        return p.replaceAll("[\\p{Cntrl}]", "?");
+        return CONTROL.matcher(p).replaceAll("?");
     }
 }
