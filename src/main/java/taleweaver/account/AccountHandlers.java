@@ -27,7 +27,8 @@ public final class AccountHandlers {
 
     public Object login(Call c) {
         Body b = c.body();
-        return accounts.login(b.str("email"), b.str("password"), b.optStr("ip"), c.address());
+        String ip = b.optStr("ip");
+        return accounts.login(b.str("email"), b.str("password"), ip == null || ip.isEmpty() ? null : ip, c.address());
     }
 
     public Object logout(Call c) {

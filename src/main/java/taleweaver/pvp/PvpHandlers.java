@@ -40,12 +40,28 @@ public final class PvpHandlers {
 
     public Object refresh(Call c) {
         Player me = c.player("role");
+        answerInHeartbeat(c, me);
         String battleId = c.body().optStr("battle_id");
         var inbox = challenges.inbox(me);
         var round = battleId == null ? null : battles.undelivered(me, battleId).orElse(null);
         boolean over = battleId != null && battles.over(me, battleId);
         return new RefreshReply(inbox.ids(), inbox.senders(), inbox.accepted(), inbox.accepted(), inbox.accepted(),
                 round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over);
+    }
+
+    /**
+     * The first clients answered a challenge inside the heartbeat: {@code ip} the challenge's id and {@code ip_status}
+     * the answer (the seed request list). Still taken; a refused answer changes nothing and the heartbeat goes on.
+     */
+    private void answerInHeartbeat(Call c, Player me) {
+        if (!c.body().has("ip_status")) return;
+        String id = c.body().optStr("ip");
+        if (id == null || id.isEmpty()) return;
+        try {
+            if (c.body().bool("ip_status", false)) challenges.accept(me, id); else challenges.reject(me, id);
+        } catch (Refusal ignored) {
+            // already answered, expired, not addressed to this player: nothing to do
+        }
     }
 
     public Object challenge(Call c) {

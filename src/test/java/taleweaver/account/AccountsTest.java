@@ -59,6 +59,9 @@ class AccountsTest {
             assertEquals(200, ok.code());
             assertEquals("Ann", ok.text("username"));
             assertNotNull(ok.text("token"));
+            assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "").code(), "a blank ip keeps the old one");
+            assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann")).code(), "so does none");
+            assertEquals(400, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "nonsense").code());
             var unknown = api.call("/login", "email", "nobody@example.org", "password", md5("x"), "ip", "127.0.0.1:9");
             assertEquals(404, unknown.code());
             assertEquals("", unknown.text("username"));

@@ -108,6 +108,21 @@ class ChallengeTest {
     }
 
     @Test
+    void theFirstClientsAnswerInsideTheHeartbeat() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String n : List.of("Ann", "Bob", "Cat")) api.signup(n);
+            String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+            var beat = api.call("/refrash", "role", "Cat", "ip", id, "ip_status", true);
+            assertEquals(200, beat.code(), "not Cat's to answer: the heartbeat still works");
+            assertEquals(List.of(id), strings(api.call("/refrash", "role", "Bob").get("id_list")));
+            api.call("/refrash", "role", "Bob", "ip", id, "ip_status", true);
+            assertEquals(List.of(id), strings(api.call("/refrash", "role", "Ann").get("accept_id")));
+            assertEquals(409, api.call("/accept_challenge", "role", "Bob", "id", id).code());
+        });
+    }
+
+    @Test
     void aWaitingChallengerLearnsOfTheAcceptanceAtOnce() throws Exception {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
             Api api = new Api(client.getOrigin());
