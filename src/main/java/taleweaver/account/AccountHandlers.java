@@ -3,13 +3,13 @@ package taleweaver.account;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import taleweaver.web.Body;
 import taleweaver.web.Call;
+import taleweaver.web.Done;
 
 import java.util.concurrent.CompletableFuture;
 
 /** HTTP side of /signup /login /logout /legal: read the body, call the service. */
 public final class AccountHandlers {
     public record LegalReply(boolean status, @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {}
-    public record Done() {}
 
     private final AccountService accounts;
     private final Legal legal;

@@ -6,6 +6,7 @@ import taleweaver.account.Player;
 import taleweaver.images.Png;
 import taleweaver.web.Body;
 import taleweaver.web.Call;
+import taleweaver.web.Done;
 
 import java.util.List;
 
@@ -16,7 +17,6 @@ public final class PvpHandlers {
     public record RefreshReply(List<String> idList, List<String> roleList, List<String> accpecId, List<String> accpetId,
                                List<String> acceptId, String role, String roleText, String systemText, boolean status) {}
     public record AnswerReply(boolean status) {}
-    public record Done() {}
 
     private final Presence presence;
     private final AccountService accounts;
