@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Decides whether a request may act as the role it names (SPEC §2): by the role's token, by the address
- * it last logged in from ({@code token_or_address}), or always ({@code open}). A browser request (one with an
- * Origin header) needs the token: a web page the player visits must not act as them just by sharing their address. Counts the role's rate
+ * it last logged in from ({@code token_or_address}), or always ({@code open}). A browser request from a web page
+ * (an Origin header) needs the token unless the page is the player's own (a local file or loopback): a site the
+ * player visits must not act as them just by sharing their address. Counts the role's rate
  * budget and marks the role present for the length of the request.
  */
 public final class Auth {
@@ -36,7 +37,7 @@ public final class Auth {
         boolean allowed = mode.equals("open")
                 || accounts.tokenBelongsTo(token(ctx, body), account.id())
                 || mode.equals("token_or_address") && account.addressActive() && address(ctx).equals(account.loginAddress())
-                        && ctx.header("Origin") == null;
+                        && ownPage(ctx.header("Origin"));
         if (!allowed) throw unauthorized(name);
         long wait = perRole.acquire("role:" + account.id(), System.currentTimeMillis());
         if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests for this role", wait);
@@ -58,6 +59,15 @@ public final class Auth {
         List<Player> roles = ctx.attribute(ROLES);
         if (roles != null) roles.forEach(presence::end);
     }
+
+    /** No Origin (not a browser), or a page of the player's own machine. */
+    static boolean ownPage(String origin) {
+        if (origin == null) return true;
+        return origin.startsWith("file://") || LOOPBACK_ORIGIN.matcher(origin).matches();
+    }
+
+    private static final java.util.regex.Pattern LOOPBACK_ORIGIN =
+            java.util.regex.Pattern.compile("https?://(localhost|127\\.0\\.0\\.1|\\[::1])(:\\d{1,5})?");
 
     static String roleNames(Context ctx) {
         List<Player> roles = ctx.attribute(ROLES);

@@ -173,6 +173,9 @@ class AccountsTest {
             assertEquals(401, api.post("/merge", Api.body("role", "Ann", "mode", 1, "num", 50, "des", "x"), origin).http());
             assertEquals(100, api.call("/status", "role", "Ann").get("stats").path("matter").asInt(), "nothing spent");
             assertEquals(200, api.post("/status", Api.body("role", "Ann", "token", token), origin).http());
+            assertEquals(200, api.post("/status", Api.body("role", "Ann"), Map.of("Origin", "http://localhost:3000")).http(), "the player's own page");
+            assertEquals(401, api.post("/status", Api.body("role", "Ann"), Map.of("Origin", "http://localhost.evil.example")).http());
+            assertEquals(401, api.post("/status", Api.body("role", "Ann"), Map.of("Origin", "null")).http(), "sandboxed frames");
             var preflight = api.send("OPTIONS", "/status", null, Map.of("Origin", "http://game.example",
                     "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"));
             assertTrue(preflight.http() < 300, "preflight: " + preflight.http());
