@@ -1,0 +1,52 @@
+package taleweaver.narrator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.TestConfig;
+import taleweaver.web.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContentPackTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bothBuiltInPacksAreComplete() {
+        for (String language : new String[]{"zh", "en"}) {
+            ContentPack pack = ContentPack.builtIn(language);
+            assertTrue(pack.tasks().size() >= 8);
+            assertTrue(pack.tasks().stream().filter(t -> t.minLevel() <= 1).count() >= 8, "eight tasks open at level 1");
+            assertTrue(pack.reservedNames().contains(pack.dm().name()));
+        }
+    }
+
+    @Test
+    void aHostsPackReplacesTheBuiltInOne() throws IOException {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/en.json"));
+        tree.with("dm").put("name", "Keeper");
+        Path file = dir.resolve("pack.json");
+        Files.write(file, Json.bytes(tree));
+        var pack = ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game());
+        assertEquals("Keeper", pack.dm().name());
+    }
+
+    @Test
+    void aBrokenPackStopsStartUpNamingTheEntry() throws IOException {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/zh.json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.withArray("tasks").get(2)).withArray("stages").removeAll();
+        Path file = dir.resolve("broken.json");
+        Files.write(file, Json.bytes(tree));
+        var e = assertThrows(ContentPack.Broken.class, () -> ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game()));
+        assertTrue(e.getMessage().contains("磨坊的怪声") && e.getMessage().contains("stages"), e.getMessage());
+        Files.writeString(file, "{\"language\": \"zh\", ");
+        assertThrows(ContentPack.Broken.class, () -> ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game()));
+        assertThrows(ContentPack.Broken.class, () -> ContentPack.load(TestConfig.of(dir, "game.content_pack=" + dir.resolve("none.json")).game()));
+    }
+}
