@@ -72,7 +72,7 @@ public final class App {
             cfg.requestLogger.http(services.gate()::logged);
             cfg.events.serverStopping(services::beginShutdown);
             cfg.events.serverStopped(services::close);
-            Routes.register(cfg, services, services.auth(), services.errors(), config.server().maxBodyBytes());
+            Routes.register(cfg, services, config.server().maxBodyBytes());
         });
     }
 }

@@ -36,8 +36,8 @@ public final class Routes {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public static void register(JavalinConfig config, Services s, Auth auth, ErrorMapper errors, int maxBodyBytes) {
-        var r = new Routes(config, auth, errors, maxBodyBytes);
+    public static void register(JavalinConfig config, Services s, int maxBodyBytes) {
+        var r = new Routes(config, s.auth(), s.errors(), maxBodyBytes);
         var account = s.accountHandlers();
         var sheet = s.characterHandlers();
         var story = s.storyHandlers();
@@ -74,8 +74,6 @@ public final class Routes {
         r.on("/reject_challenge", pvp::reject);
         r.on("/accept_c", pvp::answer, "status", false);
         r.on("/battle", pvp::battle, "status", false);
-
-
     }
 
     private void on(String path, Action action, Object... refusalShape) {
