@@ -19,8 +19,8 @@ public final class OfflineNarrator implements Narrator {
     private static final List<String> INTENT = List.of("接受", "接下", "接了", "开始", "我要", "我去", "我想去", "前往", "出发", "去做", "选择",
             "accept", "take", "start", "begin", "go to", "i'll", "i will", "embark", "choose", "pick", "let's do", "do the");
     private static final List<String> QUESTION = List.of("?", "？", "什么", "吗", "怎么", "介绍", "what", "about", "tell me", "how", "which");
-    private static final List<String> SHEET = List.of("状态", "等级", "属性", "生命", "血量", "经验", "我的", "物质", "能量",
-            "status", "level", "stats", "health", " hp", "experience", "my ", "matter", "energy");
+    private static final List<String> SHEET = List.of("状态", "等级", "属性", "生命", "血量", "经验", "我的", "物质", "能量", "我怎么样",
+            "status", "level", "stats", "health", " hp", "experience", "my ", "matter", "energy", "how am i", "myself", "am i doing");
     private static final List<String> TIME = List.of("时间", "几点", "时候", "今天", "time", "hour", "day", "clock");
     private static final List<String> TASKS = List.of("任务", "做什么", "干什么", "委托", "task", "quest", "job", "what can i do");
     private static final List<String> WORLD = List.of("世界", "这里", "哪里", "雾川", "传说", "历史", "灯火镇", "小镇",
@@ -111,7 +111,8 @@ public final class OfflineNarrator implements Narrator {
         } else {
             text = lines.pick("task.hint", rnd, "npc", s.npc(), "goal", s.goal());
         }
-        return completedFuture(new TurnReply(used + text, s.npc(), s.advances()));
+        String joint = used.isEmpty() || pack.language().equals("zh") ? "" : " ";
+        return completedFuture(new TurnReply(used + joint + text, s.npc(), s.advances()));
     }
 
     @Override
