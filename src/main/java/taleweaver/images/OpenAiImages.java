@@ -1,7 +1,9 @@
 package taleweaver.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
+import okhttp3.Dispatcher;
 import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -38,6 +40,7 @@ public final class OpenAiImages implements ImageMaker {
     public OpenAiImages(Config.Images config) {
         this.config = config;
         this.http = new OkHttpClient.Builder()
+                .dispatcher(new Dispatcher(ConcurrencyUtil.executorService("image-calls", true)))
                 .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
                 .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))

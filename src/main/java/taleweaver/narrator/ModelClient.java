@@ -3,6 +3,7 @@ package taleweaver.narrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
@@ -50,7 +51,8 @@ public final class ModelClient implements AutoCloseable {
         this.config = config;
         this.timer = timer;
         this.url = config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
-        var dispatcher = new Dispatcher();
+        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+, so waiting on a model costs no OS thread
+        var dispatcher = new Dispatcher(ConcurrencyUtil.executorService("model-calls", true));
         dispatcher.setMaxRequests(1024);
         dispatcher.setMaxRequestsPerHost(1024);
         this.http = new OkHttpClient.Builder()

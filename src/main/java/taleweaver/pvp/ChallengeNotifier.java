@@ -1,8 +1,10 @@
 package taleweaver.pvp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Dispatcher;
 import okhttp3.Dns;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -49,7 +51,14 @@ public final class ChallengeNotifier implements AutoCloseable {
     public ChallengeNotifier(Config.Challenge config, int serverPort) {
         this.anyHost = config.callbackHosts().equals("any");
         this.serverPort = serverPort;
+        var dispatcher = new Dispatcher(ConcurrencyUtil.executorService("challenge-push", true));
+        // Players of one LAN party may share a host, so one silent client must not hold up the rest; on Java 17 each
+        // push in flight is an OS thread, so fewer run at once there.
+        boolean cheapThreads = ConcurrencyUtil.isLoomAvailable();
+        dispatcher.setMaxRequests(cheapThreads ? 256 : 16);
+        dispatcher.setMaxRequestsPerHost(cheapThreads ? 64 : 4);
         this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
                 .connectTimeout(Duration.ofSeconds(2))
                 .readTimeout(Duration.ofSeconds(config.pushTimeoutSeconds()))
                 .writeTimeout(Duration.ofSeconds(config.pushTimeoutSeconds()))
