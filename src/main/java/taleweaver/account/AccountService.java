@@ -74,8 +74,8 @@ public final class AccountService {
                     characters.create(h, newId);
                     return newId;
                 });
-            } catch (UnableToExecuteStatementException e) {
-                throw nameTaken(); // a unique index caught a race the checks above did not
+            } catch (UnableToExecuteStatementException e) { // a unique index caught a race the checks above did not
+                throw String.valueOf(e.getMessage()).contains("players.email") ? emailTaken() : nameTaken();
             }
             sessions.put(Passwords.tokenHash(token), id);
             Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true);
