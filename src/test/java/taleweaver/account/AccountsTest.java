@@ -51,6 +51,30 @@ class AccountsTest {
     }
 
     @Test
+    void racingSignupsCreateOneAccount() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            for (int round = 0; round < 5; round++) {
+                var go = new java.util.concurrent.CountDownLatch(1);
+                String name = "Twin" + round, email = "twin" + round + "@example.org";
+                var sameName = pool.submit(() -> { go.await(); return signup(api, "a" + email, name, md5("x"), "127.0.0.1:9").code(); });
+                var sameEmail = pool.submit(() -> { go.await(); return signup(api, email, name + "b", md5("x"), "127.0.0.1:9").code(); });
+                var first = pool.submit(() -> { go.await(); return signup(api, email, name, md5("x"), "127.0.0.1:9").code(); });
+                go.countDown();
+                var codes = new java.util.ArrayList<>(java.util.List.of(sameName.get(), sameEmail.get(), first.get()));
+                assertTrue(codes.stream().allMatch(c -> c == 200 || c == 409 || c == 410), codes.toString());
+                assertTrue(codes.stream().filter(c -> c == 200).count() >= 1 && codes.stream().filter(c -> c == 200).count() <= 2, codes.toString());
+                if (first.get() == 200) {
+                    assertEquals(409, sameName.get());
+                    assertEquals(410, sameEmail.get());
+                }
+            }
+            pool.shutdown();
+        });
+    }
+
+    @Test
     void loginCodesAndLockout() {
         JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=3")), (server, client) -> {
             Api api = new Api(client.getOrigin());
