@@ -101,6 +101,17 @@ public final class CharacterService {
         return new Use(cost, power);
     }
 
+    /**
+     * The sheet less the energy of {@code skills}, checked again inside the transaction that spends it (a battle
+     * move may have spent some since {@link #use}); else 422.
+     */
+    public Sheet spendEnergy(Sheet sheet, int energy, List<String> skills) {
+        if (sheet.energy() < energy) {
+            throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", String.join(", ", skills), "cost", energy, "energy", sheet.energy()));
+        }
+        return sheet.withResources(0, -energy);
+    }
+
     public List<Gear> equipment(Player player) {
         return db.read(CharacterDao.class, dao -> dao.equipment(player.id()));
     }

@@ -104,9 +104,7 @@ public final class BattleService {
             var mine = new MoveRow(id, now.round(), player.id(), move.text(), move.items(), move.skills(), move.power());
             if (dao.addMove(mine) == 0) throw new Refusal(409, "already_moved", "you already moved this round; wait for " + opponentName(now, player));
             var sheets = h.attach(CharacterDao.class);
-            Sheet s = sheets.sheet(player.id()).orElseThrow();
-            if (s.energy() < use.energy()) throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", String.join(", ", skills), "cost", use.energy(), "energy", s.energy()));
-            sheets.update(s.withResources(0, -use.energy()));
+            sheets.update(characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), use.energy(), skills));
             h.execute("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?",
                     player.id(), player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());

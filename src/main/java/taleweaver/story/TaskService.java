@@ -166,11 +166,7 @@ public final class TaskService {
         if (now.stage() != before.stage() || now.turnsInStage() != before.turnsInStage() || now.done()) {
             throw new Refusal(409, "conflict", lines.say("busy"));
         }
-        Sheet sheet = sheets.sheet(player.id()).orElseThrow();
-        if (sheet.energy() < spend.energy()) {
-            throw new Refusal(422, "no_energy", lines.say("task.no_energy", "name", String.join("、", spend.skills()), "cost", spend.energy(), "energy", sheet.energy()));
-        }
-        sheet = sheet.withResources(0, -spend.energy());
+        Sheet sheet = characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), spend.energy(), spend.skills());
         boolean finished = advances && before.stage() >= quest.stages().size() - 1;
         String summary = advances ? Text.appendSummary(before.summary(), quest.stage(before.stage()).done()) : before.summary();
         Progress after = advances
