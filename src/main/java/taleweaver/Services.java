@@ -35,6 +35,7 @@ import taleweaver.pvp.Presence;
 import taleweaver.pvp.PvpHandlers;
 import taleweaver.web.Auth;
 import taleweaver.web.Call;
+import taleweaver.web.ClientFiles;
 import taleweaver.web.ErrorMapper;
 import taleweaver.web.Gate;
 import taleweaver.web.RateLimiter;
@@ -57,6 +58,7 @@ public final class Services implements AutoCloseable {
     private final RateLimiter perRole;
     private final Auth auth;
     private final ErrorMapper errors = new ErrorMapper();
+    private final ClientFiles clientFiles;
     private final Gate gate;
     private final AccountHandlers accountHandlers;
     private final CharacterHandlers characterHandlers;
@@ -71,6 +73,7 @@ public final class Services implements AutoCloseable {
     public Services(Config config) {
         this.config = config;
         this.pack = ContentPack.load(config.game());
+        this.clientFiles = new ClientFiles(pack);
         this.db = new Database(config.storage().database());
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
@@ -134,6 +137,8 @@ public final class Services implements AutoCloseable {
     }
 
     public ContentPack pack() { return pack; }
+
+    public ClientFiles clientFiles() { return clientFiles; }
     public Auth auth() { return auth; }
     public ErrorMapper errors() { return errors; }
     public Gate gate() { return gate; }

@@ -88,10 +88,12 @@ public final class AccountService {
     public CompletableFuture<LoginReply> login(String email, String password, String ip, String address) {
         long now = System.currentTimeMillis();
         if (ip != null && !Callback.valid(ip)) throw new Refusal(400, "bad_ip", "ip must be host:port");
-        if (guard.addressLocked(address, now)) throw locked();
+        long addressWait = guard.addressLocked(address, now);
+        if (addressWait > 0) throw locked(addressWait);
         Account account = db.read(AccountDao.class, dao -> dao.byEmail(email.toLowerCase(Locale.ROOT)))
                 .orElseThrow(() -> new Refusal(404, "not_registered", "no account has that email"));
-        if (guard.accountLocked(account.id(), now)) throw locked();
+        long accountWait = guard.accountLocked(account.id(), now);
+        if (accountWait > 0) throw locked(accountWait);
         return passwords.matches(password, account.passwordHash()).thenApply(ok -> {
             if (!ok) {
                 guard.failed(account.id(), address, System.currentTimeMillis());
@@ -174,7 +176,9 @@ public final class AccountService {
 
     private static Refusal nameTaken() { return new Refusal(409, "name_taken", "that name is taken"); }
     private static Refusal emailTaken() { return new Refusal(410, "email_registered", "that email is already registered"); }
-    private static Refusal locked() {
-        return new Refusal(429, "locked", "too many wrong passwords; try again later");
+    /** The lockout refusal; {@code minutes} (rounded up) tells clients how long it lasts. */
+    private static Refusal locked(long millisLeft) {
+        long minutes = (millisLeft + 59_999) / 60_000;
+        return new Refusal(429, "locked", "too many wrong passwords; try again in " + minutes + " min").with("minutes", minutes);
     }
 }

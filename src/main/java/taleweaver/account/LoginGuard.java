@@ -16,8 +16,9 @@ final class LoginGuard {
         this.lockoutMillis = lockoutMinutes * 60_000L;
     }
 
-    boolean accountLocked(long accountId, long now) { return locked("a:" + accountId, maxFailures, now); }
-    boolean addressLocked(String address, long now) { return locked("ip:" + address, maxFailures * 10, now); }
+    /** Milliseconds until the account may try again; 0 when it is not locked. */
+    long accountLocked(long accountId, long now) { return lockedFor("a:" + accountId, maxFailures, now); }
+    long addressLocked(String address, long now) { return lockedFor("ip:" + address, maxFailures * 10, now); }
 
     void failed(long accountId, String address, long now) {
         count("a:" + accountId, now);
@@ -28,15 +29,15 @@ final class LoginGuard {
         failures.remove("a:" + accountId);
     }
 
-    private boolean locked(String key, int limit, long now) {
+    private long lockedFor(String key, int limit, long now) {
         Failures f = failures.get(key);
-        if (f == null) return false;
+        if (f == null) return 0;
         synchronized (f) {
             if (now - f.last > lockoutMillis) {
                 failures.remove(key, f);
-                return false;
+                return 0;
             }
-            return f.count >= limit;
+            return f.count >= limit ? Math.max(1, f.last + lockoutMillis - now) : 0;
         }
     }
 

@@ -21,7 +21,12 @@ import java.util.Optional;
  */
 public record ContentPack(String language, Dm dm, List<String> reserved, List<String> bannedWords, Starter starter,
                           NameParts crafting, Personal personal, List<Npc> eventSpeakers,
-                          Map<String, List<String>> lines, List<TaskDef> tasks) {
+                          Map<String, List<String>> lines, List<TaskDef> tasks, List<String> encounters) {
+
+    /** {@code encounters}: events the browser client offers for /others; optional in a host's pack. */
+    public ContentPack {
+        encounters = encounters == null ? List.of() : List.copyOf(encounters);
+    }
 
     public record Dm(String name, List<String> aliases, String greeting) {}
     public record Item(String name, String description, int power) {}
@@ -98,6 +103,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
                 && personal.stages.size() >= 2, source, "personal: places, things, npcs and two stages are needed");
         require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");
         require(lines != null, source, "lines: missing");
+        for (String e : encounters) require(present(e) && e.length() <= 500, source, "encounters: each needs 1-500 characters");
         for (String key : Lines.REQUIRED) {
             require(lines.containsKey(key) && !lines.get(key).isEmpty(), source, "lines." + key + ": missing");
         }

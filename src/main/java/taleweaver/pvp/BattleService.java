@@ -42,8 +42,8 @@ public final class BattleService {
     /** What storing a move did: the round it went into, whether that round is now judged, whether the battle was already over. */
     private record Step(int round, boolean judged, boolean over) {}
 
-    /** A round delivered through the heartbeat: the opponent, their move, the result. */
-    public record Delivery(String role, String roleText, String systemText) {}
+    /** A round delivered through the heartbeat: the opponent, their move, the result; and the round, hp and winner after it. */
+    public record Delivery(String role, String roleText, String systemText, int round, Map<String, Integer> hp, String winner) {}
 
     private final Database db;
     private final AccountService accounts;
@@ -247,7 +247,8 @@ public final class BattleService {
         RoundRow r = last.get();
         markSeen(b, player, r.round());
         String action = b.first(player.id()) ? r.move2() : r.move1();
-        return Optional.of(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result()));
+        return Optional.of(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result(),
+                r.round(), hp(b, b.hp1(), b.hp2()), b.winner()));
     }
 
     public boolean over(Player player, String id) {

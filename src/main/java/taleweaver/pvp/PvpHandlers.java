@@ -8,14 +8,20 @@ import taleweaver.web.Body;
 import taleweaver.web.Call;
 import taleweaver.web.Done;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
+import java.util.Map;
 
 /** HTTP side of /get_list /refrash /challenge /accept_challenge /reject_challenge /accept_c /battle. */
 public final class PvpHandlers {
     public record OnlineReply(List<String> roles, List<String> imageData) {}
     public record OnlineNames(List<String> roles) {}
     public record RefreshReply(List<String> idList, List<String> roleList, List<String> accpecId, List<String> accpetId,
-                               List<String> acceptId, String role, String roleText, String systemText, boolean status) {}
+                               List<String> acceptId, String role, String roleText, String systemText, boolean status,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Integer round,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> hp,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String winner) {}
     public record AnswerReply(boolean status) {}
 
     private final Presence presence;
@@ -46,7 +52,8 @@ public final class PvpHandlers {
         var round = battleId == null ? null : battles.undelivered(me, battleId).orElse(null);
         boolean over = battleId != null && battles.over(me, battleId);
         return new RefreshReply(inbox.ids(), inbox.senders(), inbox.accepted(), inbox.accepted(), inbox.accepted(),
-                round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over);
+                round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over,
+                round == null ? null : round.round(), round == null ? null : round.hp(), round == null ? null : round.winner());
     }
 
     /**

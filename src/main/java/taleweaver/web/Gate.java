@@ -27,7 +27,7 @@ public final class Gate {
 
     public void check(Context ctx) {
         if (closing) throw new ApiError(503, "shutting_down", "the server is shutting down");
-        if (isHealth(ctx.path())) return;
+        if (isHealth(ctx.path()) || ClientFiles.isClientPath(ctx.path())) return; // served from memory, like /health
         long wait = perAddress.acquire("ip:" + Auth.address(ctx), System.currentTimeMillis());
         if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests from this address", wait);
     }

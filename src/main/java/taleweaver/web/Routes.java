@@ -46,6 +46,10 @@ public final class Routes {
 
         r.on("/health", s::health);
 
+        var client = s.clientFiles(); // the browser client: its page and assets, not protocol routes
+        config.routes.get("/", client::page);
+        config.routes.get(ClientFiles.PREFIX + "{version}/<file>", client::asset);
+
         r.on("/signup", account::signup, "token", null);
         r.on("/login", account::login, "username", "", "token", null);
         r.on("/logout", account::logout);

@@ -1,0 +1,47 @@
+// Who else is online, with their portraits, and a challenge to a duel (answered through the heartbeat).
+import { call, session } from './api.js';
+import { el, fill, picture, toast, busy } from './el.js';
+import { t } from './i18n.js';
+import { avatar, state } from './store.js';
+
+/** Fetches the online list with portraits, keeping each portrait for the challenge prompt and the duel. */
+export async function onlinePlayers() {
+  const reply = await call('/get_list', { role: session.role, images: true });
+  reply.roles.forEach((name, i) => avatar.put(name, (reply.image_data || [])[i]));
+  return reply.roles;
+}
+
+export function playersScreen() {
+  const list = el('ul', { class: 'players', 'aria-label': t('players.title') });
+  const sent = el('p', { class: 'sent', role: 'status' });
+
+  async function challenge(name, button) {
+    await busy(button, async () => {
+      try {
+        const reply = await call('/challenge', { role1: session.role, role2: name, wait: 0 });
+        state.outgoing.set(reply.id, name);
+        sent.textContent = t('players.sent', { name });
+      } catch (e) {
+        toast(e.message);
+      }
+    });
+  }
+
+  async function refresh() {
+    try {
+      const names = await onlinePlayers();
+      fill(list, names.length ? names.map(name => {
+        const button = el('button', { type: 'button', 'aria-label': t('players.challenge_label', { name }) }, t('players.challenge'));
+        button.addEventListener('click', () => challenge(name, button));
+        return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), button);
+      }) : el('li', { class: 'none' }, t('players.none')));
+    } catch (e) {
+      toast(e.message);
+    }
+  }
+
+  const node = el('section', { class: 'screen players', 'aria-label': t('nav.players') },
+    el('h2', {}, t('players.title')), list, sent,
+    el('button', { type: 'button', class: 'quiet', onclick: refresh }, t('players.refresh')));
+  return { node, enter: refresh, clearSent: () => { sent.textContent = ''; } };
+}

@@ -1,0 +1,48 @@
+// What the page remembers between screens: the player's kit, the task under way, the speakers met in each task
+// (sent back as `roles`, so the server knows whose avatar the page already has) and the avatars seen.
+import { call, session } from './api.js';
+
+const listeners = new Set();
+export const state = { bag: {}, skills: {}, battle: null, outgoing: new Map() };
+
+/** Calls `fn` whenever the kit (bag, skills) changes. */
+export function onKitChange(fn) { listeners.add(fn); }
+
+export async function loadKit() {
+  const role = session.role;
+  const [bag, skills] = await Promise.all([call('/bag', { role }), call('/skill', { role })]);
+  state.bag = bag.equipments || {};
+  state.skills = skills.skills || {};
+  listeners.forEach(fn => fn());
+}
+
+const key = name => 'tw.' + name + '.' + (session.role || '');
+
+/** The task under way: {name, personal, picture}; kept so a reload resumes it. */
+export const activeTask = {
+  get() {
+    try { return JSON.parse(localStorage.getItem(key('task'))); } catch { return null; }
+  },
+  set(task) {
+    if (task) localStorage.setItem(key('task'), JSON.stringify({ name: task.name, personal: !!task.personal }));
+    else localStorage.removeItem(key('task'));
+  },
+};
+
+/** Speakers shown in each task, with their avatars held in memory: after a reload both start empty, so the
+ * server sends each avatar again (npc_status true) on the speaker's next line. */
+const seen = new Map();
+export const seenRoles = {
+  of: task => seen.get(task) || [],
+  add(task, speaker) {
+    const roles = seenRoles.of(task);
+    if (!roles.includes(speaker)) seen.set(task, [...roles, speaker]);
+  },
+};
+
+/** Avatars by name, as base64 PNG: NPCs from /feedback, players from /get_list. */
+const avatars = new Map();
+export const avatar = {
+  get: name => avatars.get(name) || null,
+  put(name, png) { if (png) avatars.set(name, png); },
+};
