@@ -21,11 +21,14 @@ public final class BattleJudge {
 
     private final Lines lines;
     private final String listSeparator;
+    /** Between two sentences: nothing in Chinese, a space in English. */
+    private final String sentenceGap;
     private final int maxRounds;
 
     public BattleJudge(Lines lines, String language, int maxRounds) {
         this.lines = lines;
         this.listSeparator = language.equals("zh") ? "，" : ", ";
+        this.sentenceGap = language.equals("zh") ? "" : " ";
         this.maxRounds = maxRounds;
     }
 
@@ -59,7 +62,7 @@ public final class BattleJudge {
             winner = share1 == share2 ? "" : share1 > share2 ? one.name() : two.name();
         }
 
-        String events = told(one, two, toTwo) + told(two, one, toOne);
+        String events = told(one, two, toTwo) + sentenceGap + told(two, one, toOne) + sentenceGap;
         String hp = one.name() + " " + hp1 + listSeparator + two.name() + " " + hp2;
         String ending = switch (end) {
             case NONE -> "";
@@ -67,7 +70,7 @@ public final class BattleJudge {
             case DRAW -> lines.say("battle.draw");
             case FORFEIT -> lines.say("battle.forfeit", "loser", winner.equals(one.name()) ? two.name() : one.name(), "winner", winner);
         };
-        String result = lines.say("battle.round", "round", b.round(), "events", events, "hp", hp) + ending;
+        String result = lines.say("battle.round", "round", b.round(), "events", events, "hp", hp) + (ending.isEmpty() ? "" : sentenceGap + ending);
         String tail = hp + (ending.isEmpty() ? "" : " " + ending);
         return new Outcome(toOne, toTwo, hp1, hp2, misses1, misses2, end, winner, result, tail);
     }

@@ -7,8 +7,8 @@ import { md5 } from './md5.js';
 // The page takes no pushes (it polls /refrash): an address the server never calls (0.0.0.0 is refused).
 const NO_CALLBACK = '0.0.0.0:9';
 
-function field(label, props) {
-  const id = 'f-' + props.name;
+function field(form, label, props) {
+  const id = form + '-' + props.name;
   return el('p', { class: 'field' }, el('label', { for: id }, label), el('input', { id, ...props }));
 }
 
@@ -41,14 +41,14 @@ async function portrait(file) {
 export function showLogin(root, entered) {
   const error = el('p', { class: 'error', role: 'alert' });
   const loginForm = el('form', { class: 'card', 'aria-label': t('login.tab') },
-    field(t('field.email'), { name: 'email', type: 'email', autocomplete: 'email', required: true }),
-    field(t('field.password'), { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    field('login', t('field.email'), { name: 'email', type: 'email', autocomplete: 'email', required: true }),
+    field('login', t('field.password'), { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
     el('button', { type: 'submit', class: 'primary' }, t('login.submit')));
   const signupForm = el('form', { class: 'card', 'aria-label': t('signup.tab'), hidden: true },
-    field(t('field.username'), { name: 'username', autocomplete: 'nickname', required: true, minLength: 2, maxLength: 16 }),
-    field(t('field.email'), { name: 'email', type: 'email', autocomplete: 'email', required: true }),
-    field(t('field.password'), { name: 'password', type: 'password', autocomplete: 'new-password', required: true }),
-    field(t('field.avatar'), { name: 'avatar', type: 'file', accept: 'image/*' }),
+    field('signup', t('field.username'), { name: 'username', autocomplete: 'nickname', required: true, minLength: 2, maxLength: 16 }),
+    field('signup', t('field.email'), { name: 'email', type: 'email', autocomplete: 'email', required: true }),
+    field('signup', t('field.password'), { name: 'password', type: 'password', autocomplete: 'new-password', required: true }),
+    field('signup', t('field.avatar'), { name: 'avatar', type: 'file', accept: 'image/*' }),
     el('button', { type: 'submit', class: 'primary' }, t('signup.submit')));
 
   const tabs = el('div', { class: 'switch', role: 'tablist' });

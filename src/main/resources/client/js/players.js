@@ -4,6 +4,9 @@ import { el, fill, picture, toast, busy } from './el.js';
 import { t } from './i18n.js';
 import { avatar, state } from './store.js';
 
+// A challenge lives two minutes (challenge.ttl_seconds); a refusal is not reported to the challenger.
+const CHALLENGE_LIFE_MS = 120_000;
+
 /** Fetches the online list with portraits, keeping each portrait for the challenge prompt and the duel. */
 export async function onlinePlayers() {
   const reply = await call('/get_list', { role: session.role, images: true });
@@ -21,6 +24,8 @@ export function playersScreen() {
         const reply = await call('/challenge', { role1: session.role, role2: name, wait: 0 });
         state.outgoing.set(reply.id, name);
         sent.textContent = t('players.sent', { name });
+        const note = sent.textContent;
+        setTimeout(() => { if (sent.textContent === note) sent.textContent = ''; }, CHALLENGE_LIFE_MS);
       } catch (e) {
         toast(e.message);
       }
