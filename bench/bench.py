@@ -111,21 +111,22 @@ def wrk(port, path, body, seconds, connections=32, threads=2):
     return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
 
 
-def probe(port, path, body, seconds, rate=400, clients=4):
-    """Latency of `path` at a steady `rate` requests/s (an open load, not a saturating one): returns p50, p99 in ms."""
+def probe(port, path, body, seconds, rate=400, clients=4, bodies=None):
+    """Latency of `path` at a steady `rate` requests/s (an open load, not a saturating one): returns p50, p99 in ms.
+    With `bodies`, client i sends bodies[i] (one player each)."""
     latencies, stop_at = [], time.monotonic() + seconds
 
-    def client():
+    def client(i):
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         interval, next_at = clients / rate, time.monotonic()
         while time.monotonic() < stop_at:
             t0 = time.perf_counter()
-            st, b = call(port, path, body, conn=c)
+            st, b = call(port, path, bodies[i] if bodies else body, conn=c)
             latencies.append((time.perf_counter() - t0) * 1000)
             assert st == 200, b
             next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -152,6 +153,12 @@ def part_http(java, seconds):
         report("/refrash req/s", f"{refrash:.0f} (ratio to /health {refrash / health:.2f}, target >= 0.5)")
         assert e1 == 0 and e2 == 0, "non-200 replies under load"
 
+        turners = [f"Turn{i}" for i in range(4)]
+        for t in turners:
+            signup(s.port, t)
+        turns = [{"role": t, "info": "A pedlar blocks the road", "text": "I trade a story for passage"} for t in turners]
+        q50, q99, _ = probe(s.port, "/others", None, seconds, rate=40, bodies=turns)
+
         signup(s.port, "Hammer")
         stop = threading.Event()
         logins = [0]
@@ -167,9 +174,12 @@ def part_http(java, seconds):
             w.start()
         time.sleep(1)
         p50, p99, count = probe(s.port, "/status", {"role": "BenchA"}, seconds)
+        f50, f99, _ = probe(s.port, "/others", None, seconds, rate=40, bodies=turns)
         stop.set()
         report("/status p99 while 50 clients hammer /login (bcrypt cost 10)",
                f"{p99:.2f} ms, p50 {p50:.2f} ms at 400 req/s (target < 20 ms; {logins[0]} logins done meanwhile)")
+        report("story turn (/others, a write each) p50 / p99, quiet vs during the login flood",
+               f"{q50:.2f} / {q99:.2f} ms quiet, {f50:.2f} / {f99:.2f} ms during the flood (4 players, 40 turns/s)")
     finally:
         s.stop()
 

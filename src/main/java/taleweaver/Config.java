@@ -182,12 +182,12 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                         bcryptThreads(c.num("auth.bcrypt_threads", 0, 64)), c.num("auth.max_failed_logins", 1, 1000), c.num("auth.lockout_minutes", 1, 10_000)),
                 new Presence(c.num("presence.timeout_seconds", 1, 86_400)),
                 new Limits(c.num("limits.requests_per_minute", 1, 10_000_000)),
-                new Narrator(c.oneOf("narrator.provider", "offline", "openai"), c.str("narrator.base_url"), c.str("narrator.api_key"),
+                new Narrator(c.oneOf("narrator.provider", "offline", "openai"), c.url("narrator.base_url"), c.str("narrator.api_key"),
                         c.str("narrator.model"), c.bool("narrator.json_mode"), c.num("narrator.timeout_seconds", 1, 600),
                         c.num("narrator.max_retries", 0, 10), c.oneOf("narrator.fallback", "offline"),
                         c.num("narrator.daily_tokens_per_player", 0, Integer.MAX_VALUE), c.num("narrator.history_turns", 0, 50),
                         c.num("narrator.max_tokens", 16, 32_000), c.real("narrator.temperature", 0, 2)),
-                new Images(c.oneOf("images.provider", "procedural", "openai", "none"), c.str("images.base_url"), c.str("images.api_key"),
+                new Images(c.oneOf("images.provider", "procedural", "openai", "none"), c.url("images.base_url"), c.str("images.api_key"),
                         c.str("images.model"), c.num("images.timeout_seconds", 1, 600)),
                 new Moderation(c.bool("moderation.use_model")),
                 new Tasks(c.num("tasks.max_open_personal", 0, 1000), c.num("tasks.max_turns_per_stage", 1, 100)),
@@ -219,6 +219,13 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
             double n = (Double) get.apply(key);
             if (n < min || n > max) throw new Invalid("config key " + key + ": " + n + " is outside " + min + ".." + max);
             return n;
+        }
+        /** Blank, or an http(s) URL: a scheme-less typo ("localhost:11434/v1") stops start-up here, not every turn. */
+        String url(String key) {
+            String s = str(key).strip();
+            if (!s.isEmpty() && okhttp3.HttpUrl.parse(s) == null)
+                throw new Invalid("config key " + key + ": '" + s + "' is not an http:// or https:// URL");
+            return s;
         }
         String oneOf(String key, String... allowed) {
             String s = str(key);

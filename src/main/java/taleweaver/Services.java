@@ -40,6 +40,9 @@ import taleweaver.web.ErrorMapper;
 import taleweaver.web.Gate;
 import taleweaver.web.RateLimiter;
 
+import io.javalin.util.ConcurrencyUtil;
+
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +71,8 @@ public final class Services implements AutoCloseable {
     private final ChallengeService challenges;
     private final BattleService battles;
     private final ScheduledExecutorService timers;
+    /** Account writes after bcrypt (normal priority; virtual threads on Java 21+). */
+    private final ExecutorService accountWrites = ConcurrencyUtil.executorService("account-writes", true);
     private final ModelClient model;
 
     public Services(Config config) {
@@ -79,7 +84,7 @@ public final class Services implements AutoCloseable {
         this.presence = new Presence(config.presence().timeoutSeconds());
         var names = new NameRules(pack);
         var characters = new CharacterService(db, pack);
-        this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence);
+        this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites);
         this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
@@ -161,6 +166,7 @@ public final class Services implements AutoCloseable {
         if (model != null) model.close();
         notifier.close();
         passwords.close();
+        accountWrites.shutdown();
         db.close();
     }
 }

@@ -79,6 +79,20 @@ class ConfigTest {
         assertEquals(0, c.challenge().waitSeconds());
         assertThrows(Config.Invalid.class, () -> Config.fromArgs(new String[]{"--config", dir.resolve("missing.yaml").toString()}));
         assertThrows(Config.Invalid.class, () -> Config.fromArgs(new String[]{"--bogus"}));
-        assertFalse(Config.expand("${NOPE:-x}", Map.of()).isEmpty());
+        assertEquals("x", Config.expand("${NOPE:-x}", Map.of()));
+        assertEquals("k-1", Config.expand("${KEY:-x}", Map.of("KEY", "k-1")));
+    }
+
+    @Test
+    void aBaseUrlWithoutAnHttpSchemeStopsStartUpNamingTheKey() {
+        for (String key : List.of("narrator.base_url", "images.base_url")) {
+            for (String bad : List.of("localhost:11434/v1", "ftp://host/v1", "http//host")) {
+                var e = assertThrows(Config.Invalid.class, () -> Config.load(null, List.of(key + "=" + bad), Map.of()), bad);
+                assertTrue(e.getMessage().contains(key), e.getMessage());
+            }
+            assertEquals("http://127.0.0.1:11434/v1", key.startsWith("narrator")
+                    ? Config.load(null, List.of(key + "=http://127.0.0.1:11434/v1"), Map.of()).narrator().baseUrl()
+                    : Config.load(null, List.of(key + "=http://127.0.0.1:11434/v1"), Map.of()).images().baseUrl());
+        }
     }
 }

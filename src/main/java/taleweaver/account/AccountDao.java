@@ -2,10 +2,12 @@ package taleweaver.account;
 
 import org.jdbi.v3.sqlobject.SingleValue;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.util.List;
 import java.util.Optional;
 
 @RegisterConstructorMapper(Account.class)
@@ -33,6 +35,13 @@ public interface AccountDao {
     @SqlUpdate("update players set address_active = 0 where id = ?")
     void loggedOut(long id);
 
+    /** A player's avatar, by id. */
+    record Avatar(long id, byte[] avatar) {}
+
+    @SqlQuery("select id, avatar from players where id in (<ids>)")
+    @RegisterConstructorMapper(Avatar.class)
+    List<Avatar> avatars(@BindList("ids") List<Long> ids);
+
     @SqlQuery("select avatar from players where id = ?")
     @SingleValue
     byte[] avatar(long id);
@@ -52,4 +61,7 @@ public interface AccountDao {
 
     @SqlUpdate("delete from sessions where player_id = ?")
     void endAllSessions(long playerId);
+
+    @SqlQuery("select token_hash from sessions where player_id = ?")
+    List<String> sessionHashes(long playerId);
 }

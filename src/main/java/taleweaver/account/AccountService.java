@@ -9,10 +9,15 @@ import taleweaver.images.Png;
 import taleweaver.images.ProceduralImages;
 import taleweaver.pvp.Presence;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /** Sign-up, login, logout and sessions (SPEC §2). Accounts are cached in memory; every change is written first. */
@@ -34,12 +39,17 @@ public final class AccountService {
     private final CharacterService characters;
     private final Presence presence;
     private final LoginGuard guard;
-    private final ConcurrentHashMap<String, Account> byKey = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> sessions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, String> namesById = new ConcurrentHashMap<>();
+    /** Bounded caches of what the database holds: accounts by name key, session owners by token hash, names by id. */
+    static final int CACHED = 100_000;
+    private final ConcurrentMap<String, Account> byKey = Caffeine.newBuilder().maximumSize(CACHED).<String, Account>build().asMap();
+    private final ConcurrentMap<String, Long> sessions = Caffeine.newBuilder().maximumSize(CACHED).<String, Long>build().asMap();
+    private final ConcurrentMap<Long, String> namesById = Caffeine.newBuilder().maximumSize(CACHED).<Long, String>build().asMap();
+    /** Where account writes run after bcrypt: never on the low-priority hashing threads. */
+    private final Executor writes;
 
     public AccountService(Config.Auth config, Database db, Passwords passwords, NameRules names,
-                          CharacterService characters, Presence presence) {
+                          CharacterService characters, Presence presence, Executor writes) {
+        this.writes = writes;
         this.db = db;
         this.passwords = passwords;
         this.names = names;
@@ -60,7 +70,7 @@ public final class AccountService {
         if (db.read(AccountDao.class, dao -> dao.byEmail(email)).isPresent()) throw emailTaken();
         byte[] sent = Png.decode(s.imageData(), AVATAR_MAX_BYTES);
         byte[] avatar = sent != null ? sent : ProceduralImages.portrait(s.username());
-        return passwords.hash(s.password()).thenApply(hash -> {
+        return passwords.hash(s.password()).thenApplyAsync(hash -> {
             String token = Passwords.newToken();
             long now = System.currentTimeMillis();
             long id;
@@ -82,7 +92,7 @@ public final class AccountService {
             byKey.put(NameRules.key(s.username()), account);
             presence.seen(account.player());
             return new SignupReply(token);
-        });
+        }, writes);
     }
 
     public CompletableFuture<LoginReply> login(String email, String password, String ip, String address) {
@@ -94,39 +104,41 @@ public final class AccountService {
                 .orElseThrow(() -> new Refusal(404, "not_registered", "no account has that email"));
         long accountWait = guard.accountLocked(account.id(), now);
         if (accountWait > 0) throw locked(accountWait);
-        return passwords.matches(password, account.passwordHash()).thenApply(ok -> {
+        return passwords.matches(password, account.passwordHash()).thenApplyAsync(ok -> {
             if (!ok) {
                 guard.failed(account.id(), address, System.currentTimeMillis());
                 throw new Refusal(401, "wrong_password", "wrong password");
             }
             guard.succeeded(account.id());
             String token = Passwords.newToken();
-            db.write(h -> {
+            List<String> dropped = db.write(h -> {
                 var dao = h.attach(AccountDao.class);
                 dao.loggedIn(ip, address, account.id());
                 dao.addSession(Passwords.tokenHash(token), account.id(), System.currentTimeMillis());
+                var before = new ArrayList<>(dao.sessionHashes(account.id()));
                 dao.keepNewestSessions(account.id(), SESSIONS_KEPT);
-                return null;
+                before.removeAll(dao.sessionHashes(account.id()));
+                return before;
             });
-            sessions.values().removeIf(id -> id == account.id()); // older tokens may just have been dropped
+            dropped.forEach(sessions::remove); // the oldest device's token, when this login was one too many
             sessions.put(Passwords.tokenHash(token), account.id());
             Account fresh = account.loggedIn(ip, address);
             byKey.put(NameRules.key(account.name()), fresh);
             presence.seen(fresh.player());
             return new LoginReply(account.name(), token);
-        });
+        }, writes);
     }
 
     /** Ends the session: the token used (or every token, when none was sent) and address-based access. */
     public void logout(Player player, String token) {
-        db.write(h -> {
+        List<String> ended = db.write(h -> {
             var dao = h.attach(AccountDao.class);
-            if (token != null) dao.endSession(Passwords.tokenHash(token)); else dao.endAllSessions(player.id());
+            List<String> hashes = token != null ? List.of(Passwords.tokenHash(token)) : dao.sessionHashes(player.id());
+            if (token != null) dao.endSession(hashes.get(0)); else dao.endAllSessions(player.id());
             dao.loggedOut(player.id());
-            return null;
+            return hashes;
         });
-        if (token != null) sessions.remove(Passwords.tokenHash(token));
-        else sessions.values().removeIf(id -> id == player.id());
+        ended.forEach(sessions::remove);
         byKey.computeIfPresent(NameRules.key(player.name()), (k, a) -> a.loggedOut());
         presence.offline(player);
     }
@@ -164,6 +176,14 @@ public final class AccountService {
             if (owner != null) sessions.put(hash, owner);
         }
         return owner != null && owner == playerId;
+    }
+
+    /** Avatars of {@code ids} in one query, by id (missing ids are absent). */
+    public java.util.Map<Long, byte[]> avatars(List<Long> ids) {
+        if (ids.isEmpty()) return java.util.Map.of();
+        var out = new java.util.HashMap<Long, byte[]>();
+        db.read(AccountDao.class, dao -> dao.avatars(ids)).forEach(a -> out.put(a.id(), a.avatar()));
+        return out;
     }
 
     public byte[] avatar(long playerId) {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * images.provider: openai — POST {base_url}/images/generations with b64_json, scaled to the protocol's sizes.
@@ -33,14 +34,21 @@ public final class OpenAiImages implements ImageMaker {
     private static final Logger log = LoggerFactory.getLogger(OpenAiImages.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
+    /** Image calls in flight at once; past {@link #QUEUED} waiting, a picture is drawn procedurally at once. */
+    static final int IN_FLIGHT = 8;
+    static final int QUEUED = 64;
+
     private final Config.Images config;
     private final OkHttpClient http;
     private final ProceduralImages fallback = new ProceduralImages();
 
     public OpenAiImages(Config.Images config) {
         this.config = config;
+        var dispatcher = new Dispatcher(ConcurrencyUtil.executorService("image-calls", true));
+        dispatcher.setMaxRequests(IN_FLIGHT);
+        dispatcher.setMaxRequestsPerHost(IN_FLIGHT);
         this.http = new OkHttpClient.Builder()
-                .dispatcher(new Dispatcher(ConcurrencyUtil.executorService("image-calls", true)))
+                .dispatcher(dispatcher)
                 .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
                 .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
@@ -66,10 +74,18 @@ public final class OpenAiImages implements ImageMaker {
     private CompletableFuture<byte[]> generate(String prompt, int width, int height) {
         var result = new CompletableFuture<byte[]>();
         var body = Json.bytes(Map.of("model", config.model(), "prompt", prompt, "n", 1, "size", "1024x1024", "response_format", "b64_json"));
-        var request = new Request.Builder().url(config.baseUrl().replaceAll("/+$", "") + "/images/generations")
-                .header("Authorization", "Bearer " + config.apiKey())
-                .post(RequestBody.create(body, JSON)).build();
-        http.newCall(request).enqueue(new Callback() {
+        if (http.dispatcher().queuedCallsCount() >= QUEUED) return CompletableFuture.failedFuture(new IOException("image queue full"));
+        Call call;
+        try {
+            var request = new Request.Builder().url(config.baseUrl().replaceAll("/+$", "") + "/images/generations")
+                    .header("Authorization", "Bearer " + config.apiKey())
+                    .post(RequestBody.create(body, JSON)).build();
+            call = http.newCall(request);
+        } catch (RuntimeException e) { // falls back like any later failure
+            log.warn("image generation could not start: {}", e.getClass().getSimpleName());
+            return CompletableFuture.failedFuture(e);
+        }
+        call.enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException e) {
                 log.warn("image generation failed: {}", e.getClass().getSimpleName());
@@ -89,7 +105,10 @@ public final class OpenAiImages implements ImageMaker {
                 }
             }
         });
-        return result;
+        // The call's own timeout starts when it runs; this one also bounds the wait in the queue.
+        return result.orTimeout(2L * config.timeoutSeconds(), TimeUnit.SECONDS).whenComplete((png, e) -> {
+            if (e != null) call.cancel();
+        });
     }
 
     private static byte[] scale(byte[] image, int width, int height) throws IOException {

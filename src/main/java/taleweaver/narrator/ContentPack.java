@@ -35,8 +35,16 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
     public record NameParts(List<String> skillPrefixes, List<String> skillCores, List<String> itemPrefixes, List<String> itemCores) {}
     public record Personal(List<String> places, List<String> things, List<Npc> npcs, List<Stage> stages) {}
     public record Npc(String name, String persona) {}
-    public record Reward(int exp, int matter, List<Item> items) {}
-    public record Stage(String goal, String npc, List<String> words, List<String> items, List<String> skills, String done) {}
+    /** Lists a pack leaves out are empty: a missing {@code items} is "no items", not a crash when the task ends. */
+    public record Reward(int exp, int matter, List<Item> items) {
+        public Reward { items = items == null ? List.of() : items; }
+    }
+    public record Stage(String goal, String npc, List<String> words, List<String> items, List<String> skills, String done) {
+        public Stage {
+            items = items == null ? List.of() : items;
+            skills = skills == null ? List.of() : skills;
+        }
+    }
     public record TaskDef(String name, String summary, String opening, int minLevel, Reward reward, List<Npc> npcs, List<Stage> stages) {
         public Optional<Npc> npc(String npcName) {
             return npcs.stream().filter(n -> n.name().equals(npcName)).findFirst();
@@ -88,7 +96,13 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
 
     private void validate(String source) {
         require(dm != null && present(dm.name) && present(dm.greeting), source, "dm: needs a name and a greeting");
-        require(starter != null && !starter.items.isEmpty() && !starter.skills.isEmpty(), source, "starter: needs an item and a skill");
+        require(starter != null && starter.items != null && starter.skills != null && !starter.items.isEmpty() && !starter.skills.isEmpty(),
+                source, "starter: needs an item and a skill");
+        for (Item i : starter.items) requireItem(i, source, "starter item");
+        for (Skill k : starter.skills) {
+            require(k != null && present(k.name) && k.name.codePointCount(0, k.name.length()) <= ITEM_NAME_MAX && present(k.description)
+                    && k.power >= 0 && k.cost >= 0, source, "starter skill '" + (k == null ? null : k.name) + "': needs a name, a description, power and cost");
+        }
         require(tasks != null && tasks.size() >= 8, source, "tasks: at least 8 are needed");
         require(crafting != null && !crafting.skillCores.isEmpty() && !crafting.itemCores.isEmpty()
                 && !crafting.skillPrefixes.isEmpty() && !crafting.itemPrefixes.isEmpty(), source, "crafting: name parts are empty");
@@ -99,8 +113,13 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
                 require(name.codePointCount(0, name.length()) <= ITEM_NAME_MAX, source, "crafting: '" + name + "' is longer than " + ITEM_NAME_MAX);
             }
         }
-        require(personal != null && !personal.places.isEmpty() && !personal.things.isEmpty() && !personal.npcs.isEmpty()
+        require(personal != null && personal.places != null && personal.things != null && personal.npcs != null && personal.stages != null
+                && !personal.places.isEmpty() && !personal.things.isEmpty() && !personal.npcs.isEmpty()
                 && personal.stages.size() >= 2, source, "personal: places, things, npcs and two stages are needed");
+        for (int i = 0; i < personal.stages.size(); i++) {
+            Stage s = personal.stages.get(i);
+            require(s != null && present(s.goal) && s.words != null && !s.words.isEmpty(), source, "personal stage " + (i + 1) + ": needs a goal and words");
+        }
         require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");
         require(lines != null, source, "lines: missing");
         for (String e : encounters) require(present(e) && e.length() <= 500, source, "encounters: each needs 1-500 characters");
@@ -114,13 +133,20 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
             require(present(t.summary) && present(t.opening), source, where + ": summary and opening are needed");
             require(t.stages != null && t.stages.size() >= 2 && t.stages.size() <= 4, source, where + ": needs 2-4 stages");
             require(t.npcs != null && !t.npcs.isEmpty(), source, where + ": needs an NPC");
-            require(t.reward != null && t.reward.exp > 0, source, where + ": needs a reward with exp");
+            require(t.reward != null && t.reward.exp > 0 && t.reward.matter >= 0, source, where + ": needs a reward with exp");
+            for (Item i : t.reward.items) requireItem(i, source, where + " reward item");
+            for (Npc n : t.npcs) require(n != null && present(n.name) && n.persona != null, source, where + ": an NPC needs a name and a persona");
             for (int i = 0; i < t.stages.size(); i++) {
                 Stage s = t.stages.get(i);
-                require(present(s.goal) && s.words != null && !s.words.isEmpty(), source, where + " stage " + (i + 1) + ": needs a goal and words");
+                require(s != null && present(s.goal) && s.words != null && !s.words.isEmpty(), source, where + " stage " + (i + 1) + ": needs a goal and words");
                 require(t.npc(s.npc).isPresent(), source, where + " stage " + (i + 1) + ": NPC '" + s.npc + "' is not one of the task's");
             }
         }
+    }
+
+    private static void requireItem(Item i, String source, String where) {
+        require(i != null && present(i.name) && i.name.codePointCount(0, i.name.length()) <= ITEM_NAME_MAX && present(i.description) && i.power >= 0,
+                source, where + " '" + (i == null ? null : i.name) + "': needs a name of at most " + ITEM_NAME_MAX + " characters, a description and power");
     }
 
     private static boolean present(String s) { return s != null && !s.isBlank(); }

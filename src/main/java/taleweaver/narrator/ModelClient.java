@@ -72,18 +72,39 @@ public final class ModelClient implements AutoCloseable {
     }
 
     /**
-     * How a request is put, each a step simpler than the one before. A server that answers HTTP 400 (it refuses
-     * response_format, or the prompt is over its context) is asked again one step down; the step that worked is
-     * where later requests start.
+     * How a request is put, each a step simpler than the one before. A server that answers HTTP 400 is asked again
+     * one step down, so the turn goes on. Later requests start lower only on evidence that the server refuses the
+     * richer form: an error that names it (response_format, the context size) or the same refusal twice in a row;
+     * and only for {@link #STEP_DOWN_MILLIS}, after which the richer form is tried again.
      */
     enum Form { JSON, PLAIN, COMPACT }
 
-    private volatile boolean jsonModeRefused;
-    private volatile boolean compactNeeded;
+    static final long STEP_DOWN_MILLIS = 10 * 60_000L;
+    /** The clock of the step-down memory (tests move it). */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
+    private volatile Form learned;
+    private volatile long learnedUntil;
+    private final java.util.concurrent.ConcurrentHashMap<Form, Integer> refusalsInARow = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Form firstForm() {
-        if (compactNeeded) return Form.COMPACT;
-        return config.jsonMode() && !jsonModeRefused ? Form.JSON : Form.PLAIN;
+        Form base = config.jsonMode() ? Form.JSON : Form.PLAIN;
+        Form floor = learned;
+        if (floor == null || clock.getAsLong() >= learnedUntil) return base;
+        return floor.ordinal() > base.ordinal() ? floor : base;
+    }
+
+    /** A 400 at {@code form}: whether it shows the server refuses that form (and not just this one request). */
+    private boolean refuses(Form form, String error) {
+        int inARow = refusalsInARow.merge(form, 1, Integer::sum);
+        String e = error.toLowerCase(java.util.Locale.ROOT);
+        boolean named = form == Form.JSON ? e.contains("response_format") || e.contains("json_object") || e.contains("json mode")
+                : e.contains("context") || e.contains("too long") || e.contains("maximum") || e.contains("too many tokens");
+        return named || inARow >= 2;
+    }
+
+    private void learn(Form form) {
+        learned = form;
+        learnedUntil = clock.getAsLong() + STEP_DOWN_MILLIS;
     }
 
     /** One question to the model, with its retries, its one re-ask and its steps down. */
@@ -91,7 +112,8 @@ public final class ModelClient implements AutoCloseable {
         final CompletableFuture<Answer> result;
         List<Message> messages;
         Form form = firstForm();
-        boolean steppedDown;
+        /** The form this exchange stepped down to on evidence: learned when it works. */
+        Form provenNeeded;
         int attempt;
         boolean reasked;
         int tokens;
@@ -102,7 +124,14 @@ public final class ModelClient implements AutoCloseable {
         }
 
         void send() {
-            http.newCall(request(form == Form.COMPACT ? compact(messages) : messages, form == Form.JSON)).enqueue(new Callback() {
+            Call call;
+            try {
+                call = http.newCall(request(form == Form.COMPACT ? Prompts.compact(messages) : messages, form == Form.JSON));
+            } catch (RuntimeException e) { // a request that can't even be built fails like one that went wrong later
+                result.completeExceptionally(new ModelFailure("could not start the call: " + e.getClass().getSimpleName()));
+                return;
+            }
+            call.enqueue(new Callback() {
                 @Override
                 public void onFailure(Call call, IOException e) {
                     retryOrFail(e.getClass().getSimpleName());
@@ -126,8 +155,9 @@ public final class ModelClient implements AutoCloseable {
                 return;
             }
             if (code == 400 && form != Form.COMPACT) {
+                boolean evidence = refuses(form, errorText(response));
                 form = Form.values()[form.ordinal() + 1];
-                steppedDown = true;
+                if (evidence) provenNeeded = form;
                 send();
                 return;
             }
@@ -138,10 +168,8 @@ public final class ModelClient implements AutoCloseable {
             JsonNode body = Json.parse(response.body().string());
             String content = content(body.path("choices").path(0).path("message").path("content"));
             tokens += tokens(body, messages, content);
-            if (steppedDown) {
-                if (form == Form.PLAIN) jsonModeRefused = true; else compactNeeded = true;
-                steppedDown = false;
-            }
+            refusalsInARow.remove(form);
+            if (provenNeeded != null && provenNeeded == form) learn(form);
             ObjectNode parsed = ReplyParser.parse(content);
             if (parsed != null) {
                 result.complete(new Answer(parsed, tokens));
@@ -172,15 +200,6 @@ public final class ModelClient implements AutoCloseable {
         }
     }
 
-    /** For servers with a small context: a one-line instruction and the player's last words, shortened. */
-    static List<Message> compact(List<Message> messages) {
-        String last = messages.get(messages.size() - 1).content();
-        return List.of(new Message("system", "You are the game master of a text RPG. Reply in one or two short sentences."),
-                new Message("user", last.length() <= COMPACT_USER_CHARS ? last : last.substring(0, COMPACT_USER_CHARS)));
-    }
-
-    static final int COMPACT_USER_CHARS = 160;
-
     private Request request(List<Message> messages, boolean jsonMode) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", config.model());
@@ -192,6 +211,15 @@ public final class ModelClient implements AutoCloseable {
         var builder = new Request.Builder().url(url).post(RequestBody.create(Json.bytes(body), JSON));
         if (!config.apiKey().isBlank()) builder.header("Authorization", "Bearer " + config.apiKey());
         return builder.build();
+    }
+
+    /** The start of an error reply's body, to see what the server says it refuses. */
+    private static String errorText(Response response) {
+        try {
+            return response.peekBody(4096).string();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Content is a string, or (some servers) a list of parts with text. */

@@ -40,7 +40,10 @@ public final class BattleService {
                               @JsonInclude(JsonInclude.Include.NON_NULL) Boolean pending) {}
 
     /** What storing a move did: the round it went into, whether that round is now judged, whether the battle was already over. */
-    private record Step(int round, boolean judged, boolean over) {}
+    private record Step(int round, boolean judged, boolean over, boolean endedNow) {}
+
+    /** A round just judged, and whether it ended the battle. */
+    private record Judged(int round, boolean ended) {}
 
     /** A round delivered through the heartbeat: the opponent, their move, the result; and the round, hp and winner after it. */
     public record Delivery(String role, String roleText, String systemText, int round, Map<String, Integer> hp, String winner) {}
@@ -100,7 +103,7 @@ public final class BattleService {
         Step step = db.write(h -> {
             var dao = h.attach(PvpDao.class);
             BattleRow now = dao.battle(id).orElseThrow();
-            if (now.over()) return new Step(now.round(), true, true);
+            if (now.over()) return new Step(now.round(), true, true, false);
             var mine = new MoveRow(id, now.round(), player.id(), move.text(), move.items(), move.skills(), move.power());
             if (dao.addMove(mine) == 0) throw new Refusal(409, "already_moved", "you already moved this round; wait for " + opponentName(now, player));
             var sheets = h.attach(CharacterDao.class);
@@ -108,12 +111,13 @@ public final class BattleService {
             h.execute("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?",
                     player.id(), player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());
-            if (moves.size() < 2) return new Step(now.round(), false, false);
-            return new Step(judgeRound(h, dao.battle(id).orElseThrow(), moves), true, false);
+            if (moves.size() < 2) return new Step(now.round(), false, false, false);
+            Judged judged = judgeRound(h, dao.battle(id).orElseThrow(), moves);
+            return new Step(judged.round(), true, false, judged.ended());
         });
         int round = step.round();
         if (step.over()) return CompletableFuture.completedFuture(finished(player, battle(player, id)));
-        if (step.judged()) return tell(id, round).thenApply(v -> replyFor(player, id, round));
+        if (step.judged()) return judged(id, new Judged(round, step.endedNow())).thenApply(v -> replyFor(player, id, round));
         if (!wait) return CompletableFuture.completedFuture(pending(battle, player, round));
         return roundTold(id, round).copy().completeOnTimeout(null, config.roundTimeoutSeconds() + 10L, TimeUnit.SECONDS)
                 .thenApply(v -> replyFor(player, id, round));
@@ -126,8 +130,8 @@ public final class BattleService {
         return b;
     }
 
-    /** Judges the open round of {@code b} from the moves made (a missing one hesitates); returns the round judged. */
-    private int judgeRound(Handle h, BattleRow b, List<MoveRow> moves) {
+    /** Judges the open round of {@code b} from the moves made (a missing one hesitates). */
+    private Judged judgeRound(Handle h, BattleRow b, List<MoveRow> moves) {
         var dao = h.attach(PvpDao.class);
         var sheets = h.attach(CharacterDao.class);
         Sheet s1 = sheets.sheet(b.p1()).orElseThrow(), s2 = sheets.sheet(b.p2()).orElseThrow();
@@ -153,10 +157,22 @@ public final class BattleService {
         sheets.update(s1);
         sheets.update(s2);
         judgements.incrementAndGet();
-        return b.round();
+        return new Judged(b.round(), over);
     }
 
-    /** After a round is judged: the narrator tells it, waiting movers are answered, the next round's clock starts. */
+    /** Once a judged round has committed: the next round's clock starts at once (whatever happens to the telling). */
+    private CompletableFuture<Void> judged(String id, Judged j) {
+        if (!j.ended()) schedule(id, j.round() + 1, config.roundTimeoutSeconds() * 1000L);
+        try {
+            return tell(id, j.round());
+        } catch (RuntimeException e) {
+            log.warn("battle {} round {}: could not be told: {}", id, j.round(), e.toString());
+            roundTold(id, j.round()).complete(null);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** After a round is judged: the narrator tells it, waiting movers are answered. */
     private CompletableFuture<Void> tell(String id, int round) {
         RoundRow r = db.read(PvpDao.class, dao -> dao.round(id, round)).orElseThrow();
         BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).orElseThrow();
@@ -175,7 +191,6 @@ public final class BattleService {
             roundTold(id, round).complete(null);
             told.remove(id + "#" + (round - 2));
             if (b.over()) timers.schedule(() -> told.keySet().removeIf(k -> k.startsWith(id + "#")), 2, TimeUnit.MINUTES);
-            else schedule(id, round + 1, config.roundTimeoutSeconds() * 1000L);
         });
     }
 
@@ -195,16 +210,16 @@ public final class BattleService {
         }
     }
 
-    /** The round's time is up: judge it with whoever moved; the other side hesitates. */
-    private void timeout(String id, int round) {
+    /** The round's time is up: judge it with whoever moved; the other side hesitates. A timer of a past round does nothing. */
+    void timeout(String id, int round) {
         try {
-            Integer judged = db.write(h -> {
+            Judged judged = db.write(h -> {
                 var dao = h.attach(PvpDao.class);
                 BattleRow b = dao.battle(id).orElse(null);
                 if (b == null || b.over() || b.round() != round) return null;
                 return judgeRound(h, b, dao.moves(id, round));
             });
-            if (judged != null) tell(id, judged);
+            if (judged != null) judged(id, judged);
         } catch (RuntimeException e) {
             log.error("round timeout of battle {} failed", id, e);
             schedule(id, round, 5_000);
@@ -245,7 +260,7 @@ public final class BattleService {
         Optional<RoundRow> last = db.read(PvpDao.class, dao -> dao.lastRound(id));
         if (last.isEmpty() || last.get().round() <= b.seen(player.id())) return Optional.empty();
         RoundRow r = last.get();
-        markSeen(b, player, r.round());
+        if (!markSeen(b, player, r.round())) return Optional.empty(); // another heartbeat took it first
         String action = b.first(player.id()) ? r.move2() : r.move1();
         return Optional.of(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result(),
                 r.round(), hp(b, b.hp1(), b.hp2()), b.winner()));
@@ -255,12 +270,12 @@ public final class BattleService {
         return db.read(PvpDao.class, dao -> dao.battle(id)).filter(b -> b.has(player.id())).map(BattleRow::over).orElse(false);
     }
 
-    private void markSeen(BattleRow b, Player player, int round) {
-        if (b.seen(player.id()) >= round) return;
-        db.write(h -> {
+    /** Marks {@code round} delivered to {@code player}; true when this call is the one that did. */
+    private boolean markSeen(BattleRow b, Player player, int round) {
+        if (b.seen(player.id()) >= round) return false;
+        return db.write(h -> {
             var dao = h.attach(PvpDao.class);
-            if (b.first(player.id())) dao.seen1(round, b.id()); else dao.seen2(round, b.id());
-            return null;
+            return (b.first(player.id()) ? dao.seen1(round, b.id()) : dao.seen2(round, b.id())) == 1;
         });
     }
 

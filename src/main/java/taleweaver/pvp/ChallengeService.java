@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Challenges (SPEC §6): sent, delivered by push and by poll, answered once. A waiting challenger holds a
@@ -34,8 +35,10 @@ public final class ChallengeService {
     private final ChallengeNotifier notifier;
     private final BattleService battles;
     private final Config.Challenge config;
-    private final ConcurrentHashMap<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, byte[]> answeredImages = new ConcurrentHashMap<>();
+    /** A challenger waiting for the answer; {@code image} is the picture a pushed answer carried, for this wait only. */
+    private record Wait(CompletableFuture<String> answer, AtomicReference<byte[]> image) {}
+
+    private final ConcurrentHashMap<String, Wait> waiting = new ConcurrentHashMap<>();
 
     public ChallengeService(Database db, AccountService accounts, Presence presence, ChallengeNotifier notifier,
                             BattleService battles, Config.Challenge config) {
@@ -67,15 +70,16 @@ public final class ChallengeService {
             dao.addChallenge(id, from.id(), to.id(), now, now + config.ttlSeconds() * 1000L);
             return null;
         });
-        var answer = waiting.computeIfAbsent(id, k -> new CompletableFuture<>());
+        var wait = new Wait(new CompletableFuture<>(), new AtomicReference<>());
+        waiting.put(id, wait);
         push(from, to, id, imageData);
         if (waitSeconds == 0) {
             waiting.remove(id);
-            return CompletableFuture.completedFuture(reply(id, "pending", to));
+            return CompletableFuture.completedFuture(reply(id, null, to));
         }
-        return answer.completeOnTimeout("pending", waitSeconds, TimeUnit.SECONDS).thenApply(state -> {
+        return wait.answer().completeOnTimeout("pending", waitSeconds, TimeUnit.SECONDS).thenApply(state -> {
             waiting.remove(id);
-            return reply(id, state, to);
+            return reply(id, wait.image().get(), to);
         });
     }
 
@@ -88,27 +92,26 @@ public final class ChallengeService {
             try {
                 if (a.accepted()) {
                     byte[] png = Png.decode(a.imageData(), AccountService.AVATAR_MAX_BYTES);
-                    if (png != null && waiting.containsKey(id)) answeredImages.put(id, png); // only a waiting challenger reads it
+                    Wait w = waiting.get(id); // only a waiting challenger reads it; it goes with the wait
+                    if (png != null && w != null) w.image().set(png);
                     accept(to.player(), id);
                 } else {
                     reject(to.player(), id);
                 }
             } catch (Refusal r) {
-                answeredImages.remove(id); // answered another way first
+                Wait w = waiting.get(id); // answered another way first: that answer's picture is the avatar
+                if (w != null) w.image().set(null);
             }
         }));
     }
 
-    private ChallengeReply reply(String id, String state, Account to) {
-        if (state.equals("pending") && db.read(PvpDao.class, dao -> dao.challenge(id)).map(c -> c.expired(System.currentTimeMillis())).orElse(false)) {
-            state = "expired";
-        }
-        if (!state.equals("accepted")) {
-            answeredImages.remove(id);
-            return new ChallengeReply(false, null, id, state);
-        }
-        byte[] png = answeredImages.remove(id);
-        return new ChallengeReply(true, Png.base64(png != null ? png : accounts.avatar(to.id())), id, state);
+    /** Where the challenge stands now, read from the database (an answer may have raced the wait's end). */
+    private ChallengeReply reply(String id, byte[] pushedImage, Account to) {
+        long now = System.currentTimeMillis();
+        String state = db.read(PvpDao.class, dao -> dao.challenge(id))
+                .map(c -> c.state().equals("pending") && c.expired(now) ? "expired" : c.state()).orElse("pending");
+        if (!state.equals("accepted")) return new ChallengeReply(false, null, id, state);
+        return new ChallengeReply(true, Png.base64(pushedImage != null ? pushedImage : accounts.avatar(to.id())), id, state);
     }
 
     /** The addressee accepts: the battle starts now, unless someone got there first. */
@@ -159,8 +162,8 @@ public final class ChallengeService {
     }
 
     private void answered(String id, String state) {
-        CompletableFuture<String> w = waiting.get(id);
-        if (w != null) w.complete(state);
+        Wait w = waiting.get(id);
+        if (w != null) w.answer().complete(state);
     }
 
     /** The challenge part of a heartbeat: waiting for my answer (oldest first), and mine accepted but not yet fought. */
@@ -176,7 +179,7 @@ public final class ChallengeService {
 
     /** Waiting challengers are told where things stand now (the server is stopping). */
     public void releaseWaits() {
-        waiting.values().forEach(f -> f.complete("pending"));
+        waiting.values().forEach(w -> w.answer().complete("pending"));
     }
 
     private static String newId() {

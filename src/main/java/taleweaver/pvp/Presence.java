@@ -66,8 +66,12 @@ public final class Presence {
     }
 
     public boolean online(long playerId) {
+        return online(playerId, System.currentTimeMillis());
+    }
+
+    boolean online(long playerId, long now) {
         State s = states.get(playerId);
-        return s != null && isOnline(s, System.currentTimeMillis());
+        return s != null && isOnline(s, now);
     }
 
     private boolean isOnline(State s, long now) {

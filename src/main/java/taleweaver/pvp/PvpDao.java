@@ -1,6 +1,7 @@
 package taleweaver.pvp;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -70,9 +71,10 @@ public interface PvpDao {
             + "order by round desc limit 1")
     Optional<RoundRow> lastRound(String battleId);
 
-    @SqlUpdate("update battles set seen1 = max(seen1, ?) where id = ?")
-    void seen1(int round, String id);
+    /** 1 when this call is the one that marks {@code round} delivered to p1 (so it is delivered once). */
+    @SqlUpdate("update battles set seen1 = :round where id = :id and seen1 < :round")
+    int seen1(@Bind("round") int round, @Bind("id") String id);
 
-    @SqlUpdate("update battles set seen2 = max(seen2, ?) where id = ?")
-    void seen2(int round, String id);
+    @SqlUpdate("update battles set seen2 = :round where id = :id and seen2 < :round")
+    int seen2(@Bind("round") int round, @Bind("id") String id);
 }

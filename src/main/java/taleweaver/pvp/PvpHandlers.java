@@ -41,7 +41,25 @@ public final class PvpHandlers {
         List<Player> others = presence.others(me.id());
         List<String> names = others.stream().map(Player::name).toList();
         if (!c.body().bool("images", false)) return new OnlineNames(names);
-        return new OnlineReply(names, others.stream().map(p -> Png.base64(accounts.avatar(p.id()))).toList());
+        return new OnlineReply(names, avatars(others));
+    }
+
+    /** With images: the first {@link #LIST_IMAGES} players' avatars within {@link #LIST_IMAGE_BYTES}, read in one query; null past that. */
+    static final int LIST_IMAGES = 50;
+    static final int LIST_IMAGE_BYTES = 4 << 20;
+
+    private List<String> avatars(List<Player> others) {
+        var shown = others.subList(0, Math.min(others.size(), LIST_IMAGES));
+        var found = accounts.avatars(shown.stream().map(Player::id).toList());
+        var out = new java.util.ArrayList<String>(others.size());
+        long bytes = 0;
+        for (Player p : others) {
+            byte[] png = found.get(p.id());
+            boolean fits = png != null && bytes + png.length <= LIST_IMAGE_BYTES;
+            if (fits) bytes += png.length;
+            out.add(fits ? Png.base64(png) : null);
+        }
+        return out;
     }
 
     public Object refresh(Call c) {

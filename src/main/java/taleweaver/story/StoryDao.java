@@ -1,6 +1,7 @@
 package taleweaver.story;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -25,8 +26,12 @@ public interface StoryDao {
     void start(long playerId, String taskKey, long at);
 
     @SqlUpdate("update task_progress set stage = :stage, turns_in_stage = :turnsInStage, done = :done, summary = :summary, "
-            + "updated_at = strftime('%s','now') where player_id = :playerId and task_key = :taskKey")
-    void save(@BindMethods Progress progress);
+            + "updated_at = :at where player_id = :playerId and task_key = :taskKey")
+    void save(@BindMethods Progress progress, @Bind("at") long at);
+
+    default void save(Progress progress) {
+        save(progress, System.currentTimeMillis());
+    }
 
     @SqlQuery("select task_key from active_task where player_id = ?")
     Optional<String> active(long playerId);
@@ -44,6 +49,10 @@ public interface StoryDao {
             + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
             + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id")
     List<PersonalRow> openPersonal(long playerId);
+
+    @SqlQuery("select count(*) from personal_tasks p where p.player_id = ? and not exists (select 1 from task_progress t "
+            + "where t.player_id = p.player_id and t.task_key = 'p:' || p.id and t.done = 1)")
+    int openPersonalCount(long playerId);
 
     @SqlQuery("select count(*) from personal_tasks where player_id = ? and name = ?")
     int personalNamed(long playerId, String name);

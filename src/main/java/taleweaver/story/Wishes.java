@@ -44,7 +44,7 @@ public final class Wishes {
 
     public CompletableFuture<WishReply> request(Player player, String wish) {
         int open = tasks.openPersonal(player).size();
-        if (open >= config.maxOpenPersonal()) throw new Refusal(409, "too_many_tasks", lines.say("task.too_many", "max", config.maxOpenPersonal()));
+        if (open >= config.maxOpenPersonal()) throw tooMany(); // early, before the model is asked
         long seed = OfflineNarrator.seed(player.id(), wish, open);
         var npcs = pack.personal().npcs();
         ContentPack.Npc npc = npcs.get(Math.floorMod(seed, npcs.size()));
@@ -56,6 +56,10 @@ public final class Wishes {
         });
     }
 
+    private Refusal tooMany() {
+        return new Refusal(409, "too_many_tasks", lines.say("task.too_many", "max", config.maxOpenPersonal()));
+    }
+
     private WishReply keep(Player player, ContentPack.Npc npc, Narrator.TaskDraft draft, String proposedName) {
         String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : Lines.shorten(draft.summary().strip(), 200);
         String opening = Text.reply(draft.opening(), summary);
@@ -63,6 +67,7 @@ public final class Wishes {
                 .map(s -> new Stage(s.goal(), npc.name(), s.words(), s.items(), s.skills(), s.done())).toList();
         String name = db.write(h -> {
             var dao = h.attach(StoryDao.class);
+            if (dao.openPersonalCount(player.id()) >= config.maxOpenPersonal()) throw tooMany(); // counted where it is added
             String unique = proposedName;
             for (int n = 2; dao.personalNamed(player.id(), unique) > 0; n++) unique = proposedName + " " + n;
             dao.addPersonal(player.id(), unique, summary, opening, npc.name(), npc.persona(), Json.text(stages), System.currentTimeMillis());

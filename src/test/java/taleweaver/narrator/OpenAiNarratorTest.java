@@ -49,12 +49,15 @@ class OpenAiNarratorTest {
         timer.shutdownNow();
     }
 
+    private ModelClient client;
+
     private OpenAiNarrator narrator(String... sets) {
         var all = new ArrayList<>(List.of("narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=sk-test",
                 "narrator.model=test-model", "narrator.timeout_seconds=2", "narrator.max_retries=1"));
         all.addAll(List.of(sets));
         Config c = TestConfig.of(dir, all.toArray(String[]::new));
-        return new OpenAiNarrator(new ModelClient(c.narrator(), timer), new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
+        client = new ModelClient(c.narrator(), timer);
+        return new OpenAiNarrator(client, new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
                 new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel());
     }
 
@@ -93,9 +96,64 @@ class OpenAiNarratorTest {
     }
 
     @Test
+    void oneUnexplainedRefusalDoesNotStepDownLaterTurns() throws Exception {
+        script.add(ModelStub.status(400));
+        script.add(ModelStub.json(Map.of("text", "一")));
+        script.add(ModelStub.json(Map.of("text", "二")));
+        var n = narrator();
+        assertEquals("一", n.dm(dm("hi")).get(10, TimeUnit.SECONDS).text());
+        assertEquals("二", n.dm(dm("again")).get(10, TimeUnit.SECONDS).text());
+        assertTrue(stub.requests.get(2).has("response_format"), "the next turn asks in JSON mode again");
+    }
+
+    @Test
+    void theSameRefusalTwiceInARowStepsDownForAWhileThenTheRicherFormIsTriedAgain() throws Exception {
+        script.addAll(List.of(ModelStub.status(400), ModelStub.json(Map.of("text", "一")), ModelStub.status(400),
+                ModelStub.json(Map.of("text", "二")), ModelStub.json(Map.of("text", "三"))));
+        var n = narrator();
+        n.dm(dm("1")).get(10, TimeUnit.SECONDS);
+        n.dm(dm("2")).get(10, TimeUnit.SECONDS);
+        assertEquals("三", n.dm(dm("3")).get(10, TimeUnit.SECONDS).text());
+        assertFalse(stub.requests.get(4).has("response_format"), "refused twice: the third turn starts without it");
+        long later = System.currentTimeMillis() + ModelClient.STEP_DOWN_MILLIS + 1;
+        client.clock = () -> later;
+        n.dm(dm("4")).get(10, TimeUnit.SECONDS);
+        assertTrue(stub.requests.get(5).has("response_format"), "after a while the richer form is tried again");
+    }
+
+    @Test
+    void anErrorThatNamesResponseFormatStepsDownAtOnce() throws Exception {
+        script.add(new mockwebserver3.MockResponse.Builder().code(400)
+                .body("{\"error\":{\"message\":\"'response_format' of type 'json_object' is not supported with this model\"}}").build());
+        script.add(ModelStub.json(Map.of("text", "一")));
+        var n = narrator();
+        n.dm(dm("1")).get(10, TimeUnit.SECONDS);
+        n.dm(dm("2")).get(10, TimeUnit.SECONDS);
+        assertFalse(stub.requests.get(2).has("response_format"));
+    }
+
+    @Test
+    void aCompactPromptStillAsksForWhatTheRouteNeeds() {
+        var prompts = new Prompts(pack, 8);
+        var compact = Prompts.compact(prompts.dm(dm("我接受任务迷雾灯塔")));
+        String system = compact.get(0).content();
+        assertTrue(system.contains("take_task") && system.contains("迷雾灯塔"), system);
+        assertEquals("我接受任务迷雾灯塔", compact.get(1).content());
+        assertTrue(compact.stream().mapToInt(m -> m.content().length()).sum() < 1200);
+    }
+
+    @Test
+    void aRequestThatCannotBeBuiltFallsBackLikeAnyFailure() throws Exception {
+        var n = narrator("narrator.api_key=sk-test\nX-Injected: 1");
+        var reply = n.dm(dm("你好")).get(10, TimeUnit.SECONDS);
+        assertFalse(reply.text().isBlank(), "the offline narrator answered");
+        assertEquals(0, stub.requests.size());
+    }
+
+    @Test
     void aSmallContextServerIsAskedWithACompactPromptFromThenOn() throws Exception {
         stub.close();
-        stub = new ModelStub(request -> request.path("messages").toString().length() > 600
+        stub = new ModelStub(request -> request.path("messages").toString().length() > 800
                 ? new mockwebserver3.MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"the request exceeds the available context size\"}}").build()
                 : ModelStub.completion("Once upon a time, there was a little dog.", 40));
         var n = narrator();
@@ -192,7 +250,6 @@ class OpenAiNarratorTest {
         int chars = prompts.turn(scene).stream().mapToInt(m -> m.content().length()).sum();
         assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns: " + chars + " chars");
         assertEquals(1 + 2 * 8 + 1, prompts.turn(scene).size(), "system, eight recent turns, the new words");
-        assertNull(ReplyParser.parse(""));
     }
 
     /** The bound chosen for a prompt: about 3,500 tokens at two characters a token. */
