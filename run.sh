@@ -11,4 +11,7 @@ jar=target/server.jar
 if [[ ! -f $jar ]] || [[ -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
   mvn -B -q clean package -DskipTests
 fi
-exec java -jar "$jar" "$@"
+# Sized for a small VPS (512 MB of RAM in all); set JAVA_OPTS to change it, e.g. JAVA_OPTS="-Xmx1g" ./run.sh
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+UseSerialGC}
+# shellcheck disable=SC2086
+exec java $JAVA_OPTS -jar "$jar" "$@"

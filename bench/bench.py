@@ -23,6 +23,8 @@ import tempfile
 import threading
 import time
 
+import turns  # the model-turns figures (bench/turns.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "target", "server.jar")
 RESULTS = []
@@ -44,14 +46,14 @@ def md5(s):
 
 
 class Server:
-    def __init__(self, java, **settings):
+    def __init__(self, java, jvm=None, **settings):
         self.dir = tempfile.mkdtemp(prefix="tw-bench-")
         self.port = free_port()
         self.db = os.path.join(self.dir, "bench.db")
         base = {"server.port": self.port, "server.host": "127.0.0.1", "storage.database": self.db,
                 "limits.requests_per_minute": 10000000}
         base.update(settings)
-        args = [java, "-jar", JAR]
+        args = [java] + (jvm or []) + ["-jar", JAR]
         for k, v in base.items():
             args += ["--set", f"{k}={v}"]
         self.log = open(os.path.join(self.dir, "server.log"), "w")
@@ -184,48 +186,9 @@ def part_http(java, seconds):
         s.stop()
 
 
-class Stub:
-    """An OpenAI-compatible model that answers every chat completion after `delay` seconds."""
-
-    def __init__(self, delay):
-        self.delay, self.sizes = delay, []
-        stub = self
-
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # else headers and body leave in two segments and meet a delayed ACK
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                try:
-                    msgs = json.loads(body).get("messages", [])
-                    stub.sizes.append(sum(len(m.get("content", "")) for m in msgs))
-                except ValueError:
-                    pass
-                if stub.delay:
-                    time.sleep(stub.delay)
-                content = json.dumps({"text": "The mist stirs.", "speaker": "", "stage_done": False})
-                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
-                                  "usage": {"total_tokens": 50}}).encode()
-                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 1024
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-
-
 def part_story(java, seconds):
     print("\n== Story: cost of a /main turn over the model, concurrency, prompt size", flush=True)
-    stub = Stub(0)
+    stub = turns.ModelStub()
     model = {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{stub.port}/v1", "narrator.api_key": "sk-bench",
              "narrator.daily_tokens_per_player": 100000000, "tasks.max_turns_per_stage": 40, "game.language": "en"}
     s = Server(java, **model)
@@ -260,7 +223,7 @@ def part_story(java, seconds):
         s.stop()
         stub.close()
 
-    stub = Stub(1.0)
+    stub = turns.ModelStub(delay=1.0)
     model["narrator.base_url"] = f"http://127.0.0.1:{stub.port}/v1"
     s = Server(java, **dict(model, **{"auth.bcrypt_cost": 4}))
     try:
@@ -420,13 +383,13 @@ def find_java21():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp"])
+    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model"])
     a = ap.parse_args()
     java = os.environ.get("JAVA", "java")
     java21 = os.environ.get("JAVA_PVP") or find_java21() or java
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"Taleweaver bench: {os.cpu_count()} cores, {version}", flush=True)
-    parts = a.only or ["http", "story", "pvp"]
+    parts = a.only or ["http", "story", "pvp", "model"]
     if "http" in parts:
         part_http(java, a.seconds)
     if "story" in parts:
@@ -435,6 +398,10 @@ def main():
         part_pvp(java21, a.seconds)
         if java21 != java:
             part_pvp(java, a.seconds)
+    if "model" in parts:
+        turns.part_model(sys.modules[__name__], java, a.seconds)
+        if java21 != java:
+            turns.part_model(sys.modules[__name__], java21, a.seconds)
     print("\n== Summary")
     for name, value in RESULTS:
         print(f"{name}: {value}")

@@ -3,6 +3,9 @@ package taleweaver;
 import io.javalin.Javalin;
 import io.javalin.util.ConcurrencyUtil;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import taleweaver.narrator.ContentPack;
@@ -42,6 +45,24 @@ public final class App {
                 config.narrator().provider(), config.images().provider(), config.storage().database());
     }
 
+    /**
+     * Once Javalin has made its connector, before it binds (SPEC §10): a listen queue for a burst of players
+     * reconnecting at once, and a connection that stays silent while sending its request (or idles) is closed.
+     */
+    private static LifeCycle.Listener connectorSettings(Server server, Config.Server config) {
+        return new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (var connector : server.getConnectors()) {
+                    if (connector instanceof ServerConnector c) {
+                        c.setAcceptQueueSize(config.acceptQueue());
+                        c.setIdleTimeout(config.readTimeoutSeconds() * 1000L);
+                    }
+                }
+            }
+        };
+    }
+
     /** The app for {@code config}, with its own services; stopping the app closes them. */
     public static Javalin create(Config config) {
         return create(config, new Services(config));
@@ -64,7 +85,10 @@ public final class App {
                 http.setSendServerVersion(false);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.server().shutdownGraceSeconds() * 1000L));
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(config.server().shutdownGraceSeconds() * 1000L);
+                server.addEventListener(connectorSettings(server, config.server()));
+            });
             cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost())); // web clients; they send the token
             cfg.routes.before(services.gate()::check);
             cfg.routes.exception(Exception.class, (e, ctx) -> services.errors().handle(e, ctx));

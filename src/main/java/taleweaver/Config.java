@@ -22,7 +22,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                      Narrator narrator, Images images, Moderation moderation, Tasks tasks, Crafting crafting,
                      Events events, Challenge challenge, Battle battle) {
 
-    public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds) {}
+    public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds) {}
     public record Storage(String database) {}
     public record Game(String language, String contentPack) {}
     public record Auth(String mode, int bcryptCost, int bcryptThreads, int maxFailedLogins, int lockoutMinutes) {}
@@ -30,7 +30,8 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
     public record Limits(int requestsPerMinute) {}
     public record Narrator(String provider, String baseUrl, String apiKey, String model, boolean jsonMode,
                            int timeoutSeconds, int maxRetries, String fallback, int dailyTokensPerPlayer,
-                           int historyTurns, int maxTokens, double temperature) {}
+                           int historyTurns, int maxTokens, double temperature, int turnDeadlineSeconds, int retryDownSeconds,
+                           int maxConcurrentCalls) {}
     public record Images(String provider, String baseUrl, String apiKey, String model, int timeoutSeconds) {}
     public record Moderation(boolean useModel) {}
     public record Tasks(int maxOpenPersonal, int maxTurnsPerStage) {}
@@ -47,7 +48,8 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
     /** Every key with its default, in the order config.yaml documents them. The default's type is the key's type. */
     static Map<String, Map<String, Object>> defaults() {
         var d = new LinkedHashMap<String, Map<String, Object>>();
-        d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10));
+        d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10,
+                "accept_queue", 1024, "read_timeout_seconds", 10));
         d.put("storage", ordered("database", "data/taleweaver.db"));
         d.put("game", ordered("language", "zh", "content_pack", ""));
         d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
@@ -57,7 +59,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         d.put("narrator", ordered("provider", "offline", "base_url", "https://api.openai.com/v1", "api_key", "",
                 "model", "gpt-4o-mini", "json_mode", true, "timeout_seconds", 30, "max_retries", 2,
                 "fallback", "offline", "daily_tokens_per_player", 200_000, "history_turns", 8, "max_tokens", 400,
-                "temperature", 0.8));
+                "temperature", 0.8, "turn_deadline_seconds", 20, "retry_down_seconds", 15, "max_concurrent_calls", 32));
         d.put("images", ordered("provider", "procedural", "base_url", "https://api.openai.com/v1", "api_key", "",
                 "model", "dall-e-3", "timeout_seconds", 60));
         d.put("moderation", ordered("use_model", false));
@@ -175,7 +177,8 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         var c = new Reader(get);
         var config = new Config(
                 new Server(c.str("server.host"), c.num("server.port", 1, 65535), c.num("server.max_body_bytes", 1024, 64 << 20),
-                        c.num("server.shutdown_grace_seconds", 0, 300)),
+                        c.num("server.shutdown_grace_seconds", 0, 300), c.num("server.accept_queue", 1, 65_535),
+                        c.num("server.read_timeout_seconds", 1, 3600)),
                 new Storage(c.str("storage.database")),
                 new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
@@ -186,7 +189,9 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                         c.str("narrator.model"), c.bool("narrator.json_mode"), c.num("narrator.timeout_seconds", 1, 600),
                         c.num("narrator.max_retries", 0, 10), c.oneOf("narrator.fallback", "offline"),
                         c.num("narrator.daily_tokens_per_player", 0, Integer.MAX_VALUE), c.num("narrator.history_turns", 0, 50),
-                        c.num("narrator.max_tokens", 16, 32_000), c.real("narrator.temperature", 0, 2)),
+                        c.num("narrator.max_tokens", 16, 32_000), c.real("narrator.temperature", 0, 2),
+                        c.num("narrator.turn_deadline_seconds", 1, 600), c.num("narrator.retry_down_seconds", 1, 3600),
+                        c.num("narrator.max_concurrent_calls", 1, 10_000)),
                 new Images(c.oneOf("images.provider", "procedural", "openai", "none"), c.url("images.base_url"), c.str("images.api_key"),
                         c.str("images.model"), c.num("images.timeout_seconds", 1, 600)),
                 new Moderation(c.bool("moderation.use_model")),

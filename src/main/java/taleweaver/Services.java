@@ -20,6 +20,7 @@ import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
 import taleweaver.narrator.OpenAiNarrator;
 import taleweaver.narrator.Prompts;
+import taleweaver.narrator.ReplyStreams;
 import taleweaver.narrator.TokenLedger;
 import taleweaver.story.Crafting;
 import taleweaver.story.DungeonMaster;
@@ -97,8 +98,9 @@ public final class Services implements AutoCloseable {
 
         var offline = new OfflineNarrator(pack);
         this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers) : null;
+        var streams = new ReplyStreams();
         Narrator narrator = model == null ? offline : new OpenAiNarrator(model, offline, new Prompts(pack, config.narrator().historyTurns()),
-                new TokenLedger(db, config.narrator().dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel());
+                new TokenLedger(db, config.narrator().dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel(), streams);
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"));
@@ -106,7 +108,7 @@ public final class Services implements AutoCloseable {
         this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters), tasks,
                 new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
                 new Crafting(db, pack, narrator, offline, characters, names, config.crafting()),
-                new Events(db, pack, narrator, characters, names, config.events()), images, lane);
+                new Events(db, pack, narrator, characters, names, config.events()), images, lane, streams);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
         this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers);
@@ -138,7 +140,8 @@ public final class Services implements AutoCloseable {
     }
 
     public Health health(Call call) {
-        return new Health("ok", config.narrator().provider(), config.images().provider(), db.healthy() ? "ok" : "error");
+        String narrator = model != null && model.down() ? "openai (down)" : config.narrator().provider();
+        return new Health("ok", narrator, config.images().provider(), db.healthy() ? "ok" : "error");
     }
 
     public ContentPack pack() { return pack; }

@@ -23,11 +23,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One OpenAI-compatible chat endpoint: {@code POST {base_url}/chat/completions}. Calls are OkHttp enqueues
  * completed into futures (no thread waits); transport errors, 5xx, 408 and 429 are retried with backoff up
  * to max_retries; an unusable reply is asked for once more. Every failure ends as one {@link ModelFailure}.
+ * Around each question (SPEC §10): a deadline over queueing, tries and backoff; at most max_concurrent_calls in
+ * flight, the rest queued without a thread ({@link CallSlots}); a {@link Breaker} that answers at once while the
+ * model is down. With a listener, the reply is streamed (SPEC §11) and its text passed on as it is written.
  */
 public final class ModelClient implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -46,91 +51,94 @@ public final class ModelClient implements AutoCloseable {
     private final OkHttpClient http;
     private final ScheduledExecutorService timer;
     private final String url;
+    final StepDown steps;
+    private final CallSlots slots;
+    private final Breaker breaker;
 
     public ModelClient(Config.Narrator config, ScheduledExecutorService timer) {
         this.config = config;
         this.timer = timer;
         this.url = config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
-        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+, so waiting on a model costs no OS thread
+        this.steps = new StepDown(config.jsonMode());
+        this.slots = new CallSlots(config.maxConcurrentCalls());
+        this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);
+        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+; on Java 17 the slots bound them
         var dispatcher = new Dispatcher(ConcurrencyUtil.executorService("model-calls", true));
-        dispatcher.setMaxRequests(1024);
-        dispatcher.setMaxRequestsPerHost(1024);
+        dispatcher.setMaxRequests(Math.max(64, config.maxConcurrentCalls()));
+        dispatcher.setMaxRequestsPerHost(Math.max(64, config.maxConcurrentCalls()));
         this.http = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
                 .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .followRedirects(false)
-                .retryOnConnectionFailure(false)
+                .retryOnConnectionFailure(true) // a pooled connection the server closed is retried at once on a fresh one
                 .build();
     }
 
+    /** True while the breaker is open (the model is treated as down). */
+    public boolean down() { return breaker.isOpen(); }
+
     public CompletableFuture<Answer> ask(List<Message> messages) {
-        var exchange = new Exchange(messages, new CompletableFuture<>());
-        exchange.send();
-        return exchange.result;
+        return ask(messages, null);
     }
 
-    /**
-     * How a request is put, each a step simpler than the one before. A server that answers HTTP 400 is asked again
-     * one step down, so the turn goes on. Later requests start lower only on evidence that the server refuses the
-     * richer form: an error that names it (response_format, the context size) or the same refusal twice in a row;
-     * and only for {@link #STEP_DOWN_MILLIS}, after which the richer form is tried again.
-     */
-    enum Form { JSON, PLAIN, COMPACT }
-
-    static final long STEP_DOWN_MILLIS = 10 * 60_000L;
-    /** The clock of the step-down memory (tests move it). */
-    java.util.function.LongSupplier clock = System::currentTimeMillis;
-    private volatile Form learned;
-    private volatile long learnedUntil;
-    private final java.util.concurrent.ConcurrentHashMap<Form, Integer> refusalsInARow = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private Form firstForm() {
-        Form base = config.jsonMode() ? Form.JSON : Form.PLAIN;
-        Form floor = learned;
-        if (floor == null || clock.getAsLong() >= learnedUntil) return base;
-        return floor.ordinal() > base.ordinal() ? floor : base;
-    }
-
-    /** A 400 at {@code form}: whether it shows the server refuses that form (and not just this one request). */
-    private boolean refuses(Form form, String error) {
-        int inARow = refusalsInARow.merge(form, 1, Integer::sum);
-        String e = error.toLowerCase(java.util.Locale.ROOT);
-        boolean named = form == Form.JSON ? e.contains("response_format") || e.contains("json_object") || e.contains("json mode")
-                : e.contains("context") || e.contains("too long") || e.contains("maximum") || e.contains("too many tokens");
-        return named || inARow >= 2;
-    }
-
-    private void learn(Form form) {
-        learned = form;
-        learnedUntil = clock.getAsLong() + STEP_DOWN_MILLIS;
+    /** Asks the model; with {@code onText}, the reply's text is passed on in pieces as the model writes it. */
+    public CompletableFuture<Answer> ask(List<Message> messages, Consumer<String> onText) {
+        if (!breaker.allow()) return CompletableFuture.failedFuture(new ModelFailure("the model is down (breaker open)"));
+        var exchange = new Exchange(messages, onText);
+        CompletableFuture<Void> slot = slots.acquire();
+        slot.thenRun(() -> {
+            exchange.holding.set(true);
+            if (exchange.result.isDone()) exchange.releaseSlot(); else exchange.send();
+        });
+        return exchange.result.orTimeout(config.turnDeadlineSeconds(), TimeUnit.SECONDS).whenComplete((answer, failure) -> {
+            if (!slot.cancel(false)) exchange.releaseSlot();
+            exchange.cancel();
+            if (failure == null) breaker.succeeded(); else breaker.failed();
+        });
     }
 
     /** One question to the model, with its retries, its one re-ask and its steps down. */
     private final class Exchange {
-        final CompletableFuture<Answer> result;
+        final CompletableFuture<Answer> result = new CompletableFuture<>();
+        final AtomicBoolean holding = new AtomicBoolean();
+        final Consumer<String> onText;
         List<Message> messages;
-        Form form = firstForm();
+        StepDown.Form form = steps.first();
+        boolean stream;
         /** The form this exchange stepped down to on evidence: learned when it works. */
-        Form provenNeeded;
+        StepDown.Form provenNeeded;
         int attempt;
         boolean reasked;
         int tokens;
+        volatile Call inFlight;
 
-        Exchange(List<Message> messages, CompletableFuture<Answer> result) {
+        Exchange(List<Message> messages, Consumer<String> onText) {
             this.messages = messages;
-            this.result = result;
+            this.onText = onText;
+            this.stream = onText != null && steps.streamAllowed();
+        }
+
+        void releaseSlot() {
+            if (holding.compareAndSet(true, false)) slots.release();
+        }
+
+        void cancel() {
+            Call call = inFlight;
+            if (call != null) call.cancel();
         }
 
         void send() {
+            if (result.isDone()) return;
             Call call;
             try {
-                call = http.newCall(request(form == Form.COMPACT ? Prompts.compact(messages) : messages, form == Form.JSON));
+                call = http.newCall(request(form == StepDown.Form.COMPACT ? Prompts.compact(messages) : messages, form == StepDown.Form.JSON, stream));
             } catch (RuntimeException e) { // a request that can't even be built fails like one that went wrong later
                 result.completeExceptionally(new ModelFailure("could not start the call: " + e.getClass().getSimpleName()));
                 return;
             }
+            inFlight = call;
             call.enqueue(new Callback() {
                 @Override
                 public void onFailure(Call call, IOException e) {
@@ -154,9 +162,15 @@ public final class ModelClient implements AutoCloseable {
                 retryOrFail("HTTP " + code);
                 return;
             }
-            if (code == 400 && form != Form.COMPACT) {
-                boolean evidence = refuses(form, errorText(response));
-                form = Form.values()[form.ordinal() + 1];
+            if (code == 400 && stream && StepDown.namesStream(errorText(response))) {
+                steps.noStream(); // this server does not stream: asked again without it, and remembered
+                stream = false;
+                send();
+                return;
+            }
+            if (code == 400 && form != StepDown.Form.COMPACT) {
+                boolean evidence = steps.refuses(form, errorText(response));
+                form = StepDown.Form.values()[form.ordinal() + 1];
                 if (evidence) provenNeeded = form;
                 send();
                 return;
@@ -165,15 +179,24 @@ public final class ModelClient implements AutoCloseable {
                 result.completeExceptionally(new ModelFailure("HTTP " + code));
                 return;
             }
-            JsonNode body = Json.parse(response.body().string());
-            String content = content(body.path("choices").path(0).path("message").path("content"));
-            tokens += tokens(body, messages, content);
-            refusalsInARow.remove(form);
-            if (provenNeeded != null && provenNeeded == form) learn(form);
+            String content;
+            JsonNode usage;
+            String type = String.valueOf(response.header("Content-Type"));
+            if (stream && type.startsWith("text/event-stream")) {
+                ChatStream.Read read = ChatStream.read(response.body().source(), onText);
+                content = read.content();
+                usage = read.usage();
+            } else {
+                JsonNode body = Json.parse(response.body().string());
+                content = content(body.path("choices").path(0).path("message").path("content"));
+                usage = body.path("usage");
+            }
+            tokens += tokens(usage, messages, content);
+            steps.worked(form, provenNeeded);
             ObjectNode parsed = ReplyParser.parse(content);
             if (parsed != null) {
                 result.complete(new Answer(parsed, tokens));
-            } else if (!reasked && form != Form.COMPACT) {
+            } else if (!reasked && form != StepDown.Form.COMPACT) {
                 reasked = true;
                 var again = new ArrayList<>(messages);
                 again.add(new Message("assistant", content == null ? "" : content));
@@ -186,6 +209,7 @@ public final class ModelClient implements AutoCloseable {
         }
 
         private void retryOrFail(String why) {
+            if (result.isDone()) return;
             if (attempt >= config.maxRetries() || timer.isShutdown()) {
                 result.completeExceptionally(new ModelFailure(why + " after " + (attempt + 1) + " tries"));
                 return;
@@ -200,7 +224,7 @@ public final class ModelClient implements AutoCloseable {
         }
     }
 
-    private Request request(List<Message> messages, boolean jsonMode) {
+    private Request request(List<Message> messages, boolean jsonMode, boolean stream) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", config.model());
         ArrayNode list = body.putArray("messages");
@@ -208,6 +232,7 @@ public final class ModelClient implements AutoCloseable {
         body.put("temperature", config.temperature());
         body.put("max_tokens", config.maxTokens());
         if (jsonMode) body.putObject("response_format").put("type", "json_object");
+        if (stream) body.put("stream", true);
         var builder = new Request.Builder().url(url).post(RequestBody.create(Json.bytes(body), JSON));
         if (!config.apiKey().isBlank()) builder.header("Authorization", "Bearer " + config.apiKey());
         return builder.build();
@@ -233,9 +258,10 @@ public final class ModelClient implements AutoCloseable {
         return null;
     }
 
-    private static int tokens(JsonNode body, List<Message> messages, String content) {
-        JsonNode usage = body.path("usage");
-        if (usage.path("total_tokens").canConvertToInt() && usage.path("total_tokens").asInt() > 0) return usage.path("total_tokens").asInt();
+    private static int tokens(JsonNode usage, List<Message> messages, String content) {
+        if (usage != null && usage.path("total_tokens").canConvertToInt() && usage.path("total_tokens").asInt() > 0) {
+            return usage.path("total_tokens").asInt();
+        }
         int chars = content == null ? 0 : content.length();
         for (Message m : messages) chars += m.content().length();
         return Prompts.estimateTokens(chars);

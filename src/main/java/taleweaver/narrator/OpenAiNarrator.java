@@ -27,8 +27,11 @@ public final class OpenAiNarrator implements Narrator {
     private final TokenLedger ledger;
     private final int maxChange;
     private final boolean moderation;
+    private final ReplyStreams streams;
 
-    public OpenAiNarrator(ModelClient model, OfflineNarrator offline, Prompts prompts, TokenLedger ledger, int maxChange, boolean moderation) {
+    public OpenAiNarrator(ModelClient model, OfflineNarrator offline, Prompts prompts, TokenLedger ledger, int maxChange, boolean moderation,
+                          ReplyStreams streams) {
+        this.streams = streams;
         this.model = model;
         this.offline = offline;
         this.prompts = prompts;
@@ -80,7 +83,8 @@ public final class OpenAiNarrator implements Narrator {
 
     @Override
     public CompletableFuture<String> battle(BattleScene s) {
-        return ask("battle", s.playerId(), prompts.battle(s), OpenAiNarrator::text, () -> offline.battle(s));
+        // told to both fighters at once: not streamed to either (each gets the told round whole)
+        return ask("battle", -1, s.playerId(), prompts.battle(s), OpenAiNarrator::text, () -> offline.battle(s));
     }
 
     @Override
@@ -97,8 +101,14 @@ public final class OpenAiNarrator implements Narrator {
 
     private <T> CompletableFuture<T> ask(String route, long playerId, List<Message> messages, Function<ObjectNode, T> read,
                                          Supplier<CompletableFuture<T>> fallback) {
+        return ask(route, playerId, playerId, messages, read, fallback);
+    }
+
+    /** {@code listenerOf}: whose stream hears the reply as it is written (-1: nobody's); {@code playerId} pays the tokens. */
+    private <T> CompletableFuture<T> ask(String route, long listenerOf, long playerId, List<Message> messages, Function<ObjectNode, T> read,
+                                         Supplier<CompletableFuture<T>> fallback) {
         if (!ledger.hasBudget(playerId)) return fallback.get();
-        return model.ask(messages).thenApply(answer -> {
+        return model.ask(messages, streams.of(listenerOf)).thenApply(answer -> {
             ledger.record(playerId, answer.tokens());
             return read.apply(answer.object());
         }).exceptionallyCompose(e -> {

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import taleweaver.account.Player;
 import taleweaver.images.ImageStore;
 import taleweaver.images.Png;
+import taleweaver.narrator.ReplyStreams;
 import taleweaver.web.Body;
 import taleweaver.web.Call;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** HTTP side of /main /task_* /select* /feedback /merge /others; every story change runs in the player's lane. */
 public final class StoryHandlers {
@@ -23,8 +25,11 @@ public final class StoryHandlers {
     private final Events events;
     private final ImageStore images;
     private final PlayerLane lane;
+    private final ReplyStreams streams;
 
-    public StoryHandlers(DungeonMaster dm, TaskService tasks, Wishes wishes, Crafting crafting, Events events, ImageStore images, PlayerLane lane) {
+    public StoryHandlers(DungeonMaster dm, TaskService tasks, Wishes wishes, Crafting crafting, Events events, ImageStore images, PlayerLane lane,
+                         ReplyStreams streams) {
+        this.streams = streams;
         this.dm = dm;
         this.tasks = tasks;
         this.wishes = wishes;
@@ -37,7 +42,12 @@ public final class StoryHandlers {
     public Object main(Call c) {
         Player p = c.player("role");
         String text = c.body().text("text", Body.TEXT_MAX);
-        return lane.run(p.id(), () -> dm.talk(p, text));
+        return inLane(c, p, () -> dm.talk(p, text));
+    }
+
+    /** A story action in the player's lane, its reply streamed when the client asked for that. */
+    private <T> CompletableFuture<T> inLane(Call c, Player p, Supplier<CompletableFuture<T>> work) {
+        return lane.run(p.id(), () -> streams.during(p.id(), c.textStream(), work));
     }
 
     public Object taskInfo(Call c) { return tasks.taskInfo(c.player("role")); }
@@ -47,19 +57,19 @@ public final class StoryHandlers {
     public Object taskRequest(Call c) {
         Player p = c.player("role");
         String wish = c.body().text("text", Body.TEXT_MAX);
-        return lane.run(p.id(), () -> wishes.request(p, wish));
+        return inLane(c, p, () -> wishes.request(p, wish));
     }
 
     public Object select(Call c) {
         Player p = c.player("role");
         String name = c.body().str("task_name");
-        return lane.run(p.id(), () -> tasks.select(p, tasks.findCommon(p, name), name));
+        return inLane(c, p, () -> tasks.select(p, tasks.findCommon(p, name), name));
     }
 
     public Object selectPersonal(Call c) {
         Player p = c.player("role");
         String name = c.body().str("task_name");
-        return lane.run(p.id(), () -> tasks.select(p, tasks.findPersonal(p, name), name));
+        return inLane(c, p, () -> tasks.select(p, tasks.findPersonal(p, name), name));
     }
 
     public Object feedback(Call c) {
@@ -67,7 +77,7 @@ public final class StoryHandlers {
         Body b = c.body();
         String text = b.text("text", Body.TEXT_MAX);
         List<String> items = b.list("items"), skills = b.list("skills"), seen = b.list("roles");
-        return lane.run(p.id(), () -> tasks.play(p, text, items, skills)).thenCompose(turn -> {
+        return inLane(c, p, () -> tasks.play(p, text, items, skills)).thenCompose(turn -> {
             boolean isNew = !seen.contains(turn.speaker());
             CompletableFuture<byte[]> avatar = isNew ? images.npcAvatar(turn.speaker(), turn.persona()) : CompletableFuture.completedFuture(null);
             return avatar.thenApply(png -> new FeedbackReply(turn.text(), turn.speaker(), turn.finished(), isNew, Png.base64(png), turn.reward()));
@@ -80,13 +90,13 @@ public final class StoryHandlers {
         int mode = b.integer("mode"), num = b.integer("num");
         String wish = b.text("des", 200);
         crafting.check(p, mode, num, wish);
-        return lane.run(p.id(), () -> crafting.make(p, mode, num, wish));
+        return inLane(c, p, () -> crafting.make(p, mode, num, wish));
     }
 
     public Object event(Call c) {
         Player p = c.player("role");
         Body b = c.body();
         String info = b.text("info", Body.TEXT_MAX), text = b.text("text", Body.TEXT_MAX);
-        return lane.run(p.id(), () -> events.meet(p, info, text));
+        return inLane(c, p, () -> events.meet(p, info, text));
     }
 }

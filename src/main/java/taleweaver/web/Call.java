@@ -28,6 +28,11 @@ public final class Call {
         return auth.authorize(ctx, body, body.str(field));
     }
 
+    /** Where the reply's text goes as it is written, when the client asked for a stream; else null. */
+    public java.util.function.Consumer<String> textStream() {
+        return SseReply.of(ctx);
+    }
+
     /** Authorise as a player the route found by other means (the addressee of a challenge). */
     public Player as(Player player) {
         return auth.authorize(ctx, body, player.name());

@@ -56,6 +56,11 @@ public final class ErrorMapper {
 
     public static void write(Context ctx, int http, ObjectNode body) {
         ctx.attribute(STATUS_CODE, body.path("status_code").asInt(http));
+        SseReply stream = SseReply.of(ctx);
+        if (stream != null && (http == 200 || stream.started())) { // an outcome, or a failure after words were sent
+            stream.done(body);
+            return;
+        }
         ctx.status(http).contentType("application/json; charset=utf-8").result(Json.bytes(body));
     }
 

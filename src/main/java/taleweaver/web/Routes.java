@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import taleweaver.Services;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,15 +59,15 @@ public final class Routes {
         r.on("/skill", sheet::skills);
         r.on("/time", sheet::time);
 
-        r.on("/main", story::main, "role", dm, "status", false, "subimg", null);
+        r.streamed("/main", story::main, "role", dm, "status", false, "subimg", null);
         r.on("/task_info", story::taskInfo, "task_list", List.of());
-        r.on("/task_request", story::taskRequest, "role", dm);
+        r.streamed("/task_request", story::taskRequest, "role", dm);
         r.on("/task_info_personal", story::personalTaskInfo, "task_list", List.of());
-        r.on("/select", story::select, "image_data", null);
-        r.on("/select_personal", story::selectPersonal, "image_data", null);
-        r.on("/feedback", story::feedback, "role", dm, "status", false, "npc_status", false, "image_data", null);
-        r.on("/merge", story::merge, "success", false);
-        r.on("/others", story::event, "role", dm, "other", "");
+        r.streamed("/select", story::select, "image_data", null);
+        r.streamed("/select_personal", story::selectPersonal, "image_data", null);
+        r.streamed("/feedback", story::feedback, "role", dm, "status", false, "npc_status", false, "image_data", null);
+        r.streamed("/merge", story::merge, "success", false);
+        r.streamed("/others", story::event, "role", dm, "other", "");
 
         r.on("/get_list", pvp::onlineList, "roles", List.of());
         r.on("/refrash", pvp::refresh);
@@ -77,43 +76,42 @@ public final class Routes {
         r.on("/accept_challenge", pvp::accept);
         r.on("/reject_challenge", pvp::reject);
         r.on("/accept_c", pvp::answer, "status", false);
-        r.on("/battle", pvp::battle, "status", false);
+        r.streamed("/battle", pvp::battle, "status", false);
     }
 
     private void on(String path, Action action, Object... refusalShape) {
+        route(path, false, action, refusalShape);
+    }
+
+    /** A route whose reply may be streamed (SPEC §11: the story routes and /battle). */
+    private void streamed(String path, Action action, Object... refusalShape) {
+        route(path, true, action, refusalShape);
+    }
+
+    private void route(String path, boolean streams, Action action, Object... refusalShape) {
         Map<String, Object> shape = new LinkedHashMap<>();
         for (int i = 0; i + 1 < refusalShape.length; i += 2) shape.put((String) refusalShape[i], refusalShape[i + 1]);
         Handler handler = ctx -> {
             ctx.attribute(ErrorMapper.SHAPE, shape);
-            Object out = action.run(new Call(ctx, Body.parse(readBody(ctx)), auth));
-            if (out instanceof CompletableFuture<?> future) {
-                ctx.future(() -> future.handle((value, failure) -> {
-                    if (failure != null) errors.handle(failure, ctx); else reply(ctx, value);
-                    return null;
-                }));
-            } else {
-                reply(ctx, out);
-            }
+            ctx.future(() -> BodyReader.read(ctx, maxBodyBytes).thenCompose(bytes -> {
+                if (streams) SseReply.offer(ctx);
+                return run(action, ctx, bytes);
+            }).handle((value, failure) -> {
+                if (failure != null) errors.handle(failure, ctx); else reply(ctx, value);
+                return null;
+            }));
         };
         config.routes.get(path, handler);
         config.routes.post(path, handler);
     }
 
-    private byte[] readBody(Context ctx) throws IOException {
-        var in = ctx.req().getInputStream();
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) throw tooLarge(in);
-        byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-        if (bytes.length > maxBodyBytes) throw tooLarge(in);
-        return bytes;
-    }
-
-    /** Reads (a bounded amount of) what the client is still sending, so it hears the 413 instead of a reset. */
-    private ApiError tooLarge(java.io.InputStream in) throws IOException {
-        long budget = 16L * maxBodyBytes;
-        byte[] sink = new byte[8192];
-        for (int n; budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0; ) budget -= n;
-        return new ApiError(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
+    private CompletableFuture<?> run(Action action, Context ctx, byte[] body) {
+        try {
+            Object out = action.run(new Call(ctx, Body.parse(body), auth));
+            return out instanceof CompletableFuture<?> future ? future : CompletableFuture.completedFuture(out);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     static void reply(Context ctx, Object value) {

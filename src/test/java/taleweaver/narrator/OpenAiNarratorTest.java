@@ -58,7 +58,8 @@ class OpenAiNarratorTest {
         Config c = TestConfig.of(dir, all.toArray(String[]::new));
         client = new ModelClient(c.narrator(), timer);
         return new OpenAiNarrator(client, new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
-                new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel());
+                new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel(),
+                new ReplyStreams());
     }
 
     private Narrator.DmScene dm(String text) {
@@ -115,8 +116,8 @@ class OpenAiNarratorTest {
         n.dm(dm("2")).get(10, TimeUnit.SECONDS);
         assertEquals("三", n.dm(dm("3")).get(10, TimeUnit.SECONDS).text());
         assertFalse(stub.requests.get(4).has("response_format"), "refused twice: the third turn starts without it");
-        long later = System.currentTimeMillis() + ModelClient.STEP_DOWN_MILLIS + 1;
-        client.clock = () -> later;
+        long later = System.currentTimeMillis() + StepDown.STEP_DOWN_MILLIS + 1;
+        client.steps.clock = () -> later;
         n.dm(dm("4")).get(10, TimeUnit.SECONDS);
         assertTrue(stub.requests.get(5).has("response_format"), "after a while the richer form is tried again");
     }

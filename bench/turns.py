@@ -1,0 +1,234 @@
+"""Model turns under real conditions (SPEC §10/§11): the figures of the model-turns issue, with the helpers of bench.py."""
+import asyncio
+import http.server
+import json
+import os
+import socket
+import threading
+import time
+
+
+class ModelStub:
+    """An OpenAI-compatible model: answers after `delay` s, never (`hung`), or streams its reply in `pieces` pieces
+    spaced `gap` s apart (the first at once)."""
+
+    def __init__(self, delay=0.0, hung=False, pieces=0, gap=0.0):
+        stub = self
+        self.sizes = []  # characters of each prompt received
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                stub.sizes.append(sum(len(m.get("content", "")) for m in body.get("messages", [])))
+                if hung:
+                    time.sleep(3600)
+                if delay:
+                    time.sleep(delay)
+                text = "The mist stirs over Lanternford, and the old keeper lifts his lamp to greet you warmly."
+                content = json.dumps({"text": text})
+                if body.get("stream") and pieces:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
+                    step = max(1, len(content) // pieces)
+                    for i in range(0, len(content), step):
+                        chunk = {"choices": [{"index": 0, "delta": {"content": content[i:i + step]}}]}
+                        self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+                        self.wfile.flush()
+                        time.sleep(gap)
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.close_connection = True
+                    return
+                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+                                  "usage": {"total_tokens": 50}}).encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 4096
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def settings(self):
+        return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1",
+                "narrator.api_key": "sk-bench", "narrator.daily_tokens_per_player": 100000000, "game.language": "en",
+                "auth.bcrypt_cost": 4}
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def listen_overflows():
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    names, values = lines[0].split(), lines[1].split()
+    return int(values[names.index("ListenOverflows")])
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000
+
+
+def part_model(b, java, seconds):
+    version = __import__("subprocess").run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"\n== Model turns on {version}: many players, a hung model, slow clients, bursts, CPU, streaming", flush=True)
+
+    # 1,000 players x 3 DM turns through a model answering in 1 s, in a 256 MB heap
+    stub = ModelStub(delay=1.0)
+    s = b.Server(java, **dict(stub.settings(), **{"narrator.max_concurrent_calls": 1000}), jvm=["-Xmx256m"])
+    try:
+        players = [f"M{i:04d}" for i in range(1000)]
+        asyncio.run(b.signups(s.port, players))
+        time.sleep(1)
+        before, peak = s.threads(), [0, 0.0]
+        latencies, errors, fallback = [], [0], [0]
+
+        async def turns():
+            async def one(name):
+                for _ in range(3):
+                    t0 = time.perf_counter()
+                    st, r = await b.raw(s.port, "/main", {"role": name, "text": "what news?"})
+                    latencies.append(time.perf_counter() - t0)
+                    if st != 200 or r.get("status_code") != 200:
+                        errors[0] += 1
+                    elif "mist stirs" not in r.get("text", ""):
+                        fallback[0] += 1
+            await asyncio.gather(*(one(p) for p in players))
+
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], s.threads())
+                peak[1] = max(peak[1], rss_mb(s.proc.pid))
+                time.sleep(0.2)
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        asyncio.run(turns())
+        done.set()
+        sampler.join()
+        b.report(f"1,000 players x 3 DM turns, model 1 s, -Xmx256m ({version})",
+                 f"{errors[0]} errors, {fallback[0]} offline; p50 {pct(latencies, 0.5):.0f} ms, p99 {pct(latencies, 0.99):.0f} ms; "
+                 f"threads {before} -> {peak[0]} (+{peak[0] - before}; target <= +100); RSS peak {peak[1]:.0f} MB (target <= 350)")
+    finally:
+        s.stop()
+        stub.close()
+
+    # a hung model: the first turns wait out the deadline, then the breaker answers at once
+    stub = ModelStub(hung=True)
+    s = b.Server(java, **stub.settings())
+    try:
+        b.signup(s.port, "Hung")
+        times = []
+        for _ in range(10):
+            t0 = time.perf_counter()
+            b.call(s.port, "/main", {"role": "Hung", "text": "hello"})
+            times.append(time.perf_counter() - t0)
+        health = b.call(s.port, "/health")[1]["narrator"]
+        b.report("hung model: 1st / 10th turn", f"{times[0]:.1f} s / {times[9] * 1000:.0f} ms "
+                                                  f"(targets <= 21 s / < 100 ms); /health narrator: {health}")
+    finally:
+        s.stop()
+        stub.close()
+
+    # slow clients, a burst, CPU per answer, streaming: one server over an instant (streaming) model
+    stub = ModelStub(pieces=20, gap=0.1)
+    s = b.Server(java, **stub.settings())
+    try:
+        b.signup(s.port, "Loader")
+        stalled = []
+        for _ in range(1000):
+            c = socket.create_connection(("127.0.0.1", s.port))
+            c.sendall(b"POST /status HTTP/1.1\r\nHost: b\r\nContent-Length: 100\r\n\r\n{\"role\":")
+            stalled.append(c)
+        p50, p99, _ = b.probe(s.port, "/status", {"role": "Loader"}, min(seconds, 5))
+        for c in stalled:
+            c.close()
+        b.report("/status beside 1,000 connections stalled mid-body", f"p99 {p99:.2f} ms, p50 {p50:.2f} ms at 400 req/s (target p99 < 50 ms)")
+
+        overflows = listen_overflows()
+
+        async def burst():
+            async def one():
+                t0 = time.perf_counter()
+                reader, writer = await asyncio.open_connection("127.0.0.1", s.port)
+                writer.write(b"GET /health HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+                await writer.drain()
+                out = await reader.read()
+                writer.close()
+                return time.perf_counter() - t0, out.startswith(b"HTTP/1.1 200")
+            return await asyncio.gather(*(one() for _ in range(1000)))
+        results = asyncio.run(burst())
+        b.report("1,000 connections at once", f"{listen_overflows() - overflows} listen overflows (target 0); "
+                                               f"{sum(ok for _, ok in results)} answered 200; slowest {max(t for t, _ in results) * 1000:.0f} ms")
+
+        c = __import__("http.client").client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+        for _ in range(200):
+            b.call(s.port, "/status", {"role": "Loader"}, conn=c)
+        cpu0 = cpu_seconds(s.proc.pid)
+        for _ in range(2000):
+            b.call(s.port, "/status", {"role": "Loader"}, conn=c)
+        status_ms = (cpu_seconds(s.proc.pid) - cpu0) / 2000 * 1000
+
+        fast = ModelStub()
+        f = b.Server(java, **fast.settings())
+        try:
+            b.signup(f.port, "Talker")
+            fc = __import__("http.client").client.HTTPConnection("127.0.0.1", f.port, timeout=60)
+            for _ in range(300):
+                b.call(f.port, "/main", {"role": "Talker", "text": "hello there"}, conn=fc)
+            cpu0 = cpu_seconds(f.proc.pid)
+            for _ in range(1000):
+                b.call(f.port, "/main", {"role": "Talker", "text": "hello there"}, conn=fc)
+            turn_ms = (cpu_seconds(f.proc.pid) - cpu0) / 1000 * 1000
+        finally:
+            f.stop()
+            fast.close()
+        b.report("server CPU per answer (process CPU time / answers)", f"DM turn over an instant model {turn_ms:.2f} ms "
+                                                                       f"(target <= 0.5 ms); /status {status_ms:.3f} ms")
+
+        b.signup(s.port, "Reader")
+        firsts, wholes = [], []
+        for _ in range(5):
+            conn = socket.create_connection(("127.0.0.1", s.port))
+            body = json.dumps({"role": "Reader", "text": "hello"}).encode()
+            t0 = time.perf_counter()
+            conn.sendall(b"POST /main HTTP/1.1\r\nHost: b\r\nAccept: text/event-stream\r\nConnection: close\r\nContent-Length: "
+                         + str(len(body)).encode() + b"\r\n\r\n" + body)
+            first, data = None, b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+                if first is None and b"event: delta" in data:
+                    first = time.perf_counter() - t0
+            wholes.append(time.perf_counter() - t0)
+            firsts.append(first or wholes[-1])
+            conn.close()
+        b.report("streamed /main: first word vs whole reply (model: first token at once, 20 pieces 0.1 s apart)",
+                 f"first delta after {min(firsts) * 1000:.0f}-{max(firsts) * 1000:.0f} ms, whole reply after "
+                 f"{min(wholes) * 1000:.0f}-{max(wholes) * 1000:.0f} ms (target: first within 500 ms)")
+    finally:
+        s.stop()
+        stub.close()
