@@ -22,7 +22,8 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                      Narrator narrator, Images images, Moderation moderation, Tasks tasks, Crafting crafting,
                      Events events, Challenge challenge, Battle battle) {
 
-    public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds) {}
+    public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds,
+                         String trustedProxies) {}
     public record Storage(String database) {}
     public record Game(String language, String contentPack) {}
     public record Auth(String mode, int bcryptCost, int bcryptThreads, int maxFailedLogins, int lockoutMinutes) {}
@@ -49,7 +50,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
     static Map<String, Map<String, Object>> defaults() {
         var d = new LinkedHashMap<String, Map<String, Object>>();
         d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10,
-                "accept_queue", 1024, "read_timeout_seconds", 10));
+                "accept_queue", 1024, "read_timeout_seconds", 10, "trusted_proxies", ""));
         d.put("storage", ordered("database", "data/taleweaver.db"));
         d.put("game", ordered("language", "zh", "content_pack", ""));
         d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
@@ -178,7 +179,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         var config = new Config(
                 new Server(c.str("server.host"), c.num("server.port", 1, 65535), c.num("server.max_body_bytes", 1024, 64 << 20),
                         c.num("server.shutdown_grace_seconds", 0, 300), c.num("server.accept_queue", 1, 65_535),
-                        c.num("server.read_timeout_seconds", 1, 3600)),
+                        c.num("server.read_timeout_seconds", 1, 3600), c.proxies("server.trusted_proxies")),
                 new Storage(c.str("storage.database")),
                 new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
@@ -230,6 +231,16 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
             String s = str(key).strip();
             if (!s.isEmpty() && okhttp3.HttpUrl.parse(s) == null)
                 throw new Invalid("config key " + key + ": '" + s + "' is not an http:// or https:// URL");
+            return s;
+        }
+        /** Addresses or CIDRs, comma-separated. */
+        String proxies(String key) {
+            String s = str(key);
+            try {
+                new taleweaver.web.ClientAddress(s);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("config key " + key + ": " + e.getMessage());
+            }
             return s;
         }
         String oneOf(String key, String... allowed) {

@@ -36,6 +36,7 @@ import taleweaver.pvp.Presence;
 import taleweaver.pvp.PvpHandlers;
 import taleweaver.web.Auth;
 import taleweaver.web.Call;
+import taleweaver.web.ClientAddress;
 import taleweaver.web.ClientFiles;
 import taleweaver.web.ErrorMapper;
 import taleweaver.web.Gate;
@@ -89,7 +90,7 @@ public final class Services implements AutoCloseable {
         this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
-        this.gate = new Gate(perAddress, auth);
+        this.gate = new Gate(perAddress, auth, new ClientAddress(config.server().trustedProxies()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
             t.setDaemon(true);

@@ -16,14 +16,21 @@ public final class RawHttp {
     private RawHttp() {}
 
     public static Api.Reply from(String localAddress, String base, String path, Object... kv) {
+        return from(localAddress, java.util.Map.of(), base, path, kv);
+    }
+
+    /** The same with extra request headers (X-Forwarded-For, say). */
+    public static Api.Reply from(String localAddress, java.util.Map<String, String> headers, String base, String path, Object... kv) {
         URI uri = URI.create(base);
         byte[] body = Json.bytes(Api.body(kv));
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
             s.connect(new InetSocketAddress("127.0.0.1", uri.getPort()), 5000);
             s.setSoTimeout(30_000);
+            var extra = new StringBuilder();
+            headers.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
             String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\nConnection: close\r\n\r\n";
+                    + body.length + "\r\n" + extra + "Connection: close\r\n\r\n";
             s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(body);
             s.getOutputStream().flush();

@@ -81,8 +81,10 @@ public final class Auth {
         return body.optStr("token");
     }
 
+    /** The client's address: as the gate resolved it (behind a trusted proxy, from X-Forwarded-For), else the TCP peer. */
     public static String address(Context ctx) {
-        return ctx.req().getRemoteAddr();
+        String resolved = ctx.attribute(ClientAddress.KEY);
+        return resolved != null ? resolved : ctx.req().getRemoteAddr();
     }
 
     private static ApiError unauthorized(String name) {

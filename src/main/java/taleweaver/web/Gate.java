@@ -16,19 +16,22 @@ public final class Gate {
 
     private final RateLimiter perAddress;
     private final Auth auth;
+    private final ClientAddress addresses;
     private volatile boolean closing;
 
-    public Gate(RateLimiter perAddress, Auth auth) {
+    public Gate(RateLimiter perAddress, Auth auth, ClientAddress addresses) {
         this.perAddress = perAddress;
         this.auth = auth;
+        this.addresses = addresses;
     }
 
     public void closing() { closing = true; }
 
     public void check(Context ctx) {
+        String address = addresses.resolve(ctx);
         if (closing) throw new ApiError(503, "shutting_down", "the server is shutting down");
         if (isHealth(ctx.path()) || ClientFiles.isClientPath(ctx.path())) return; // served from memory, like /health
-        long wait = perAddress.acquire("ip:" + Auth.address(ctx), System.currentTimeMillis());
+        long wait = perAddress.acquire("ip:" + address, System.currentTimeMillis());
         if (wait > 0) throw new ApiError(429, "rate_limited", "too many requests from this address", wait);
     }
 
@@ -45,7 +48,8 @@ public final class Gate {
         auth.finished(ctx);
         Integer code = ctx.attribute(ErrorMapper.STATUS_CODE);
         String status = code == null || code == ctx.statusCode() ? String.valueOf(ctx.statusCode()) : ctx.statusCode() + "/" + code;
-        log.info("{} {} {} {}ms role={}", ctx.method(), clean(ctx.path()), status, Math.round(ms), Auth.roleNames(ctx));
+        log.info("{} {} {} {}ms role={} from={}", ctx.method(), clean(ctx.path()), status, Math.round(ms), Auth.roleNames(ctx),
+                clean(Auth.address(ctx)));
     }
 
     private static boolean isHealth(String path) {
