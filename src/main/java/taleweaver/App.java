@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import taleweaver.db.Backups;
 import taleweaver.narrator.ContentPack;
 import taleweaver.web.Routes;
 
@@ -25,6 +26,10 @@ public final class App {
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
         System.setProperty("java.awt.headless", "true");
         Logger log = LoggerFactory.getLogger(App.class);
+        if (args.length > 0 && args[0].equals("backup")) {
+            System.exit(backup(args));
+            return;
+        }
         Config config;
         Services services;
         try {
@@ -43,6 +48,27 @@ public final class App {
         app.start(config.server().host(), config.server().port());
         log.info("Taleweaver listening on {}:{} (narrator {}, images {}, database {})", config.server().host(), app.port(),
                 config.narrator().provider(), config.images().provider(), config.storage().database());
+    }
+
+    /**
+     * {@code java -jar server.jar backup [FILE] [--config PATH] [--set k=v]…}: an online backup of storage.database (also
+     * while a server runs on it) into FILE, or a new file in storage.backup_dir.
+     */
+    static int backup(String[] args) {
+        var rest = new java.util.ArrayList<>(java.util.List.of(args).subList(1, args.length));
+        String file = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : null;
+        try {
+            Config config = Config.fromArgs(rest.toArray(String[]::new));
+            var target = file != null ? java.nio.file.Path.of(file) : Backups.newFile(java.nio.file.Path.of(config.storage().backupDir()));
+            System.out.println(Backups.make(config.storage().database(), target));
+            return 0;
+        } catch (Config.Invalid e) {
+            System.err.println("taleweaver: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            System.err.println("taleweaver: backup failed: " + e.getMessage());
+            return 1;
+        }
     }
 
     /**

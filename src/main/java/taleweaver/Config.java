@@ -18,13 +18,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The server's settings: config.yaml, then --set overrides, checked against the known keys and their defaults. */
-public record Config(Server server, Storage storage, Game game, Auth auth, Presence presence, Limits limits,
+public record Config(Server server, Storage storage, Admin admin, Game game, Auth auth, Presence presence, Limits limits,
                      Narrator narrator, Images images, Moderation moderation, Tasks tasks, Crafting crafting,
                      Events events, Challenge challenge, Battle battle) {
 
     public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds,
                          String trustedProxies) {}
-    public record Storage(String database) {}
+    public record Storage(String database, String backupDir, int backupEveryHours, int backupsKept) {}
+    public record Admin(String token) {
+        public boolean enabled() { return !token.isBlank(); }
+    }
     public record Game(String language, String contentPack) {}
     public record Auth(String mode, int bcryptCost, int bcryptThreads, int maxFailedLogins, int lockoutMinutes) {}
     public record Presence(int timeoutSeconds) {}
@@ -51,7 +54,9 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
         var d = new LinkedHashMap<String, Map<String, Object>>();
         d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10,
                 "accept_queue", 1024, "read_timeout_seconds", 10, "trusted_proxies", ""));
-        d.put("storage", ordered("database", "data/taleweaver.db"));
+        d.put("storage", ordered("database", "data/taleweaver.db", "backup_dir", "data/backups", "backup_every_hours", 24,
+                "backups_kept", 7));
+        d.put("admin", ordered("token", ""));
         d.put("game", ordered("language", "zh", "content_pack", ""));
         d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
                 "max_failed_logins", 5, "lockout_minutes", 10));
@@ -100,6 +105,7 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
 
     public static Config load(Path file, List<String> sets, Map<String, String> env) {
         var values = defaults();
+        values.get("admin").put("token", expand("${TALEWEAVER_ADMIN_TOKEN:-}", env)); // the default comes from the environment
         if (file != null) {
             JsonNode root;
             try {
@@ -180,7 +186,9 @@ public record Config(Server server, Storage storage, Game game, Auth auth, Prese
                 new Server(c.str("server.host"), c.num("server.port", 1, 65535), c.num("server.max_body_bytes", 1024, 64 << 20),
                         c.num("server.shutdown_grace_seconds", 0, 300), c.num("server.accept_queue", 1, 65_535),
                         c.num("server.read_timeout_seconds", 1, 3600), c.proxies("server.trusted_proxies")),
-                new Storage(c.str("storage.database")),
+                new Storage(c.str("storage.database"), c.str("storage.backup_dir"), c.num("storage.backup_every_hours", 0, 24 * 365),
+                        c.num("storage.backups_kept", 1, 10_000)),
+                new Admin(c.str("admin.token")),
                 new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
                         bcryptThreads(c.num("auth.bcrypt_threads", 0, 64)), c.num("auth.max_failed_logins", 1, 1000), c.num("auth.lockout_minutes", 1, 10_000)),

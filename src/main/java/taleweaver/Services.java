@@ -1,6 +1,8 @@
 package taleweaver;
 
 import taleweaver.account.AccountHandlers;
+import taleweaver.admin.AdminHandlers;
+import taleweaver.admin.AdminService;
 import taleweaver.account.AccountService;
 import taleweaver.account.Legal;
 import taleweaver.account.NameRules;
@@ -64,6 +66,8 @@ public final class Services implements AutoCloseable {
     private final Auth auth;
     private final ErrorMapper errors = new ErrorMapper();
     private final ClientFiles clientFiles;
+    private AdminHandlers adminHandlers;
+    private AdminService admin;
     private final Gate gate;
     private final AccountHandlers accountHandlers;
     private final CharacterHandlers characterHandlers;
@@ -75,6 +79,12 @@ public final class Services implements AutoCloseable {
     private final ScheduledExecutorService timers;
     /** Account writes after bcrypt (normal priority; virtual threads on Java 21+). */
     private final ExecutorService accountWrites = ConcurrencyUtil.executorService("account-writes", true);
+    /** Scheduled backups, one at a time. */
+    private final ExecutorService backups = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "backups");
+        t.setDaemon(true);
+        return t;
+    });
     private final ModelClient model;
 
     public Services(Config config) {
@@ -120,6 +130,12 @@ public final class Services implements AutoCloseable {
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
         timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+        this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
+        if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, config.admin().token());
+        int every = config.storage().backupEveryHours();
+        if (every > 0) { // the timer only hands the work on: a backup takes a moment
+            timers.scheduleAtFixedRate(() -> backups.execute(admin::scheduledBackup), every, every, TimeUnit.HOURS);
+        }
         if (config.auth().mode().equals("open")) {
             org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
         }
@@ -141,8 +157,11 @@ public final class Services implements AutoCloseable {
     }
 
     public Health health(Call call) {
-        String narrator = model != null && model.down() ? "openai (down)" : config.narrator().provider();
-        return new Health("ok", narrator, config.images().provider(), db.healthy() ? "ok" : "error");
+        return new Health("ok", narratorState(), config.images().provider(), db.healthy() ? "ok" : "error");
+    }
+
+    private String narratorState() {
+        return model != null && model.down() ? "openai (down)" : config.narrator().provider();
     }
 
     public ContentPack pack() { return pack; }
@@ -156,6 +175,8 @@ public final class Services implements AutoCloseable {
     public StoryHandlers storyHandlers() { return storyHandlers; }
     public PvpHandlers pvpHandlers() { return pvpHandlers; }
     public BattleService battles() { return battles; }
+    /** Null when admin.token is empty (admin off). */
+    public AdminHandlers adminHandlers() { return adminHandlers; }
 
     /** New requests get 503; parked waits are answered with what is known now. */
     public void beginShutdown() {
@@ -171,6 +192,7 @@ public final class Services implements AutoCloseable {
         notifier.close();
         passwords.close();
         accountWrites.shutdown();
+        backups.shutdownNow();
         db.close();
     }
 }

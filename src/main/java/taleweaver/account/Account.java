@@ -2,16 +2,26 @@ package taleweaver.account;
 
 /** A players row without its avatar. */
 public record Account(long id, String name, String email, String passwordHash, String callback,
-                      String loginAddress, boolean addressActive) {
+                      String loginAddress, boolean addressActive, long bannedUntil) {
     public Player player() { return new Player(id, name); }
+
+    public boolean banned(long now) { return bannedUntil > now; }
 
     /** After a login from {@code address}; a null callback keeps the one there was. */
     public Account loggedIn(String newCallback, String address) {
-        return new Account(id, name, email, passwordHash, newCallback != null ? newCallback : callback, address, true);
+        return new Account(id, name, email, passwordHash, newCallback != null ? newCallback : callback, address, true, bannedUntil);
     }
 
-    /** After /logout: address-based access ends. */
+    /** After /logout (or a kick, ban or password reset): address-based access ends. */
     public Account loggedOut() {
-        return new Account(id, name, email, passwordHash, callback, loginAddress, false);
+        return new Account(id, name, email, passwordHash, callback, loginAddress, false, bannedUntil);
+    }
+
+    public Account withPassword(String hash) {
+        return new Account(id, name, email, hash, callback, loginAddress, false, bannedUntil);
+    }
+
+    public Account withBan(long until) {
+        return new Account(id, name, email, passwordHash, callback, loginAddress, false, until);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 @RegisterConstructorMapper(Account.class)
 public interface AccountDao {
-    String COLUMNS = "id, name, email, password_hash, callback, login_address, address_active";
+    String COLUMNS = "id, name, email, password_hash, callback, login_address, address_active, banned_until";
 
     @SqlQuery("select " + COLUMNS + " from players where name_key = ?")
     Optional<Account> byNameKey(String nameKey);
@@ -61,6 +61,26 @@ public interface AccountDao {
 
     @SqlUpdate("delete from sessions where player_id = ?")
     void endAllSessions(long playerId);
+
+    @SqlUpdate("update players set password_hash = ?, address_active = 0 where id = ?")
+    void setPassword(String hash, long id);
+
+    @SqlUpdate("update players set banned_until = ?, address_active = 0 where id = ?")
+    void ban(long until, long id);
+
+    @SqlUpdate("update players set address_active = 0, last_seen = ? where id = ?")
+    void kicked(long at, long id);
+
+    @SqlUpdate("update players set last_seen = ? where id = ?")
+    void seen(long at, long id);
+
+    /** A row of the host's player list. */
+    record Listed(long id, String name, String email, int level, long lastSeen, long bannedUntil) {}
+
+    @SqlQuery("select p.id, p.name, p.email, coalesce(c.level, 1) as level, p.last_seen, p.banned_until "
+            + "from players p left join characters c on c.player_id = p.id order by p.name")
+    @RegisterConstructorMapper(Listed.class)
+    List<Listed> listed();
 
     @SqlQuery("select token_hash from sessions where player_id = ?")
     List<String> sessionHashes(long playerId);

@@ -88,7 +88,7 @@ public final class AccountService {
                 throw String.valueOf(e.getMessage()).contains("players.email") ? emailTaken() : nameTaken();
             }
             sessions.put(Passwords.tokenHash(token), id);
-            Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true);
+            Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true, 0);
             byKey.put(NameRules.key(s.username()), account);
             presence.seen(account.player());
             return new SignupReply(token);
@@ -104,6 +104,7 @@ public final class AccountService {
                 .orElseThrow(() -> new Refusal(404, "not_registered", "no account has that email"));
         long accountWait = guard.accountLocked(account.id(), now);
         if (accountWait > 0) throw locked(accountWait);
+        if (account.banned(now)) throw banned(account.bannedUntil() - now);
         return passwords.matches(password, account.passwordHash()).thenApplyAsync(ok -> {
             if (!ok) {
                 guard.failed(account.id(), address, System.currentTimeMillis());
@@ -114,6 +115,7 @@ public final class AccountService {
             List<String> dropped = db.write(h -> {
                 var dao = h.attach(AccountDao.class);
                 dao.loggedIn(ip, address, account.id());
+                dao.seen(System.currentTimeMillis(), account.id());
                 dao.addSession(Passwords.tokenHash(token), account.id(), System.currentTimeMillis());
                 var before = new ArrayList<>(dao.sessionHashes(account.id()));
                 dao.keepNewestSessions(account.id(), SESSIONS_KEPT);
@@ -136,6 +138,7 @@ public final class AccountService {
             List<String> hashes = token != null ? List.of(Passwords.tokenHash(token)) : dao.sessionHashes(player.id());
             if (token != null) dao.endSession(hashes.get(0)); else dao.endAllSessions(player.id());
             dao.loggedOut(player.id());
+            dao.seen(System.currentTimeMillis(), player.id());
             return hashes;
         });
         ended.forEach(sessions::remove);
@@ -196,6 +199,61 @@ public final class AccountService {
 
     private static Refusal nameTaken() { return new Refusal(409, "name_taken", "that name is taken"); }
     private static Refusal emailTaken() { return new Refusal(410, "email_registered", "that email is already registered"); }
+    /** A banned player's login: 403 with a reason and how long the ban still lasts. */
+    private static Refusal banned(long millisLeft) {
+        long minutes = (millisLeft + 59_999) / 60_000;
+        return new Refusal(403, "banned", "this account is banned for " + minutes + " more min")
+                .with("reason", "banned by the host for " + minutes + " more minutes").with("minutes", minutes);
+    }
+
+    // ------------------------------------------------------------------ the host's actions (SPEC §13)
+
+    /** Sets a player's password (the client's hash, as at /signup) and ends their sessions. */
+    public CompletableFuture<Boolean> resetPassword(String name, String password) {
+        if (password == null || password.isEmpty()) throw new Refusal(400, "empty_password", "the password is empty");
+        Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
+        return passwords.hash(password).thenApplyAsync(hash -> {
+            endSessions(account, dao -> dao.setPassword(hash, account.id()));
+            byKey.put(NameRules.key(account.name()), account.withPassword(hash));
+            return true;
+        }, writes);
+    }
+
+    /** Bans a player for {@code minutes} (0 lifts the ban) and ends their sessions. */
+    public void ban(String name, int minutes) {
+        Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
+        long until = minutes <= 0 ? 0 : System.currentTimeMillis() + minutes * 60_000L;
+        endSessions(account, dao -> dao.ban(until, account.id()));
+        byKey.put(NameRules.key(account.name()), account.withBan(until));
+    }
+
+    /** Ends a player's sessions and marks them offline. */
+    public void kick(String name) {
+        Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
+        endSessions(account, dao -> dao.kicked(System.currentTimeMillis(), account.id()));
+        byKey.computeIfPresent(NameRules.key(account.name()), (k, a) -> a.loggedOut());
+    }
+
+    private void endSessions(Account account, java.util.function.Consumer<AccountDao> change) {
+        List<String> ended = db.write(h -> {
+            var dao = h.attach(AccountDao.class);
+            List<String> hashes = dao.sessionHashes(account.id());
+            dao.endAllSessions(account.id());
+            change.accept(dao);
+            return hashes;
+        });
+        ended.forEach(sessions::remove);
+        presence.offline(account.player());
+    }
+
+    public List<AccountDao.Listed> listed() {
+        return db.read(AccountDao.class, AccountDao::listed);
+    }
+
+    private static Refusal unknownPlayer(String name) {
+        return new Refusal(404, "unknown_player", "no player is called " + name);
+    }
+
     /** The lockout refusal; {@code minutes} (rounded up) tells clients how long it lasts. */
     private static Refusal locked(long millisLeft) {
         long minutes = (millisLeft + 59_999) / 60_000;

@@ -81,6 +81,17 @@ public final class Presence {
         }
     }
 
+    /** When the player was last heard from in this process (ms), or 0. */
+    public long lastSeen(long playerId) {
+        State s = states.get(playerId);
+        return s == null ? 0 : s.lastSeen;
+    }
+
+    public int onlineCount() {
+        long now = System.currentTimeMillis();
+        return (int) states.values().stream().filter(s -> isOnline(s, now)).count();
+    }
+
     /** Online players other than {@code except}, sorted by name. */
     public List<Player> others(long except) {
         long now = System.currentTimeMillis();

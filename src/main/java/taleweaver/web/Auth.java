@@ -34,6 +34,7 @@ public final class Auth {
 
     Player authorize(Context ctx, Body body, String name) {
         Account account = accounts.byName(name).orElseThrow(() -> unauthorized(name));
+        if (account.banned(System.currentTimeMillis())) throw unauthorized(name); // nothing is authorised as a banned player
         boolean allowed = mode.equals("open")
                 || accounts.tokenBelongsTo(token(ctx, body), account.id())
                 || mode.equals("token_or_address") && account.addressActive() && address(ctx).equals(account.loginAddress())

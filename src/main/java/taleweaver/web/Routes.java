@@ -77,6 +77,16 @@ public final class Routes {
         r.on("/reject_challenge", pvp::reject);
         r.on("/accept_c", pvp::answer, "status", false);
         r.streamed("/battle", pvp::battle, "status", false);
+
+        var admin = s.adminHandlers(); // only when admin.token is set; else every /admin/... path is 404
+        if (admin != null) {
+            r.on("/admin/players", admin::players);
+            r.on("/admin/password", admin::password);
+            r.on("/admin/ban", admin::ban);
+            r.on("/admin/kick", admin::kick);
+            r.on("/admin/backup", admin::backup);
+            r.on("/admin/status", admin::status);
+        }
     }
 
     private void on(String path, Action action, Object... refusalShape) {

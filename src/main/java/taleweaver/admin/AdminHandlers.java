@@ -1,0 +1,98 @@
+package taleweaver.admin;
+
+import taleweaver.web.ApiError;
+import taleweaver.web.Body;
+import taleweaver.web.Call;
+import taleweaver.web.Done;
+import taleweaver.web.RateLimiter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * HTTP side of /admin/... (SPEC §13). Every call carries the admin token as {@code Authorization: Bearer}; it is
+ * compared in constant time, and wrong tokens are limited per address like wrong passwords (a few a minute, and
+ * while over, even the right token waits). Every action is audited.
+ */
+public final class AdminHandlers {
+    /** Wrong admin tokens an address may send a minute. */
+    static final int WRONG_TOKENS_PER_MINUTE = 5;
+
+    private final AdminService admin;
+    private final byte[] tokenDigest;
+    private final RateLimiter wrongTokens = new RateLimiter(WRONG_TOKENS_PER_MINUTE);
+
+    public AdminHandlers(AdminService admin, String token) {
+        this.admin = admin;
+        this.tokenDigest = sha256(token);
+    }
+
+    /** Checks the token before anything else is read; then the action is audited. */
+    private void authorize(Call c) {
+        String address = c.address();
+        String sent = c.token();
+        boolean right = sent != null && MessageDigest.isEqual(sha256(sent), tokenDigest);
+        if (!right) {
+            long wait = wrongTokens.acquire("admin:" + address, System.currentTimeMillis());
+            if (wait > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", wait);
+            throw new ApiError(401, "unauthorized", "the admin token is missing or wrong");
+        }
+    }
+
+    private void audit(Call c, String action, String target, String detail) {
+        admin.audit(c.address(), action, target, detail);
+    }
+
+    public Object players(Call c) {
+        authorize(c);
+        Body b = c.body();
+        audit(c, "players", null, null);
+        return admin.players(b.bool("online", false), (int) b.number("offset", 0), (int) b.number("limit", 50));
+    }
+
+    public Object password(Call c) {
+        authorize(c);
+        String name = c.body().str("username");
+        String password = c.body().str("password");
+        audit(c, "password", name, null);
+        return admin.password(name, password).thenApply(ok -> new Done());
+    }
+
+    public Object ban(Call c) {
+        authorize(c);
+        String name = c.body().str("username");
+        int minutes = c.body().integer("minutes");
+        audit(c, "ban", name, minutes + " min");
+        admin.ban(name, minutes);
+        return new Done();
+    }
+
+    public Object kick(Call c) {
+        authorize(c);
+        String name = c.body().str("username");
+        audit(c, "kick", name, null);
+        admin.kick(name);
+        return new Done();
+    }
+
+    public Object backup(Call c) {
+        authorize(c);
+        audit(c, "backup", null, null);
+        return admin.backup();
+    }
+
+    public Object status(Call c) {
+        authorize(c);
+        audit(c, "status", null, null);
+        return admin.status();
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
