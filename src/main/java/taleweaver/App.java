@@ -54,7 +54,7 @@ public final class App {
      * {@code java -jar server.jar backup [FILE] [--config PATH] [--set k=v]…}: an online backup of storage.database (also
      * while a server runs on it) into FILE, or a new file in storage.backup_dir.
      */
-    static int backup(String[] args) {
+    public static int backup(String[] args) {
         var rest = new java.util.ArrayList<>(java.util.List.of(args).subList(1, args.length));
         String file = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : null;
         try {

@@ -31,6 +31,8 @@ public final class AdminHandlers {
     /** Checks the token before anything else is read; then the action is audited. */
     private void authorize(Call c) {
         String address = c.address();
+        long locked = wrongTokens.waitFor("admin:" + address, System.currentTimeMillis());
+        if (locked > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", locked);
         String sent = c.token();
         boolean right = sent != null && MessageDigest.isEqual(sha256(sent), tokenDigest);
         if (!right) {

@@ -42,7 +42,9 @@ public final class Backups {
         Path partial = parent.resolve(target.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
-            c.createStatement().execute("pragma busy_timeout = 10000");
+            try (var pragma = c.createStatement()) {
+                pragma.execute("pragma busy_timeout = 10000");
+            }
             try (var st = c.prepareStatement("vacuum into ?")) {
                 st.setString(1, partial.toString());
                 st.execute();

