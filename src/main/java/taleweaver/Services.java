@@ -16,6 +16,7 @@ import taleweaver.images.NoImages;
 import taleweaver.images.OpenAiImages;
 import taleweaver.images.ProceduralImages;
 import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.CountingNarrator;
 import taleweaver.narrator.Lines;
 import taleweaver.narrator.ModelClient;
 import taleweaver.narrator.Narrator;
@@ -66,6 +67,7 @@ public final class Services implements AutoCloseable {
     private final Auth auth;
     private final ErrorMapper errors = new ErrorMapper();
     private final ClientFiles clientFiles;
+    private final Metrics metrics = new Metrics();
     private AdminHandlers adminHandlers;
     private AdminService admin;
     private final Gate gate;
@@ -100,7 +102,7 @@ public final class Services implements AutoCloseable {
         this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
-        this.gate = new Gate(perAddress, auth, new ClientAddress(config.server().trustedProxies()));
+        this.gate = new Gate(perAddress, auth, new ClientAddress(config.server().trustedProxies()), metrics);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
             t.setDaemon(true);
@@ -108,10 +110,11 @@ public final class Services implements AutoCloseable {
         });
 
         var offline = new OfflineNarrator(pack);
-        this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers) : null;
+        this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers, metrics) : null;
         var streams = new ReplyStreams();
-        Narrator narrator = model == null ? offline : new OpenAiNarrator(model, offline, new Prompts(pack, config.narrator().historyTurns()),
-                new TokenLedger(db, config.narrator().dailyTokensPerPlayer()), config.events().maxChange(), config.moderation().useModel(), streams);
+        Narrator narrator = model == null ? new CountingNarrator(offline, metrics) : new OpenAiNarrator(model, offline,
+                new Prompts(pack, config.narrator().historyTurns()), new TokenLedger(db, config.narrator().dailyTokensPerPlayer()),
+                config.events().maxChange(), config.moderation().useModel(), streams, metrics);
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"));
@@ -130,6 +133,11 @@ public final class Services implements AutoCloseable {
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
         timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+        metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
+        metrics.gauge("taleweaver.battles.active", "battles not yet over",
+                () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
+        metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked());
+        metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
         this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
         if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, config.admin().token());
         int every = config.storage().backupEveryHours();
@@ -175,6 +183,15 @@ public final class Services implements AutoCloseable {
     public StoryHandlers storyHandlers() { return storyHandlers; }
     public PvpHandlers pvpHandlers() { return pvpHandlers; }
     public BattleService battles() { return battles; }
+    public Metrics metrics() { return metrics; }
+
+    /** /metrics answers the server's own machine and the admin token. */
+    public boolean metricsAllowed(String address, String token) {
+        boolean loopback = address.equals("127.0.0.1") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
+        return loopback || config.admin().enabled() && token != null
+                && java.security.MessageDigest.isEqual(token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        config.admin().token().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     /** Null when admin.token is empty (admin off). */
     public AdminHandlers adminHandlers() { return adminHandlers; }
 
@@ -193,6 +210,7 @@ public final class Services implements AutoCloseable {
         passwords.close();
         accountWrites.shutdown();
         backups.shutdownNow();
+        metrics.close();
         db.close();
     }
 }

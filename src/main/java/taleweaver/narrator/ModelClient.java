@@ -13,6 +13,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import taleweaver.Config;
+import taleweaver.Metrics;
 import taleweaver.web.Json;
 
 import java.io.IOException;
@@ -54,8 +55,15 @@ public final class ModelClient implements AutoCloseable {
     final StepDown steps;
     private final CallSlots slots;
     private final Breaker breaker;
+    private final Metrics metrics;
 
     public ModelClient(Config.Narrator config, ScheduledExecutorService timer) {
+        this(config, timer, null);
+    }
+
+    /** {@code metrics} (may be null) hears each call's outcome and time. */
+    public ModelClient(Config.Narrator config, ScheduledExecutorService timer, Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.timer = timer;
         this.url = config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
@@ -85,7 +93,11 @@ public final class ModelClient implements AutoCloseable {
 
     /** Asks the model; with {@code onText}, the reply's text is passed on in pieces as the model writes it. */
     public CompletableFuture<Answer> ask(List<Message> messages, Consumer<String> onText) {
-        if (!breaker.allow()) return CompletableFuture.failedFuture(new ModelFailure("the model is down (breaker open)"));
+        long started = System.nanoTime();
+        if (!breaker.allow()) {
+            if (metrics != null) metrics.modelCall("down", 0);
+            return CompletableFuture.failedFuture(new ModelFailure("the model is down (breaker open)"));
+        }
         var exchange = new Exchange(messages, onText);
         CompletableFuture<Void> slot = slots.acquire();
         slot.thenRun(() -> {
@@ -96,6 +108,10 @@ public final class ModelClient implements AutoCloseable {
             if (!slot.cancel(false)) exchange.releaseSlot();
             exchange.cancel();
             if (failure == null) breaker.succeeded(); else breaker.failed();
+            if (metrics != null) {
+                String outcome = failure == null ? "ok" : failure instanceof java.util.concurrent.TimeoutException ? "timeout" : "failed";
+                metrics.modelCall(outcome, System.nanoTime() - started);
+            }
         });
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import taleweaver.Metrics;
 import taleweaver.narrator.ModelClient.Message;
 
 import java.util.LinkedHashMap;
@@ -28,10 +29,12 @@ public final class OpenAiNarrator implements Narrator {
     private final int maxChange;
     private final boolean moderation;
     private final ReplyStreams streams;
+    private final Metrics metrics;
 
     public OpenAiNarrator(ModelClient model, OfflineNarrator offline, Prompts prompts, TokenLedger ledger, int maxChange, boolean moderation,
-                          ReplyStreams streams) {
+                          ReplyStreams streams, Metrics metrics) {
         this.streams = streams;
+        this.metrics = metrics;
         this.model = model;
         this.offline = offline;
         this.prompts = prompts;
@@ -107,13 +110,20 @@ public final class OpenAiNarrator implements Narrator {
     /** {@code listenerOf}: whose stream hears the reply as it is written (-1: nobody's); {@code playerId} pays the tokens. */
     private <T> CompletableFuture<T> ask(String route, long listenerOf, long playerId, List<Message> messages, Function<ObjectNode, T> read,
                                          Supplier<CompletableFuture<T>> fallback) {
-        if (!ledger.hasBudget(playerId)) return fallback.get();
+        if (!ledger.hasBudget(playerId)) {
+            metrics.turn("fallback");
+            return fallback.get();
+        }
         return model.ask(messages, streams.of(listenerOf)).thenApply(answer -> {
             ledger.record(playerId, answer.tokens());
-            return read.apply(answer.object());
+            metrics.tokens(answer.tokens());
+            T reply = read.apply(answer.object());
+            metrics.turn("model");
+            return reply;
         }).exceptionallyCompose(e -> {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             log.warn("model failed on {} for player {}: {}; the offline narrator answers", route, playerId, cause.getMessage());
+            metrics.turn("fallback");
             return fallback.get();
         });
     }

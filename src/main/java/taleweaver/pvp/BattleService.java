@@ -294,6 +294,11 @@ public final class BattleService {
         return accounts.nameOf(playerId);
     }
 
+    /** Rounds whose movers may still be waiting for the other side. */
+    public int parked() {
+        return (int) told.values().stream().filter(f -> !f.isDone()).count();
+    }
+
     /** Movers still waiting are answered with what is known now (the server is stopping). */
     public void releaseWaits() {
         told.values().forEach(f -> f.complete(null));

@@ -177,6 +177,9 @@ public final class ChallengeService {
         });
     }
 
+    /** Challengers waiting for an answer now. */
+    public int parked() { return waiting.size(); }
+
     /** Waiting challengers are told where things stand now (the server is stopping). */
     public void releaseWaits() {
         waiting.values().forEach(w -> w.answer().complete("pending"));

@@ -77,9 +77,14 @@ public final class Auth {
     }
 
     public static String token(Context ctx, Body body) {
+        String bearer = bearer(ctx);
+        return bearer != null ? bearer : body.optStr("token");
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    public static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
-        return body.optStr("token");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     /** The client's address: as the gate resolved it (behind a trusted proxy, from X-Forwarded-For), else the TCP peer. */

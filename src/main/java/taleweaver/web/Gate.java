@@ -2,6 +2,7 @@ package taleweaver.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import taleweaver.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,11 @@ public final class Gate {
     private final RateLimiter perAddress;
     private final Auth auth;
     private final ClientAddress addresses;
+    private final Metrics metrics;
     private volatile boolean closing;
 
-    public Gate(RateLimiter perAddress, Auth auth, ClientAddress addresses) {
+    public Gate(RateLimiter perAddress, Auth auth, ClientAddress addresses, Metrics metrics) {
+        this.metrics = metrics;
         this.perAddress = perAddress;
         this.auth = auth;
         this.addresses = addresses;
@@ -46,10 +49,17 @@ public final class Gate {
 
     public void logged(Context ctx, Float ms) {
         auth.finished(ctx);
+        metrics.request(route(ctx), ctx.statusCode(), (long) (ms * 1_000_000));
         Integer code = ctx.attribute(ErrorMapper.STATUS_CODE);
         String status = code == null || code == ctx.statusCode() ? String.valueOf(ctx.statusCode()) : ctx.statusCode() + "/" + code;
         log.info("{} {} {} {}ms role={} from={}", ctx.method(), clean(ctx.path()), status, Math.round(ms), Auth.roleNames(ctx),
                 clean(Auth.address(ctx)));
+    }
+
+    /** The route's path as registered (not the raw path: a metric label must not grow with what clients send). */
+    private static String route(Context ctx) {
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        return endpoint == null ? "unmatched" : endpoint.path;
     }
 
     private static boolean isHealth(String path) {

@@ -45,6 +45,11 @@ public final class Routes {
 
         r.on("/health", s::health);
 
+        config.routes.get("/metrics", ctx -> { // Prometheus: this machine, or the admin token; to anyone else no such route
+            if (!s.metricsAllowed(Auth.address(ctx), Auth.bearer(ctx))) throw new ApiError(404, "not_found", "no such route");
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(s.metrics().scrape());
+        });
+
         var client = s.clientFiles(); // the browser client: its page and assets, not protocol routes
         config.routes.get("/", client::page);
         config.routes.get(ClientFiles.PREFIX + "{version}/<file>", client::asset);

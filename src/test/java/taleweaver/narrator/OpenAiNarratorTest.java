@@ -59,7 +59,7 @@ class OpenAiNarratorTest {
         client = new ModelClient(c.narrator(), timer);
         return new OpenAiNarrator(client, new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
                 new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel(),
-                new ReplyStreams());
+                new ReplyStreams(), new taleweaver.Metrics());
     }
 
     private Narrator.DmScene dm(String text) {
