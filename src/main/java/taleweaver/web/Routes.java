@@ -50,6 +50,9 @@ public final class Routes {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(s.metrics().scrape());
         });
 
+        byte[] openapi = OpenApi.document(); // docs/openapi.py writes it; tests hold the server's replies to it
+        config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openapi));
+
         var client = s.clientFiles(); // the browser client: its page and assets, not protocol routes
         config.routes.get("/", client::page);
         config.routes.get(ClientFiles.PREFIX + "{version}/<file>", client::asset);
