@@ -27,6 +27,37 @@ export class Refused extends Error {
   }
 }
 
+const ADMIN = 'tw.admin';
+
+/** The host's admin token, kept like a player's token (never a cookie). */
+export const hostSession = {
+  get token() { return localStorage.getItem(ADMIN); },
+  save(token) { localStorage.setItem(ADMIN, token); },
+  clear() { localStorage.removeItem(ADMIN); },
+};
+
+/** A host route (/admin/...) with the admin token; a 401 forgets the token. */
+export async function callAdmin(path, body = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method: 'POST', cache: 'no-store', body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + (hostSession.token || '') },
+    });
+  } catch {
+    throw new Failed(t('error.network'));
+  }
+  const reply = await readJson(res);
+  if (res.status === 401 || res.status === 404) {
+    hostSession.clear();
+    throw new Failed(t('host.denied'));
+  }
+  if (res.status === 429) throw new Failed(t('error.too_fast', { s: res.headers.get('Retry-After') || '1' }));
+  if (res.status !== 200) throw new Failed(reply.message || t('error.http', { code: res.status }));
+  if (reply.status_code !== 200) throw new Refused(reply);
+  return reply;
+}
+
 /** The request could not be served (network, HTTP 4xx/5xx). */
 export class Failed extends Error {}
 

@@ -37,8 +37,8 @@ async function portrait(file) {
   return canvas.toDataURL('image/png').split(',')[1];
 }
 
-/** Shows the sign-in screen in `root`; `entered()` is called once a session exists. */
-export function showLogin(root, entered) {
+/** Shows the sign-in screen in `root`; `entered()` is called once a session exists; `host()` opens the host console. */
+export function showLogin(root, entered, host) {
   const error = el('p', { class: 'error', role: 'alert' });
   const loginForm = el('form', { class: 'card', 'aria-label': t('login.tab') },
     field('login', t('field.email'), { name: 'email', type: 'email', autocomplete: 'email', required: true }),
@@ -102,6 +102,7 @@ export function showLogin(root, entered) {
   root.replaceChildren(el('main', { class: 'welcome' },
     el('h1', {}, t('app.title')),
     el('p', { class: 'tagline' }, t('app.tagline')),
-    tabs, loginForm, signupForm, error));
+    tabs, loginForm, signupForm, error,
+    el('button', { type: 'button', class: 'quiet host-link', onclick: host }, t('host.open'))));
   loginForm.elements.email.focus();
 }

@@ -9,6 +9,7 @@ import { el, toast } from './el.js';
 import { eventScreen } from './event.js';
 import { heartbeat } from './heartbeat.js';
 import { t } from './i18n.js';
+import { showHost } from './host.js';
 import { showLogin } from './login.js';
 import { playersScreen } from './players.js';
 import { questsScreen } from './quests.js';
@@ -73,6 +74,7 @@ function enterGame() {
     el('div', { class: 'side' }, sheet.node, nav),
     stage);
   root.setAttribute('aria-busy', 'false');
+  root.classList.add('in-game');
 
   const beat = heartbeat(app);
   game = { beat };
@@ -88,7 +90,17 @@ function signedOut() {
   state.outgoing.clear();
   window.onhashchange = null;
   root.setAttribute('aria-busy', 'false');
-  showLogin(root, enterGame);
+  root.classList.remove('in-game');
+  showLogin(root, enterGame, host);
+}
+
+function host() {
+  history.replaceState(null, '', '#host');
+  root.classList.remove('in-game');
+  showHost(root, () => {
+    history.replaceState(null, '', '#');
+    if (session.token && session.role) enterGame(); else signedOut();
+  });
 }
 
 async function leave() {
@@ -102,4 +114,6 @@ async function leave() {
 }
 
 onSignedOut(signedOut);
-if (session.token && session.role) enterGame(); else signedOut();
+if (location.hash === '#host') host();
+else if (session.token && session.role) enterGame();
+else signedOut();
