@@ -153,6 +153,21 @@ def part_http(java, seconds):
         report("/health req/s", f"{health:.0f}")
         report("/status req/s", f"{status:.0f} (ratio to /health {status / health:.2f}, target >= 0.5)")
         report("/refrash req/s", f"{refrash:.0f} (ratio to /health {refrash / health:.2f}, target >= 0.5)")
+        baseline = os.environ.get("TW_BASELINE_JAR")  # e.g. the previous release, to show what counting metrics costs
+        if baseline:
+            global JAR
+            ours, JAR = JAR, baseline
+            old = Server(java)
+            try:
+                signup(old.port, "BenchA")
+                wrk(old.port, "/status", {"role": "BenchA"}, 2)
+                then, _, _ = wrk(old.port, "/status", {"role": "BenchA"}, seconds)
+                now, _, _ = wrk(s.port, "/status", {"role": "BenchA"}, seconds)
+            finally:
+                old.stop()
+                JAR = ours
+            report("/status req/s, this build vs the baseline jar (metrics counting every request)",
+                   f"{now:.0f} vs {then:.0f} ({(now / then - 1) * 100:+.1f} %; target within -5 %)")
         assert e1 == 0 and e2 == 0, "non-200 replies under load"
 
         turners = [f"Turn{i}" for i in range(4)]
