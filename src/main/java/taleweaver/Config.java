@@ -65,7 +65,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
         d.put("narrator", ordered("provider", "offline", "base_url", "https://api.openai.com/v1", "api_key", "",
                 "model", "gpt-4o-mini", "json_mode", true, "timeout_seconds", 30, "max_retries", 2,
                 "fallback", "offline", "daily_tokens_per_player", 200_000, "history_turns", 8, "max_tokens", 400,
-                "temperature", 0.8, "turn_deadline_seconds", 20, "retry_down_seconds", 15, "max_concurrent_calls", 32));
+                "temperature", 0.8, "turn_deadline_seconds", 20, "retry_down_seconds", 15, "max_concurrent_calls", 64));
         d.put("images", ordered("provider", "procedural", "base_url", "https://api.openai.com/v1", "api_key", "",
                 "model", "dall-e-3", "timeout_seconds", 60));
         d.put("moderation", ordered("use_model", false));

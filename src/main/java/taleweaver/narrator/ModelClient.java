@@ -84,6 +84,15 @@ public final class ModelClient implements AutoCloseable {
                 .build();
     }
 
+    /** Runs what follows a call on the calls' executor (or here, once it has been shut down). */
+    private void afterCall(Runnable next) {
+        try {
+            http.dispatcher().executorService().execute(next);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            next.run();
+        }
+    }
+
     /** True while the breaker is open (the model is treated as down). */
     public boolean down() { return breaker.isOpen(); }
 
@@ -104,7 +113,9 @@ public final class ModelClient implements AutoCloseable {
             exchange.holding.set(true);
             if (exchange.result.isDone()) exchange.releaseSlot(); else exchange.send();
         });
-        return exchange.result.orTimeout(config.turnDeadlineSeconds(), TimeUnit.SECONDS).whenComplete((answer, failure) -> {
+        // whenCompleteAsync: a deadline fires on the JDK's one timer thread, and what follows (the offline turn, its
+        // database write) must not queue up there behind every other turn that timed out at once
+        return exchange.result.orTimeout(config.turnDeadlineSeconds(), TimeUnit.SECONDS).whenCompleteAsync((answer, failure) -> {
             if (!slot.cancel(false)) exchange.releaseSlot();
             exchange.cancel();
             if (failure == null) breaker.succeeded(); else breaker.failed();
@@ -112,7 +123,7 @@ public final class ModelClient implements AutoCloseable {
                 String outcome = failure == null ? "ok" : failure instanceof java.util.concurrent.TimeoutException ? "timeout" : "failed";
                 metrics.modelCall(outcome, System.nanoTime() - started);
             }
-        });
+        }, this::afterCall);
     }
 
     /** One question to the model, with its retries, its one re-ask and its steps down. */

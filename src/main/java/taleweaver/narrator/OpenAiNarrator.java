@@ -122,7 +122,8 @@ public final class OpenAiNarrator implements Narrator {
             return reply;
         }).exceptionallyCompose(e -> {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            log.warn("model failed on {} for player {}: {}; the offline narrator answers", route, playerId, cause.getMessage());
+            log.warn("model failed on {} for player {}: {}; the offline narrator answers", route, playerId,
+                    cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
             metrics.turn("fallback");
             return fallback.get();
         });
