@@ -24,7 +24,7 @@ def reply(codes, required=(), **props):
 
 
 ROLE = {"role": S}
-SHEET = obj(["level", "exp", "exp_next", "matter", "energy", "hp", "max_hp", "attack", "defense"],
+SHEET = obj(["level", "exp", "exp_next", "matter", "energy", "hp", "max_hp", "attack", "defense", "rating"],
             **{k: I for k in ["level", "exp", "exp_next", "matter", "energy", "hp", "max_hp", "attack", "defense",
                               "rating", "tokens_today", "tokens_budget"]})
 HP = {"type": "object", "additionalProperties": I}
@@ -80,6 +80,8 @@ ROUTES = {
                   reply([403, 404, 409, 410], ["status"], status=B)),
     "/battle": ("A move in a duel (streams)", obj(["role", "id"], role=S, id=S, text=S, action=S, items=LIST, skills=LIST, wait=N),
                 reply([403, 404, 409, 422], ["status"], role=S, action=S, result=S, status=B, round=I, hp=HP, winner=S, pending=B)),
+    "/ladder": ("The duel ladder, best first", obj(["role"], role=S, limit=I), reply([], ["ladder"], ladder={"type": "array", "items":
+                obj(["username", "rating", "wins", "losses", "draws"], username=S, rating=I, wins=I, losses=I, draws=I)})),
     "/admin/players": ("Host: players, online first", obj(online=B, offset=I, limit=I),
                        reply([], ["players", "total"], total=I, players={"type": "array", "items": obj(
                            ["username", "email", "level", "online", "last_seen", "banned_until", "tokens_today"], username=S,

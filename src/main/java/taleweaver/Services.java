@@ -33,6 +33,7 @@ import taleweaver.story.StoryHandlers;
 import taleweaver.story.TaskService;
 import taleweaver.story.Wishes;
 import taleweaver.pvp.BattleService;
+import taleweaver.pvp.Ladder;
 import taleweaver.pvp.ChallengeNotifier;
 import taleweaver.pvp.ChallengeService;
 import taleweaver.pvp.Presence;
@@ -97,7 +98,9 @@ public final class Services implements AutoCloseable {
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
         var names = new NameRules(pack);
-        var characters = new CharacterService(db, pack);
+        var ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
+        boolean modelled = config.narrator().provider().equals("openai");
+        var characters = new CharacterService(db, pack, modelled ? ledger : null);
         this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites);
         this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
@@ -113,7 +116,7 @@ public final class Services implements AutoCloseable {
         this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers, metrics) : null;
         var streams = new ReplyStreams();
         Narrator narrator = model == null ? new CountingNarrator(offline, metrics) : new OpenAiNarrator(model, offline,
-                new Prompts(pack, config.narrator().historyTurns()), new TokenLedger(db, config.narrator().dailyTokensPerPlayer()),
+                new Prompts(pack, config.narrator().historyTurns()), ledger,
                 config.events().maxChange(), config.moderation().useModel(), streams, metrics);
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
@@ -127,7 +130,7 @@ public final class Services implements AutoCloseable {
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
         this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge());
-        this.pvpHandlers = new PvpHandlers(presence, accounts, challenges, battles);
+        this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles);
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));

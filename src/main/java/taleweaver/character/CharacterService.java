@@ -1,5 +1,6 @@
 package taleweaver.character;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Handle;
 import taleweaver.Refusal;
 import taleweaver.account.Player;
@@ -18,7 +19,10 @@ public final class CharacterService {
     private static final String[] ZH_KEYS = {"等级", "经验", "升级所需经验", "物质", "能量", "生命", "最大生命", "攻击", "防御"};
     private static final String[] EN_KEYS = {"Level", "Experience", "Next level", "Matter", "Energy", "HP", "Max HP", "Attack", "Defense"};
 
-    public record Stats(int level, int exp, int expNext, int matter, int energy, int hp, int maxHp, int attack, int defense) {}
+    /** The sheet's figures; {@code rating} from the ladder; the meter only with a model configured. */
+    public record Stats(int level, int exp, int expNext, int matter, int energy, int hp, int maxHp, int attack, int defense, int rating,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer tokensToday,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer tokensBudget) {}
     public record StatusReply(Map<String, Integer> attribute, Stats stats) {}
     public record BagEntry(String description, int count, int power) {}
     public record BagReply(Map<String, BagEntry> equipments) {}
@@ -32,7 +36,15 @@ public final class CharacterService {
     private final ContentPack pack;
     private final Lines lines;
 
+    private final Meter meter;
+
     public CharacterService(Database db, ContentPack pack) {
+        this(db, pack, null);
+    }
+
+    /** {@code meter}: the model's daily token meter, or null with the offline narrator. */
+    public CharacterService(Database db, ContentPack pack, Meter meter) {
+        this.meter = meter;
         this.db = db;
         this.pack = pack;
         this.lines = new Lines(pack);
@@ -54,7 +66,9 @@ public final class CharacterService {
 
     public StatusReply status(Player player) {
         Sheet s = sheet(player);
-        Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense());
+        int rating = db.read(h -> h.createQuery("select rating from players where id = ?").bind(0, player.id()).mapTo(Integer.class).one());
+        Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense(), rating,
+                meter == null ? null : meter.spentToday(player.id()), meter == null ? null : meter.budget());
         int[] values = {s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense()};
         String[] keys = pack.language().equals("zh") ? ZH_KEYS : EN_KEYS;
         var attribute = new LinkedHashMap<String, Integer>();

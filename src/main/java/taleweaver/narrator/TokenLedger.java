@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /** Model tokens used per player per (UTC) day, against narrator.daily_tokens_per_player. */
-public final class TokenLedger {
+public final class TokenLedger implements taleweaver.character.Meter {
     private final Database db;
     private final int dailyBudget;
 
@@ -15,10 +15,14 @@ public final class TokenLedger {
         this.dailyBudget = dailyBudget;
     }
 
+    @Override
+    public int budget() { return dailyBudget; }
+
     public boolean hasBudget(long playerId) {
         return dailyBudget > 0 && spentToday(playerId) < dailyBudget;
     }
 
+    @Override
     public int spentToday(long playerId) {
         return db.read(h -> h.createQuery("select tokens from token_usage where player_id = ? and day = ?")
                 .bind(0, playerId).bind(1, today()).mapTo(Integer.class).findOne().orElse(0));

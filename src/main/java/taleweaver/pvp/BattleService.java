@@ -153,6 +153,7 @@ public final class BattleService {
             if (two.name().equals(o.winner())) s2 = s2.gainExp(config.winExp()).withResources(config.winMatter(), 0);
             s1 = s1.healed();
             s2 = s2.healed();
+            Ladder.record(h, b.p1(), b.p2(), one.name().equals(o.winner()) ? 1 : two.name().equals(o.winner()) ? 0 : 0.5);
         }
         sheets.update(s1);
         sheets.update(s2);

@@ -24,12 +24,14 @@ public final class PvpHandlers {
                                @JsonInclude(JsonInclude.Include.NON_NULL) String winner) {}
     public record AnswerReply(boolean status) {}
 
+    private final Ladder ladder;
     private final Presence presence;
     private final AccountService accounts;
     private final ChallengeService challenges;
     private final BattleService battles;
 
-    public PvpHandlers(Presence presence, AccountService accounts, ChallengeService challenges, BattleService battles) {
+    public PvpHandlers(Ladder ladder, Presence presence, AccountService accounts, ChallengeService challenges, BattleService battles) {
+        this.ladder = ladder;
         this.presence = presence;
         this.accounts = accounts;
         this.challenges = challenges;
@@ -60,6 +62,12 @@ public final class PvpHandlers {
             out.add(fits ? Png.base64(png) : null);
         }
         return out;
+    }
+
+    /** /ladder: best first; limit 1..100, 20 when not given. */
+    public Object ladder(Call c) {
+        c.player("role");
+        return ladder.top((int) c.body().number("limit", 20));
     }
 
     public Object refresh(Call c) {

@@ -85,6 +85,7 @@ public final class Routes {
         r.on("/reject_challenge", pvp::reject);
         r.on("/accept_c", pvp::answer, "status", false);
         r.streamed("/battle", pvp::battle, "status", false);
+        r.on("/ladder", pvp::ladder, "ladder", List.of());
 
         var admin = s.adminHandlers(); // only when admin.token is set; else every /admin/... path is 404
         if (admin != null) {

@@ -17,6 +17,14 @@ export async function onlinePlayers() {
 export function playersScreen() {
   const list = el('ul', { class: 'players', 'aria-label': t('players.title') });
   const sent = el('p', { class: 'sent', role: 'status' });
+  const ladder = el('ol', { class: 'ladder', 'aria-label': t('players.ladder') });
+
+  async function showLadder() {
+    const reply = await call('/ladder', { role: session.role, limit: 20 });
+    fill(ladder, reply.ladder.map(e => el('li', { class: e.username === session.role ? 'me' : '' },
+      el('span', { class: 'name' }, e.username),
+      el('span', { class: 'detail' }, t('players.record', e)))));
+  }
 
   async function challenge(name, button) {
     await busy(button, async () => {
@@ -40,6 +48,7 @@ export function playersScreen() {
         button.addEventListener('click', () => challenge(name, button));
         return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), button);
       }) : el('li', { class: 'none' }, t('players.none')));
+      await showLadder();
     } catch (e) {
       toast(e.message);
     }
@@ -47,6 +56,7 @@ export function playersScreen() {
 
   const node = el('section', { class: 'screen players', 'aria-label': t('nav.players') },
     el('h2', {}, t('players.title')), list, sent,
-    el('button', { type: 'button', class: 'quiet', onclick: refresh }, t('players.refresh')));
+    el('button', { type: 'button', class: 'quiet', onclick: refresh }, t('players.refresh')),
+    el('h2', {}, t('players.ladder')), ladder);
   return { node, enter: refresh, clearSent: () => { sent.textContent = ''; } };
 }

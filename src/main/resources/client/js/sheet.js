@@ -41,7 +41,9 @@ export async function refreshSheet() {
     bar(t('sheet.energy'), s.energy, Math.max(s.energy, 100 + 10 * (s.level - 1)), 'energy'),
     bar(t('sheet.exp'), s.exp - previous, s.exp_next - previous, 'exp'),
     el('div', { class: 'figures' },
-      figure(t('sheet.matter'), s.matter), figure(t('sheet.attack'), s.attack), figure(t('sheet.defense'), s.defense)));
+      figure(t('sheet.matter'), s.matter), figure(t('sheet.attack'), s.attack), figure(t('sheet.defense'), s.defense),
+      figure(t('sheet.rating'), s.rating),
+      s.tokens_budget ? figure(t('sheet.meter'), `${Math.max(0, s.tokens_budget - s.tokens_today)}/${s.tokens_budget}`) : null));
 }
 
 /** Experience at which the current level began: 100 × L × (L−1) / 2. */

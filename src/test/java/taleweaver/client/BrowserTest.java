@@ -118,6 +118,11 @@ class BrowserTest {
                 assertTrue(List.of("胜利！你赢得了这场决斗。", "平局。", "落败。林风赢得了决斗。").contains(qingEnd), qingEnd);
                 assertTrue(lin.find(".battle .fighters").getText().contains("阿青"));
 
+                // The ladder shows the duel; the sheet the rating.
+                lin.go("players");
+                lin.until(() -> lin.find(".players ol.ladder").getText().contains("阿青") && lin.find(".players ol.ladder").getText().contains("林风"));
+                assertTrue(lin.find(".sheet").getText().contains("积分"), lin.find(".sheet").getText());
+
                 // Logging out returns to the sign-in form and ends the token.
                 String token = qing.token();
                 qing.press(".top button");

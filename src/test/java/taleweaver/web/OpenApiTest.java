@@ -117,6 +117,7 @@ class OpenApiTest {
             call(api, "/battle", "role", "Bob", "id", id, "text", "格挡", "wait", 0);
             call(api, "/refrash", "role", "Ann", "battle_id", id);
             call(api, "/battle", "role", "Ann", "id", id, "text", "再来", "wait", 0);
+            call(api, "/ladder", "role", "Ann");
             admin(api, "/admin/players");
             admin(api, "/admin/status");
             admin(api, "/admin/backup");

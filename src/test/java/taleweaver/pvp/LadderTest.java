@@ -1,0 +1,96 @@
+package taleweaver.pvp;
+
+import io.javalin.testtools.JavalinTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.Api;
+import taleweaver.App;
+import taleweaver.TestConfig;
+import taleweaver.narrator.ModelStub;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ladder and the meter (SPEC §14): Elo from duels, exactly once; /ladder; rating and tokens in /status. */
+class LadderTest {
+    @TempDir
+    Path dir;
+
+    private static int rating(Api api, String name) {
+        return api.call("/status", "role", name).get("stats").path("rating").asInt();
+    }
+
+    @Test
+    void aDuelMovesBothRatingsOnceAndTheLadderShowsThem() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "battle.max_rounds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ash");
+            api.signup("Oak");
+            api.signup("Elm");
+            assertEquals(1000, rating(api, "Ash"));
+            String id = BattleTest.startBattle(api, "Ash", "Oak");
+            api.call("/battle", "role", "Ash", "id", id, "text", "一剑", "items", java.util.List.of("旅人短剑"), "wait", 0);
+            var end = api.call("/battle", "role", "Oak", "id", id, "text", "发呆", "wait", 0);
+            assertTrue(end.get("status").asBoolean(), end.raw());
+            String winner = end.text("winner");
+            // more moves on a finished battle, and the heartbeat, change nothing
+            api.call("/battle", "role", "Ash", "id", id, "text", "再来");
+            api.call("/refrash", "role", "Oak", "battle_id", id);
+            int ash = rating(api, "Ash"), oak = rating(api, "Oak");
+            if (winner.isEmpty()) {
+                assertEquals(1000, ash);
+                assertEquals(1000, oak);
+            } else {
+                assertEquals(2000, ash + oak, "Elo moves points from one to the other");
+                assertEquals(1016, Math.max(ash, oak), "equal ratings: K/2 to the winner");
+            }
+            var ladder = api.call("/ladder", "role", "Elm", "limit", 2).get("ladder");
+            assertEquals(2, ladder.size());
+            assertEquals(Math.max(ash, oak), ladder.get(0).path("rating").asInt());
+            assertEquals(1, ladder.get(0).path(winner.isEmpty() ? "draws" : "wins").asInt(), ladder.toString());
+            assertEquals(3, api.call("/ladder", "role", "Elm").get("ladder").size());
+            assertFalse(api.call("/status", "role", "Ash").get("stats").has("tokens_today"), "no meter without a model");
+        });
+    }
+
+    @Test
+    void aForfeitCounts() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "battle.round_timeout_seconds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Here");
+            api.signup("Gone");
+            String id = BattleTest.startBattle(api, "Here", "Gone");
+            api.call("/battle", "role", "Here", "id", id, "text", "出招");
+            var r2 = api.call("/battle", "role", "Here", "id", id, "text", "再出招");
+            assertEquals("Here", r2.text("winner"), r2.raw());
+            assertEquals(1016, rating(api, "Here"));
+            assertEquals(984, rating(api, "Gone"));
+            var top = api.call("/ladder", "role", "Gone").get("ladder").get(0);
+            assertEquals("Here", top.path("username").asText());
+            assertEquals(1, top.path("wins").asInt());
+        });
+    }
+
+    @Test
+    void withAModelStatusShowsTheMeter() throws Exception {
+        var stub = new ModelStub(r -> ModelStub.completion("{\"text\":\"你好\"}", 120));
+        try {
+            JavalinTest.test(App.create(TestConfig.of(dir, "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
+                    "narrator.api_key=k", "narrator.daily_tokens_per_player=5000")), (server, client) -> {
+                Api api = new Api(client.getOrigin());
+                api.signup("Ash");
+                var before = api.call("/status", "role", "Ash").get("stats");
+                assertEquals(0, before.path("tokens_today").asInt());
+                assertEquals(5000, before.path("tokens_budget").asInt());
+                api.call("/main", "role", "Ash", "text", "你好");
+                assertEquals(120, api.call("/status", "role", "Ash").get("stats").path("tokens_today").asInt());
+            });
+        } finally {
+            stub.close();
+        }
+    }
+}
