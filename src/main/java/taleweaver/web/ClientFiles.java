@@ -102,6 +102,8 @@ public final class ClientFiles {
             if (!root.getScheme().equals("jar")) return walk(Path.of(root).getParent());
             try (FileSystem jar = FileSystems.newFileSystem(root, Map.of())) {
                 return walk(jar.getPath("/client"));
+            } catch (java.nio.file.FileSystemAlreadyExistsException e) { // opened by someone else in this JVM: theirs to close
+                return walk(FileSystems.getFileSystem(root).getPath("/client"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,6 +8,14 @@ import { meter, refreshSheet, sheet } from './sheet.js';
 import { avatar, loadKit, state } from './store.js';
 import { sayForm } from './talk.js';
 
+// The duel under way, kept for this tab so a reload finds it again (the heartbeat brings its state back).
+const KEPT = 'tw.battle';
+
+/** The duel this tab was in before a reload: {id, opponent}, or null. */
+export function keptBattle() {
+  try { return JSON.parse(sessionStorage.getItem(KEPT)); } catch { return null; }
+}
+
 export function battleScreen(app) {
   const title = el('h2', {});
   const fighters = el('div', { class: 'fighters' });
@@ -57,6 +65,7 @@ export function battleScreen(app) {
   function end(winner) {
     const b = state.battle;
     b.over = true;
+    sessionStorage.removeItem(KEPT);
     round.textContent = t('battle.over');
     status.textContent = winner === undefined ? t('battle.over') : winner === session.role ? t('battle.won')
       : winner ? t('battle.lost', { name: winner }) : t('battle.draw');
@@ -93,6 +102,7 @@ export function battleScreen(app) {
     node,
     start(id, opponent) {
       state.battle = { id, opponent, round: 1, hp: {}, maxHp: {}, moved: false, over: false };
+      sessionStorage.setItem(KEPT, JSON.stringify({ id, opponent }));
       title.textContent = t('battle.title', { name: opponent });
       log.clear();
       status.textContent = '';

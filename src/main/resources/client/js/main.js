@@ -2,7 +2,7 @@
 // modules and are built once per session, so a conversation survives a visit to another screen.
 import { call, onSignedOut, session } from './api.js';
 import { bagScreen } from './bag.js';
-import { battleScreen } from './battle.js';
+import { battleScreen, keptBattle } from './battle.js';
 import { craftScreen } from './craft.js';
 import { dmScreen } from './dm.js';
 import { el, toast } from './el.js';
@@ -80,7 +80,9 @@ function enterGame() {
   game = { beat };
   window.onhashchange = () => app.go(location.hash.slice(1));
   Promise.all([refreshSheet(), loadKit()]).catch(e => toast(e.message));
-  app.go(ORDER.includes(location.hash.slice(1)) && location.hash !== '#battle' ? location.hash.slice(1) : 'dm');
+  const duel = keptBattle();
+  if (duel) app.startBattle(duel.id, duel.opponent); // a reload in the middle of a duel
+  else app.go(ORDER.includes(location.hash.slice(1)) && location.hash !== '#battle' ? location.hash.slice(1) : 'dm');
 }
 
 function signedOut() {
@@ -88,6 +90,7 @@ function signedOut() {
   game = null;
   state.battle = null;
   state.outgoing.clear();
+  sessionStorage.removeItem('tw.battle');
   window.onhashchange = null;
   root.setAttribute('aria-busy', 'false');
   root.classList.remove('in-game');

@@ -3,7 +3,28 @@
 import { call, session } from './api.js';
 
 const listeners = new Set();
-export const state = { bag: {}, skills: {}, battle: null, outgoing: new Map() };
+/** Challenges this tab sent (id → the challenged), kept for the tab so a reload still opens the duel when accepted. */
+class Outgoing {
+  static KEY = 'tw.outgoing';
+
+  all() {
+    try { return JSON.parse(sessionStorage.getItem(Outgoing.KEY)) || {}; } catch { return {}; }
+  }
+
+  get(id) { return this.all()[id]; }
+
+  set(id, name) { sessionStorage.setItem(Outgoing.KEY, JSON.stringify({ ...this.all(), [id]: name })); }
+
+  delete(id) {
+    const all = this.all();
+    delete all[id];
+    sessionStorage.setItem(Outgoing.KEY, JSON.stringify(all));
+  }
+
+  clear() { sessionStorage.removeItem(Outgoing.KEY); }
+}
+
+export const state = { bag: {}, skills: {}, battle: null, outgoing: new Outgoing() };
 
 /** Calls `fn` whenever the kit (bag, skills) changes. */
 export function onKitChange(fn) { listeners.add(fn); }

@@ -101,9 +101,11 @@ class BrowserTest {
                 assertEquals("IMG", qing.find("dialog.challenge .portrait").getTagName().toUpperCase());
                 qing.find("dialog.challenge button.primary").click();
 
-                // The duel, from both pages, to its end.
+                // The duel, from both pages, to its end; a reload in the middle finds it again.
                 qing.shown(".battle .arena");
                 lin.shown(".battle .arena");
+                qing.driver.navigate().refresh();
+                assertTrue(qing.shown(".battle .arena h2").getText().contains("林风"));
                 for (int round = 0; round < 4 && !lin.find(".battle .arena button.primary[type=button]").isDisplayed(); round++) {
                     lin.say(".battle form.say input", "一剑刺出");
                     qing.say(".battle form.say input", "侧身反击");
