@@ -45,6 +45,7 @@ final class Breaker {
 
     synchronized void failed() {
         failuresInARow++;
+        if (open) nextProbeAt = clock.getAsLong() + retryDownMillis; // a failed probe: the next one a full wait later
         probing = false;
         if (!open && failuresInARow >= FAILURES_TO_OPEN) {
             open = true;

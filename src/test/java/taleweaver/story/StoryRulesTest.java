@@ -73,6 +73,18 @@ class StoryRulesTest {
     }
 
     @Test
+    void atTheLimitTheModelIsNotEvenAsked() throws Exception {
+        withModel(Map.of("text", "好的", "name", "寻找灯塔", "summary", "去海边", "opening", "出发吧"), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Wren");
+            assertEquals(200, api.call("/task_request", "role", "Wren", "text", "我想去海边").code());
+            int asked = stub.requests.size();
+            assertEquals(409, api.call("/task_request", "role", "Wren", "text", "再来一个").code());
+            assertEquals(asked, stub.requests.size(), "refused before the model is asked");
+        }, "tasks.max_open_personal=1");
+    }
+
+    @Test
     void aTurnWhoseStageMovedMeanwhileIsRefusedAndGrantsNothing() throws Exception {
         withModel(Map.of("text", "你走上前去", "speaker", "老苏", "stage_done", true), (server, client) -> {
             Api api = new Api(client.getOrigin());
