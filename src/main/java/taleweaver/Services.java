@@ -3,6 +3,7 @@ package taleweaver;
 import taleweaver.account.AccountHandlers;
 import taleweaver.admin.AdminHandlers;
 import taleweaver.admin.AdminService;
+import taleweaver.admin.AdminToken;
 import taleweaver.account.AccountService;
 import taleweaver.account.Legal;
 import taleweaver.account.NameRules;
@@ -71,6 +72,7 @@ public final class Services implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private AdminHandlers adminHandlers;
     private AdminService admin;
+    private final AdminToken adminToken;
     private final Gate gate;
     private final AccountHandlers accountHandlers;
     private final CharacterHandlers characterHandlers;
@@ -94,6 +96,7 @@ public final class Services implements AutoCloseable {
         this.config = config;
         this.pack = ContentPack.load(config.game());
         this.clientFiles = new ClientFiles(pack);
+        this.adminToken = new AdminToken(config.admin().token());
         this.db = new Database(config.storage().database());
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
@@ -142,7 +145,7 @@ public final class Services implements AutoCloseable {
         metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked());
         metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
         this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
-        if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, config.admin().token());
+        if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, adminToken);
         int every = config.storage().backupEveryHours();
         if (every > 0) { // the timer only hands the work on: a backup takes a moment
             timers.scheduleAtFixedRate(() -> backups.execute(admin::scheduledBackup), every, every, TimeUnit.HOURS);
@@ -191,9 +194,7 @@ public final class Services implements AutoCloseable {
     /** /metrics answers the server's own machine and the admin token. */
     public boolean metricsAllowed(String address, String token) {
         boolean loopback = address.equals("127.0.0.1") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
-        return loopback || config.admin().enabled() && token != null
-                && java.security.MessageDigest.isEqual(token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        config.admin().token().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return loopback || adminToken.matches(token);
     }
     /** Null when admin.token is empty (admin off). */
     public AdminHandlers adminHandlers() { return adminHandlers; }

@@ -199,9 +199,14 @@ public final class AccountService {
 
     private static Refusal nameTaken() { return new Refusal(409, "name_taken", "that name is taken"); }
     private static Refusal emailTaken() { return new Refusal(410, "email_registered", "that email is already registered"); }
+    /** Whole minutes, rounded up, so "1 min" is never said of a few seconds too many. */
+    private static long minutesLeft(long millis) {
+        return (millis + 59_999) / 60_000;
+    }
+
     /** A banned player's login: 403 with a reason and how long the ban still lasts. */
     private static Refusal banned(long millisLeft) {
-        long minutes = (millisLeft + 59_999) / 60_000;
+        long minutes = minutesLeft(millisLeft);
         return new Refusal(403, "banned", "this account is banned for " + minutes + " more min")
                 .with("reason", "banned by the host for " + minutes + " more minutes").with("minutes", minutes);
     }
@@ -256,7 +261,7 @@ public final class AccountService {
 
     /** The lockout refusal; {@code minutes} (rounded up) tells clients how long it lasts. */
     private static Refusal locked(long millisLeft) {
-        long minutes = (millisLeft + 59_999) / 60_000;
+        long minutes = minutesLeft(millisLeft);
         return new Refusal(429, "locked", "too many wrong passwords; try again in " + minutes + " min").with("minutes", minutes);
     }
 }

@@ -6,9 +6,6 @@ import taleweaver.web.Call;
 import taleweaver.web.Done;
 import taleweaver.web.RateLimiter;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * HTTP side of /admin/... (SPEC §13). Every call carries the admin token as {@code Authorization: Bearer}; it is
@@ -20,12 +17,12 @@ public final class AdminHandlers {
     static final int WRONG_TOKENS_PER_MINUTE = 5;
 
     private final AdminService admin;
-    private final byte[] tokenDigest;
+    private final AdminToken token;
     private final RateLimiter wrongTokens = new RateLimiter(WRONG_TOKENS_PER_MINUTE);
 
-    public AdminHandlers(AdminService admin, String token) {
+    public AdminHandlers(AdminService admin, AdminToken token) {
         this.admin = admin;
-        this.tokenDigest = sha256(token);
+        this.token = token;
     }
 
     /** Checks the token before anything else is read; then the action is audited. */
@@ -33,9 +30,7 @@ public final class AdminHandlers {
         String address = c.address();
         long locked = wrongTokens.waitFor("admin:" + address, System.currentTimeMillis());
         if (locked > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", locked);
-        String sent = c.token();
-        boolean right = sent != null && MessageDigest.isEqual(sha256(sent), tokenDigest);
-        if (!right) {
+        if (!token.matches(c.token())) {
             long wait = wrongTokens.acquire("admin:" + address, System.currentTimeMillis());
             if (wait > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", wait);
             throw new ApiError(401, "unauthorized", "the admin token is missing or wrong");
@@ -88,13 +83,5 @@ public final class AdminHandlers {
         authorize(c);
         audit(c, "status", null, null);
         return admin.status();
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

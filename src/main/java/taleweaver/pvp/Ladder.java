@@ -36,10 +36,6 @@ public final class Ladder {
         return h.createQuery("select rating from players where id = ?").bind(0, player).mapTo(Integer.class).one();
     }
 
-    public int rating(long player) {
-        return db.read(h -> rating(h, player));
-    }
-
     /** Best first (then more duels, then name); at most 100. */
     public LadderReply top(int limit) {
         int n = Math.max(1, Math.min(100, limit));

@@ -20,13 +20,13 @@ public final class RateLimiter {
     public long acquire(String key, long nowMillis) {
         Bucket b = buckets.computeIfAbsent(key, k -> new Bucket(capacity, nowMillis));
         synchronized (b) {
-            b.tokens = Math.min(capacity, b.tokens + (nowMillis - b.at) * perMilli);
+            b.tokens = refilled(b, nowMillis);
             b.at = nowMillis;
             if (b.tokens >= 1) {
                 b.tokens -= 1;
                 return 0;
             }
-            return Math.max(1, (long) Math.ceil((1 - b.tokens) / perMilli / 1000.0));
+            return secondsUntilOne(b.tokens);
         }
     }
 
@@ -35,8 +35,8 @@ public final class RateLimiter {
         Bucket b = buckets.get(key);
         if (b == null) return 0;
         synchronized (b) {
-            double tokens = Math.min(capacity, b.tokens + (nowMillis - b.at) * perMilli);
-            return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perMilli / 1000.0));
+            double tokens = refilled(b, nowMillis);
+            return tokens >= 1 ? 0 : secondsUntilOne(tokens);
         }
     }
 
@@ -45,9 +45,18 @@ public final class RateLimiter {
         buckets.entrySet().removeIf(e -> {
             Bucket b = e.getValue();
             synchronized (b) {
-                return b.tokens + (nowMillis - b.at) * perMilli >= capacity;
+                return refilled(b, nowMillis) >= capacity;
             }
         });
+    }
+
+    /** The bucket's tokens at {@code nowMillis} (call holding its lock). */
+    private double refilled(Bucket b, long nowMillis) {
+        return Math.min(capacity, b.tokens + (nowMillis - b.at) * perMilli);
+    }
+
+    private long secondsUntilOne(double tokens) {
+        return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli / 1000.0));
     }
 
     private static final class Bucket {
