@@ -82,6 +82,8 @@ ROUTES = {
                 reply([403, 404, 409, 422], ["status"], role=S, action=S, result=S, status=B, round=I, hp=HP, winner=S, pending=B)),
     "/ladder": ("The duel ladder, best first", obj(["role"], role=S, limit=I), reply([], ["ladder"], ladder={"type": "array", "items":
                 obj(["username", "rating", "wins", "losses", "draws"], username=S, rating=I, wins=I, losses=I, draws=I)})),
+    "/chronicle": ("The world's public deeds, newest first", obj(["role"], role=S, limit=I), reply([], ["entries"], entries={"type": "array",
+                   "items": obj(["time", "text"], time={"type": "string", "format": "date-time"}, text=S)})),
     "/admin/players": ("Host: players, online first", obj(online=B, offset=I, limit=I),
                        reply([], ["players", "total"], total=I, players={"type": "array", "items": obj(
                            ["username", "email", "level", "online", "last_seen", "banned_until", "tokens_today"], username=S,

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import taleweaver.db.Backups;
 import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.Lorebook;
 import taleweaver.web.Routes;
 
 /** Entry point: load config → open the database → wire services → serve. {@link #create} builds the same app for tests. */
@@ -35,7 +36,7 @@ public final class App {
         try {
             config = Config.fromArgs(args);
             services = new Services(config);
-        } catch (Config.Invalid | ContentPack.Broken e) {
+        } catch (Config.Invalid | ContentPack.Broken | Lorebook.Broken e) {
             System.err.println("taleweaver: " + e.getMessage());
             System.exit(2);
             return;

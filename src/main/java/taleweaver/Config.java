@@ -28,7 +28,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
     public record Admin(String token) {
         public boolean enabled() { return !token.isBlank(); }
     }
-    public record Game(String language, String contentPack) {}
+    public record Game(String language, String contentPack, String lorebook) {}
     public record Auth(String mode, int bcryptCost, int bcryptThreads, int maxFailedLogins, int lockoutMinutes) {}
     public record Presence(int timeoutSeconds) {}
     public record Limits(int requestsPerMinute) {}
@@ -57,7 +57,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
         d.put("storage", ordered("database", "data/taleweaver.db", "backup_dir", "data/backups", "backup_every_hours", 24,
                 "backups_kept", 7));
         d.put("admin", ordered("token", ""));
-        d.put("game", ordered("language", "zh", "content_pack", ""));
+        d.put("game", ordered("language", "zh", "content_pack", "", "lorebook", ""));
         d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
                 "max_failed_logins", 5, "lockout_minutes", 10));
         d.put("presence", ordered("timeout_seconds", 30));
@@ -189,7 +189,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                 new Storage(c.str("storage.database"), c.str("storage.backup_dir"), c.num("storage.backup_every_hours", 0, 24 * 365),
                         c.num("storage.backups_kept", 1, 10_000)),
                 new Admin(c.str("admin.token")),
-                new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack")),
+                new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack"), c.str("game.lorebook")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
                         bcryptThreads(c.num("auth.bcrypt_threads", 0, 64)), c.num("auth.max_failed_logins", 1, 1000), c.num("auth.lockout_minutes", 1, 10_000)),
                 new Presence(c.num("presence.timeout_seconds", 1, 86_400)),

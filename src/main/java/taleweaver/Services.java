@@ -19,6 +19,7 @@ import taleweaver.images.ProceduralImages;
 import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.CountingNarrator;
 import taleweaver.narrator.Lines;
+import taleweaver.narrator.Lorebook;
 import taleweaver.narrator.ModelClient;
 import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
@@ -46,6 +47,9 @@ import taleweaver.web.ClientFiles;
 import taleweaver.web.ErrorMapper;
 import taleweaver.web.Gate;
 import taleweaver.web.RateLimiter;
+import taleweaver.world.Chronicle;
+import taleweaver.world.Deeds;
+import taleweaver.world.Memories;
 
 import io.javalin.util.ConcurrencyUtil;
 
@@ -95,6 +99,7 @@ public final class Services implements AutoCloseable {
     public Services(Config config) {
         this.config = config;
         this.pack = ContentPack.load(config.game());
+        var lore = Lorebook.load(config.game().lorebook(), config.game().contentPack().isBlank() ? pack.language() : null);
         this.clientFiles = new ClientFiles(pack);
         this.adminToken = new AdminToken(config.admin().token());
         this.db = new Database(config.storage().database());
@@ -115,23 +120,26 @@ public final class Services implements AutoCloseable {
             return t;
         });
 
-        var offline = new OfflineNarrator(pack);
+        var offline = new OfflineNarrator(pack, lore);
         this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers, metrics) : null;
         var streams = new ReplyStreams();
         Narrator narrator = model == null ? new CountingNarrator(offline, metrics) : new OpenAiNarrator(model, offline,
-                new Prompts(pack, config.narrator().historyTurns()), ledger,
+                new Prompts(pack, lore, config.narrator().historyTurns()), ledger,
                 config.events().maxChange(), config.moderation().useModel(), streams, metrics);
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"));
-        var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks());
-        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters), tasks,
+        var memories = new Memories(db);
+        var chronicle = new Chronicle(db);
+        var deeds = new Deeds(pack);
+        var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks(), memories, deeds);
+        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters, memories, chronicle), tasks,
                 new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
-                new Crafting(db, pack, narrator, offline, characters, names, config.crafting()),
-                new Events(db, pack, narrator, characters, names, config.events()), images, lane, streams);
+                new Crafting(db, pack, narrator, offline, characters, names, config.crafting(), deeds),
+                new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers);
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge());
         this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles);
         battles.resume();

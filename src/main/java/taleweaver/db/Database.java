@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    static final String[] MIGRATIONS = {"V1__accounts_and_characters.sql", "V2__story.sql", "V3__pvp.sql", "V4__hosting.sql", "V5__ladder.sql"};
+    static final String[] MIGRATIONS = {"V1__accounts_and_characters.sql", "V2__story.sql", "V3__pvp.sql", "V4__hosting.sql", "V5__ladder.sql", "V6__world.sql"};
 
     private final Jdbi jdbi;
     private final Pool pool;

@@ -63,7 +63,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         String file = game.contentPack();
         if (file != null && !file.isBlank()) {
             try (InputStream in = Files.newInputStream(Path.of(file))) {
-                return parse(in, file);
+                return parse(in, file, true);
             } catch (IOException e) {
                 throw new Broken("content pack " + file + ": " + e.getMessage());
             }
@@ -75,13 +75,21 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         String name = "/content/" + language + ".json";
         try (InputStream in = ContentPack.class.getResourceAsStream(name)) {
             if (in == null) throw new Broken("no built-in content pack for language " + language);
-            return parse(in, name);
+            return parse(in, name, false);
         } catch (IOException e) {
             throw new Broken("content pack " + name + ": " + e.getMessage());
         }
     }
 
     static ContentPack parse(InputStream in, String source) throws IOException {
+        return parse(in, source, false);
+    }
+
+    /**
+     * {@code borrowLines}: a host's pack made for an earlier release lacks the lines added since (recall, news, the
+     * chronicle…); those come from the built-in pack of its language (English for any other), the rest is its own.
+     */
+    static ContentPack parse(InputStream in, String source, boolean borrowLines) throws IOException {
         ContentPack pack;
         try {
             pack = Json.MAPPER.readerFor(ContentPack.class)
@@ -90,8 +98,15 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         } catch (IOException e) {
             throw new Broken("content pack " + source + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
+        if (borrowLines && pack.lines != null && pack.language != null) pack = pack.withMissingLines(builtIn(pack.language.equals("zh") ? "zh" : "en").lines);
         pack.validate(source);
         return pack;
+    }
+
+    private ContentPack withMissingLines(Map<String, List<String>> defaults) {
+        var merged = new java.util.LinkedHashMap<>(defaults);
+        merged.putAll(lines);
+        return new ContentPack(language, dm, reserved, bannedWords, starter, crafting, personal, eventSpeakers, merged, tasks, encounters);
     }
 
     private void validate(String source) {

@@ -5,6 +5,7 @@ import taleweaver.character.Sheet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,15 +17,28 @@ public interface Narrator {
     /** One earlier exchange, for the prompt's window of recent turns. */
     record Turn(String playerText, String speaker, String reply) {}
 
+    /**
+     * What the world remembers for a scene (SPEC §14), all of it the player's own or public: {@code latest} deed (or
+     * null), {@code memories} most relevant first, {@code known} characters of the scene who met the player before,
+     * {@code news} the chronicle's newest lines about other players.
+     */
+    record Recall(String latest, List<String> memories, Set<String> known, List<String> news) {
+        public static final Recall NONE = new Recall(null, List.of(), Set.of(), List.of());
+    }
+
     /** /main: the player talks to the DM. */
     record DmScene(long playerId, String playerName, Sheet sheet, String text, List<String> tasks, List<String> personalTasks,
-                   String activeTask, String activeGoal, Map<String, String> summaries, List<Turn> history, String time, long seed) {}
+                   String activeTask, String activeGoal, Map<String, String> summaries, List<Turn> history, String time, long seed,
+                   Recall recall) {}
     record DmReply(String text, String takeTask) {}
 
-    /** /feedback: one turn in a task; {@code advances} is the server's own ruling that this turn ends the stage. */
+    /**
+     * /feedback: one turn in a task; {@code advances} is the server's own ruling that this turn ends the stage.
+     * {@code npc} is who answers: the stage's character, or the next stage's when this turn reaches it.
+     */
     record TurnScene(long playerId, String playerName, Sheet sheet, String task, String taskSummary, String goal, String nextGoal,
                      String stageDone, String npc, String npcPersona, List<String> npcs, boolean advances, boolean lastStage,
-                     String text, List<String> used, List<Turn> history, String summary, long seed) {}
+                     String text, List<String> used, List<Turn> history, String summary, long seed, Recall recall) {}
     record TurnReply(String text, String speaker, boolean stageDone) {}
 
     /** /task_request: the player's wish for a personal task. */
@@ -36,7 +50,7 @@ public interface Narrator {
     record CraftDraft(String name, String description, String text) {}
 
     /** /others: an event and the player's response. */
-    record EventScene(long playerId, String playerName, Sheet sheet, String info, String text, long seed) {}
+    record EventScene(long playerId, String playerName, Sheet sheet, String info, String text, long seed, Recall recall) {}
     record EventReply(String text, String speaker, Map<String, Integer> effect) {}
 
     /** A judged battle round; the numbers are final, the narrator only tells them. */

@@ -18,7 +18,12 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 public final class OfflineNarrator implements Narrator {
     private static final List<String> INTENT = List.of("接受", "接下", "接了", "开始", "我要", "我去", "我想去", "前往", "出发", "去做", "选择",
             "accept", "take", "start", "begin", "go to", "i'll", "i will", "embark", "choose", "pick", "let's do", "do the");
-    private static final List<String> QUESTION = List.of("?", "？", "什么", "吗", "怎么", "介绍", "what", "about", "tell me", "how", "which");
+    private static final List<String> QUESTION = List.of("?", "？", "什么", "吗", "怎么", "介绍", "谁", "讲讲", "说说",
+            "what", "about", "tell me", "how", "which", "who");
+    private static final List<String> RECALL = List.of("我做过什么", "我做了什么", "我干过什么", "我的经历", "我的故事", "记得我", "回顾",
+            "what have i done", "what did i do", "what i've done", "my deeds", "my story", "my adventures", "remember me", "recount");
+    private static final List<String> NEWS = List.of("新闻", "消息", "新鲜事", "传闻", "发生了什么", "听说",
+            "news", "what's new", "what is new", "anything new", "rumour", "rumor", "gossip", "happening");
     private static final List<String> SHEET = List.of("状态", "等级", "属性", "生命", "血量", "经验", "我的", "物质", "能量", "我怎么样",
             "status", "level", "stats", "health", " hp", "experience", "my ", "matter", "energy", "how am i", "myself", "am i doing");
     private static final List<String> TIME = List.of("时间", "几点", "时候", "今天", "time", "hour", "day", "clock");
@@ -35,10 +40,16 @@ public final class OfflineNarrator implements Narrator {
 
     private final ContentPack pack;
     private final Lines lines;
+    private final Lorebook lore;
 
     public OfflineNarrator(ContentPack pack) {
+        this(pack, Lorebook.EMPTY);
+    }
+
+    public OfflineNarrator(ContentPack pack, Lorebook lore) {
         this.pack = pack;
         this.lines = new Lines(pack);
+        this.lore = lore;
     }
 
     @Override
@@ -48,10 +59,7 @@ public final class OfflineNarrator implements Narrator {
     public CompletableFuture<DmReply> dm(DmScene s) {
         var rnd = new SplittableRandom(s.seed());
         String text = s.text().strip();
-        if (text.isEmpty()) {
-            String greeting = pack.dm().greeting();
-            return completedFuture(new DmReply(greeting + offer(s.tasks(), REPLY_MAX - greeting.length()), null));
-        }
+        if (text.isEmpty()) return completedFuture(new DmReply(greeting(s), null));
         String lower = text.toLowerCase(Locale.ROOT);
         var named = new ArrayList<String>(s.tasks());
         named.addAll(s.personalTasks());
@@ -66,7 +74,15 @@ public final class OfflineNarrator implements Narrator {
             return completedFuture(new DmReply(lines.say("dm.task_about", "task", task.get(), "summary", summary), null));
         }
         String reply;
-        if (has(lower, SHEET)) {
+        Optional<Lorebook.Entry> entry = has(lower, QUESTION) ? lore.about(lower) : Optional.empty();
+        if (has(lower, RECALL)) {
+            reply = s.recall().memories().isEmpty() ? lines.say("dm.recall_none", "name", s.playerName())
+                    : fill("dm.recall", "deeds", newestFirst(s.recall()), "name", s.playerName());
+        } else if (has(lower, NEWS)) {
+            reply = s.recall().news().isEmpty() ? lines.say("dm.news_none") : fill("dm.news", "news", s.recall().news());
+        } else if (entry.isPresent()) {
+            reply = Lines.shorten(entry.get().content(), REPLY_MAX);
+        } else if (has(lower, SHEET)) {
             var st = s.sheet();
             reply = lines.say("dm.sheet", "name", s.playerName(), "level", st.level(), "exp", st.exp(), "exp_next", st.expNext(),
                     "hp", st.hp(), "max_hp", st.maxHp(), "matter", st.matter(), "energy", st.energy(), "attack", st.attack(), "defense", st.defense());
@@ -79,10 +95,53 @@ public final class OfflineNarrator implements Narrator {
         } else {
             reply = lines.pick("dm.chat", rnd);
         }
-        if (s.activeTask() != null && !has(lower, SHEET) && !has(lower, TIME)) {
-            reply = reply + lines.say("dm.active", "task", s.activeTask(), "goal", s.activeGoal());
+        if (s.activeTask() != null && !has(lower, SHEET) && !has(lower, TIME) && entry.isEmpty()) {
+            reply = reply + gap() + lines.say("dm.active", "task", s.activeTask(), "goal", s.activeGoal());
         }
-        return completedFuture(new DmReply(reply, null));
+        return completedFuture(new DmReply(Lines.shorten(reply, REPLY_MAX), null));
+    }
+
+    /** The greeting: a returning player's latest deed recalled, the town's newest news, then the tasks on offer. */
+    private String greeting(DmScene s) {
+        Recall r = s.recall();
+        String head = r.latest() == null ? pack.dm().greeting()
+                : Lines.shorten(lines.say("dm.welcome_back", "name", s.playerName(), "memory", r.latest()), REPLY_MAX / 2);
+        String news = r.news().isEmpty() ? "" : gap() + lines.say("dm.news_brief", "news", r.news().get(0));
+        String text = length(head + news) <= REPLY_MAX - OFFER_ROOM ? head + news : head;
+        return text + offer(s.tasks(), REPLY_MAX - length(text));
+    }
+
+    /** Room kept in a greeting for at least one task's name. */
+    private static final int OFFER_ROOM = 90;
+
+    private static List<String> newestFirst(Recall r) {
+        return r.latest() == null ? r.memories() : java.util.stream.Stream.concat(java.util.stream.Stream.of(r.latest()),
+                r.memories().stream().filter(m -> !m.equals(r.latest()))).toList();
+    }
+
+    /** Line {@code key} with as many of {@code parts} in {@code slot} as fit in a reply; {@code vars} fill the rest. */
+    private String fill(String key, String slot, List<String> parts, Object... vars) {
+        int room = REPLY_MAX - length(lines.say(key, vars));
+        var kept = new StringBuilder();
+        for (String part : parts) {
+            String next = kept.isEmpty() ? part : kept + gap() + part;
+            if (length(next) > room) break;
+            kept.setLength(0);
+            kept.append(next);
+        }
+        if (kept.isEmpty()) kept.append(Lines.shorten(parts.get(0), Math.max(10, room)));
+        var all = java.util.Arrays.copyOf(vars, vars.length + 2);
+        all[vars.length] = slot;
+        all[vars.length + 1] = kept.toString();
+        return lines.say(key, all);
+    }
+
+    private String gap() {
+        return pack.language().equals("zh") ? "" : " ";
+    }
+
+    private static int length(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /** The tasks on offer in one sentence of at most {@code budget} characters: as many names as fit, then "…". */
@@ -99,20 +158,35 @@ public final class OfflineNarrator implements Narrator {
         return "";
     }
 
+    /**
+     * A turn: the character speaks in its own voice when it only hints at the goal; what happens (a stage reached,
+     * the task's end, an item used, or a hint that names the speaker) is the DM's narration.
+     */
     @Override
     public CompletableFuture<TurnReply> turn(TurnScene s) {
         var rnd = new SplittableRandom(s.seed());
         String used = s.used().isEmpty() ? "" : lines.say("task.used", "used", String.join(pack.language().equals("zh") ? "、" : ", ", s.used()));
+        boolean known = s.recall().known().contains(s.npc());
+        if (!s.advances() && used.isEmpty() && !names(s.goal(), s.npc())) {
+            String voice = lines.pick("task.hint", rnd, "goal", s.goal());
+            return completedFuture(new TurnReply((known ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "") + voice,
+                    s.npc(), false));
+        }
         String text;
         if (s.advances() && s.lastStage()) {
             text = lines.pick("task.finish", rnd, "done", s.stageDone(), "npc", s.npc(), "task", s.task());
         } else if (s.advances()) {
             text = lines.pick("task.advance", rnd, "done", s.stageDone(), "npc", s.npc(), "goal", s.nextGoal());
         } else {
-            text = lines.pick("task.hint", rnd, "npc", s.npc(), "goal", s.goal());
+            text = lines.pick("task.hint_told", rnd, "npc", s.npc(), "goal", s.goal());
         }
-        String joint = used.isEmpty() || pack.language().equals("zh") ? "" : " ";
-        return completedFuture(new TurnReply(used + joint + text, s.npc(), s.advances()));
+        String recognised = known ? lines.say("npc.known_told", "npc", s.npc()) + gap() : "";
+        return completedFuture(new TurnReply(used + (used.isEmpty() ? "" : gap()) + recognised + text, pack.dm().name(), s.advances()));
+    }
+
+    /** Whether {@code text} names {@code npc}: a line that does is not that character's own. */
+    public static boolean names(String text, String npc) {
+        return text != null && npc != null && !npc.isBlank() && text.toLowerCase(Locale.ROOT).contains(npc.toLowerCase(Locale.ROOT));
     }
 
     @Override
@@ -142,6 +216,7 @@ public final class OfflineNarrator implements Narrator {
         return completedFuture(new CraftDraft(name, description, null));
     }
 
+    /** An event: whoever the player meets answers in their own voice; when nothing happens, the DM says so. */
     @Override
     public CompletableFuture<EventReply> event(EventScene s) {
         var rnd = new SplittableRandom(s.seed());
@@ -152,15 +227,16 @@ public final class OfflineNarrator implements Narrator {
         if (has(lower, HARSH)) {
             effect.put("hp", -(5 + rnd.nextInt(11)));
             effect.put("matter", -rnd.nextInt(6));
-            text = lines.pick("event.harsh", rnd, "speaker", speaker);
+            text = lines.pick("event.harsh", rnd);
         } else if (has(lower, KIND)) {
             effect.put("exp", 5 + rnd.nextInt(11));
             effect.put("matter", 3 + rnd.nextInt(8));
-            text = lines.pick("event.kind", rnd, "speaker", speaker);
+            text = lines.pick("event.kind", rnd);
         } else {
-            text = lines.pick("event.none", rnd);
+            return completedFuture(new EventReply(lines.pick("event.none", rnd), pack.dm().name(), effect));
         }
-        return completedFuture(new EventReply(text, speaker, effect));
+        String greeting = s.recall().known().contains(speaker) ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "";
+        return completedFuture(new EventReply(greeting + text, speaker, effect));
     }
 
     @Override

@@ -15,6 +15,7 @@ import taleweaver.character.WorldClock;
 import taleweaver.db.Database;
 import taleweaver.narrator.Lines;
 import taleweaver.narrator.Narrator;
+import taleweaver.world.Deeds;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,9 +60,11 @@ public final class BattleService {
     private final ScheduledExecutorService timers;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> told = new ConcurrentHashMap<>();
     private final AtomicLong judgements = new AtomicLong();
+    private final Deeds deeds;
 
     public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
-                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers) {
+                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers, Deeds deeds) {
+        this.deeds = deeds;
         this.db = db;
         this.accounts = accounts;
         this.characters = characters;
@@ -154,6 +157,9 @@ public final class BattleService {
             s1 = s1.healed();
             s2 = s2.healed();
             Ladder.record(h, b.p1(), b.p2(), one.name().equals(o.winner()) ? 1 : two.name().equals(o.winner()) ? 0 : 0.5);
+            deeds.duel(h, b.p1(), one.name(), b.p2(), two.name(), o.winner());
+            deeds.levels(h, b.p1(), one.name(), one.sheet(), s1);
+            deeds.levels(h, b.p2(), two.name(), two.sheet(), s2);
         }
         sheets.update(s1);
         sheets.update(s2);

@@ -15,6 +15,8 @@ import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
 import taleweaver.web.ApiError;
 
+import taleweaver.world.Deeds;
+
 import java.util.concurrent.CompletableFuture;
 
 /** /merge: spend energy on a skill (mode 0) or matter on equipment (mode 1); power is the server's, the name the narrator's. */
@@ -29,9 +31,11 @@ public final class Crafting {
     private final CharacterService characters;
     private final NameRules rules;
     private final Config.Crafting config;
+    private final Deeds deeds;
 
     public Crafting(Database db, ContentPack pack, Narrator narrator, OfflineNarrator offline, CharacterService characters,
-                    NameRules rules, Config.Crafting config) {
+                    NameRules rules, Config.Crafting config, Deeds deeds) {
+        this.deeds = deeds;
         this.db = db;
         this.lines = new Lines(pack);
         this.narrator = narrator;
@@ -41,9 +45,14 @@ public final class Crafting {
         this.config = config;
     }
 
-    /** Grows with num (square root) and level, never above 10 + 8 × level. */
+    /** Grows with num (square root) and level, never above {@link #finest}. */
     public static int power(int num, int level) {
-        return Math.min(10 + 8 * level, 3 + (int) Math.round(Math.sqrt(num) * 1.2) + 2 * level);
+        return Math.min(finest(level), 3 + (int) Math.round(Math.sqrt(num) * 1.2) + 2 * level);
+    }
+
+    /** The most power a craft reaches at {@code level}: 10 + 8 × level. Reaching it is news for the chronicle. */
+    public static int finest(int level) {
+        return 10 + 8 * level;
     }
 
     /** Checks what needs no narrator; throws before anything is asked or spent. */
@@ -77,6 +86,7 @@ public final class Crafting {
                 long at = System.currentTimeMillis();
                 if (skill) dao.addSkill(player.id(), name, description, power, cost, at);
                 else dao.addEquipment(player.id(), name, description, power, at);
+                deeds.crafted(h, player.id(), player.name(), name, skill, power, power >= finest(now.level()));
                 return null;
             });
             String text = Text.reply(draft.text(), lines.say(skill ? "merge.skill" : "merge.item", "num", num, "name", name,

@@ -14,7 +14,14 @@ import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
 
+import taleweaver.world.Chronicle;
+import taleweaver.world.Memories;
+
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +37,13 @@ public final class DungeonMaster {
     private final TaskService tasks;
     private final ImageStore images;
     private final CharacterService characters;
+    private final Memories memories;
+    private final Chronicle chronicle;
 
-    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters) {
+    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters,
+                         Memories memories, Chronicle chronicle) {
+        this.memories = memories;
+        this.chronicle = chronicle;
         this.db = db;
         this.pack = pack;
         this.narrator = narrator;
@@ -52,7 +64,8 @@ public final class DungeonMaster {
         var scene = new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
                 active.map(Quest::name).orElse(null), goal, summaries,
                 db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), "", 20)),
-                WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text));
+                WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
+                recall(player, text, summaries.keySet(), active));
         return narrator.dm(scene).thenCompose(reply -> {
             Optional<Quest> taken = Optional.ofNullable(reply.takeTask())
                     .flatMap(name -> tasks.findCommon(player, name).or(() -> tasks.findPersonal(player, name)));
@@ -66,6 +79,20 @@ public final class DungeonMaster {
             return images.background(quest.key(), quest.name(), quest.summary())
                     .thenApply(png -> new MainReply(opening, pack.dm().name(), true, Png.base64(png), quest.name()));
         });
+    }
+
+    /** How many of the chronicle's newest lines about others the DM hears. */
+    static final int NEWS = 5;
+
+    /** The player's story (the tasks named in their words and the one under way first), and the town's news. */
+    private Narrator.Recall recall(Player player, String text, Collection<String> tasks, Optional<Quest> active) {
+        List<Memories.Memory> past = memories.of(player.id());
+        String lower = text.toLowerCase(Locale.ROOT);
+        var cues = new ArrayList<String>();
+        active.ifPresent(q -> cues.add(q.name()));
+        for (String t : tasks) if (lower.contains(t.toLowerCase(Locale.ROOT))) cues.add(t);
+        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, cues), Set.of(),
+                chronicle.news(player.id(), NEWS));
     }
 
     /** A DM turn passes world time and joins the chat's history; returns what was said. */

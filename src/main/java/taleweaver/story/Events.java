@@ -13,6 +13,9 @@ import taleweaver.narrator.Lines;
 import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
 
+import taleweaver.world.Deeds;
+import taleweaver.world.Memories;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +33,13 @@ public final class Events {
     private final CharacterService characters;
     private final NameRules rules;
     private final int maxChange;
+    private final Memories memories;
+    private final Deeds deeds;
 
-    public Events(Database db, ContentPack pack, Narrator narrator, CharacterService characters, NameRules rules, Config.Events config) {
+    public Events(Database db, ContentPack pack, Narrator narrator, CharacterService characters, NameRules rules, Config.Events config,
+                  Memories memories, Deeds deeds) {
+        this.memories = memories;
+        this.deeds = deeds;
         this.db = db;
         this.pack = pack;
         this.lines = new Lines(pack);
@@ -44,22 +52,39 @@ public final class Events {
     public CompletableFuture<EventReply> meet(Player player, String info, String text) {
         Sheet sheet = characters.sheet(player);
         var scene = new Narrator.EventScene(player.id(), player.name(), sheet, info, text,
-                OfflineNarrator.seed(player.id(), info, text, sheet.minutes()));
+                OfflineNarrator.seed(player.id(), info, text, sheet.minutes()), recall(player));
         return narrator.event(scene).thenApply(reply -> {
             Map<String, Integer> effect = clamp(reply.effect());
+            String said = Text.reply(reply.text(), lines.say("event.none"));
+            String speaker = speaker(reply.speaker(), said);
             db.write(h -> {
                 var dao = h.attach(CharacterDao.class);
-                Sheet s = dao.sheet(player.id()).orElseThrow();
-                s = s.gainExp(effect.getOrDefault("exp", 0))
+                Sheet was = dao.sheet(player.id()).orElseThrow();
+                Sheet s = was.gainExp(effect.getOrDefault("exp", 0))
                         .withResources(effect.getOrDefault("matter", 0), effect.getOrDefault("energy", 0));
                 s = s.withHp(Math.max(1, s.hp() + effect.getOrDefault("hp", 0))).later(WorldClock.EVENT);
                 dao.update(s);
+                if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, info);
+                deeds.levels(h, player.id(), player.name(), was, s);
                 return null;
             });
-            String speaker = Text.name(reply.speaker(), 1, 16, rules);
-            if (speaker == null) speaker = pack.eventSpeakers().get(0).name();
-            return new EventReply(speaker, Text.reply(reply.text(), lines.say("event.none")), describe(effect));
+            return new EventReply(speaker, said, describe(effect));
         });
+    }
+
+    /** Who answers: the one the narrator named, speaking for themselves; a line that names its speaker is the DM's narration. */
+    private String speaker(String proposed, String said) {
+        String speaker = Text.name(proposed, 1, 16, rules);
+        if (speaker == null) speaker = pack.eventSpeakers().get(0).name();
+        return OfflineNarrator.names(said, speaker) ? pack.dm().name() : speaker;
+    }
+
+    /** The player's memories, the pack's passers-by first; which of them the player has met before. */
+    private Narrator.Recall recall(Player player) {
+        List<Memories.Memory> past = memories.of(player.id());
+        List<String> speakers = pack.eventSpeakers().stream().map(ContentPack.Npc::name).toList();
+        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, speakers),
+                Memories.knownElsewhere(past, speakers, ""), List.of());
     }
 
     /** Only the four stats, each within ±max; experience never falls. */

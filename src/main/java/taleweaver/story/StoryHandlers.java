@@ -7,6 +7,7 @@ import taleweaver.images.Png;
 import taleweaver.narrator.ReplyStreams;
 import taleweaver.web.Body;
 import taleweaver.web.Call;
+import taleweaver.world.Chronicle;
 
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,11 @@ public final class StoryHandlers {
     private final PlayerLane lane;
     private final ReplyStreams streams;
 
+    private final Chronicle chronicle;
+
     public StoryHandlers(DungeonMaster dm, TaskService tasks, Wishes wishes, Crafting crafting, Events events, ImageStore images, PlayerLane lane,
-                         ReplyStreams streams) {
+                         ReplyStreams streams, Chronicle chronicle) {
+        this.chronicle = chronicle;
         this.streams = streams;
         this.dm = dm;
         this.tasks = tasks;
@@ -91,6 +95,12 @@ public final class StoryHandlers {
         String wish = b.text("des", 200);
         crafting.check(p, mode, num, wish);
         return inLane(c, p, () -> crafting.make(p, mode, num, wish));
+    }
+
+    /** /chronicle: the world's public deeds, newest first; limit 1..100, 20 when not given. */
+    public Object chronicle(Call c) {
+        c.player("role");
+        return chronicle.latest((int) c.body().number("limit", 20));
     }
 
     public Object event(Call c) {

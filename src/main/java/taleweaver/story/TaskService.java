@@ -17,6 +17,9 @@ import taleweaver.narrator.Lines;
 import taleweaver.narrator.Narrator;
 import taleweaver.narrator.OfflineNarrator;
 
+import taleweaver.world.Deeds;
+import taleweaver.world.Memories;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +44,13 @@ public final class TaskService {
     private final ImageStore images;
     private final CharacterService characters;
     private final Config.Tasks config;
+    private final Memories memories;
+    private final Deeds deeds;
 
-    public TaskService(Database db, ContentPack pack, Narrator narrator, ImageStore images, CharacterService characters, Config.Tasks config) {
+    public TaskService(Database db, ContentPack pack, Narrator narrator, ImageStore images, CharacterService characters, Config.Tasks config,
+                       Memories memories, Deeds deeds) {
+        this.memories = memories;
+        this.deeds = deeds;
         this.db = db;
         this.pack = pack;
         this.lines = new Lines(pack);
@@ -137,22 +145,42 @@ public final class TaskService {
         Stage stage = quest.stage(progress.stage());
         boolean last = progress.stage() >= quest.stages().size() - 1;
         boolean byRule = matches(stage, text, items, skills) || progress.turnsInStage() + 1 >= config.maxTurnsPerStage();
-        String npc = quest.npcName(stage);
+        String npc = quest.npcName(byRule && !last ? quest.stage(progress.stage() + 1) : stage);
         var used = new ArrayList<String>(items);
         used.addAll(skills);
         List<String> names = quest.npcs().stream().map(ContentPack.Npc::name).toList();
+        List<Narrator.Turn> recent = db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), quest.key(), 20));
         var scene = new Narrator.TurnScene(player.id(), player.name(), sheet, quest.name(), quest.summary(), stage.goal(),
                 last ? "" : quest.stage(progress.stage() + 1).goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
-                text, used, db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), quest.key(), 20)), progress.summary(),
-                OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text));
+                text, used, recent, progress.summary(),
+                OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text), recall(player, quest, names, recent));
         return narrator.turn(scene).thenApply(reply -> {
             boolean advances = byRule || reply.stageDone();
-            String speaker = reply.speaker() != null && (names.contains(reply.speaker()) || reply.speaker().equals(pack.dm().name()))
-                    ? reply.speaker() : npc;
             String said = Text.reply(reply.text(), stage.done());
+            String speaker = speaker(reply.speaker(), names, npc, said);
             Map<String, Object> reward = db.write(h -> commitTurn(h, player, quest, progress, new Spend(cost, skills), advances, text, speaker, said));
             return new TurnResult(said, speaker, quest.persona(speaker), reward != null, reward);
         });
+    }
+
+    /**
+     * Who a reply is told under: a character of the task speaking for itself, else the DM. A line that names its own
+     * speaker is narration ("Old Su nods…" is not Old Su talking), so it goes under the DM.
+     */
+    private String speaker(String proposed, List<String> names, String npc, String said) {
+        String dm = pack.dm().name();
+        String speaker = proposed != null && (names.contains(proposed) || proposed.equals(dm)) ? proposed : npc;
+        return !speaker.equals(dm) && OfflineNarrator.names(said, speaker) ? dm : speaker;
+    }
+
+    /** The player's memories for this task (its characters first), and who of them met the player elsewhere and not yet here. */
+    private Narrator.Recall recall(Player player, Quest quest, List<String> names, List<Narrator.Turn> recent) {
+        List<Memories.Memory> past = memories.of(player.id());
+        var cues = new ArrayList<String>(names);
+        cues.add(quest.name());
+        var known = new java.util.LinkedHashSet<>(Memories.knownElsewhere(past, names, quest.key()));
+        known.removeIf(n -> recent.stream().anyMatch(t -> t.speaker().equals(n) || OfflineNarrator.names(t.reply(), n)));
+        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, cues), known, List.of());
     }
 
     /** The energy a turn's skills cost, and which skills. */
@@ -174,10 +202,15 @@ public final class TaskService {
                 : new Progress(player.id(), quest.key(), before.stage(), before.turnsInStage() + 1, false, summary);
         story.save(after);
         story.addTurn(player.id(), quest.key(), speaker, text, said, System.currentTimeMillis());
+        List<String> npcs = quest.npcs().stream().map(ContentPack.Npc::name).toList();
         Map<String, Object> reward = null;
+        if (advances && !finished) deeds.stageDone(h, player.id(), quest.key(), quest.name(), stageDone(quest, before), npcs);
         if (finished) {
             var r = quest.reward();
+            Sheet was = sheet;
             sheet = sheet.gainExp(r.exp()).withResources(r.matter(), 0).rested().later(WorldClock.TASK_DONE);
+            deeds.taskDone(h, player.id(), player.name(), quest.key(), quest.name(), quest.personal(), npcs);
+            deeds.levels(h, player.id(), player.name(), was, sheet);
             long at = System.currentTimeMillis();
             for (var item : r.items()) sheets.addEquipment(player.id(), item.name(), item.description(), item.power(), at);
             story.deactivate(player.id());
@@ -190,6 +223,12 @@ public final class TaskService {
         }
         sheets.update(sheet);
         return reward;
+    }
+
+    /** What reaching the stage did, in the pack's words (a stage without them: its goal). */
+    private static String stageDone(Quest quest, Progress before) {
+        Stage stage = quest.stage(before.stage());
+        return stage.done() == null || stage.done().isBlank() ? stage.goal() : stage.done();
     }
 
     private static boolean matches(Stage stage, String text, List<String> items, List<String> skills) {

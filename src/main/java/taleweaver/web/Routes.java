@@ -76,6 +76,7 @@ public final class Routes {
         r.streamed("/feedback", story::feedback, "role", dm, "status", false, "npc_status", false, "image_data", null);
         r.streamed("/merge", story::merge, "success", false);
         r.streamed("/others", story::event, "role", dm, "other", "");
+        r.on("/chronicle", story::chronicle, "entries", List.of());
 
         r.on("/get_list", pvp::onlineList, "roles", List.of());
         r.on("/refrash", pvp::refresh);

@@ -51,10 +51,12 @@ public final class ModelStub {
         return new MockResponse.Builder().code(code).body("{\"error\":{\"message\":\"nope\"}}").build();
     }
 
-    /** The text of the last user message of a request. */
+    /** The player's words in the last user message of a request (after the scene's state). */
     public static String lastUser(JsonNode request) {
         JsonNode messages = request.path("messages");
-        return messages.get(messages.size() - 1).path("content").asText();
+        String last = messages.get(messages.size() - 1).path("content").asText();
+        int says = last.lastIndexOf(Prompts.PLAYER_SAYS);
+        return says < 0 ? last : last.substring(says + Prompts.PLAYER_SAYS.length());
     }
 
     public void close() {

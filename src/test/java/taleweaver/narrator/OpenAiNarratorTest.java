@@ -63,7 +63,7 @@ class OpenAiNarratorTest {
     }
 
     private Narrator.DmScene dm(String text) {
-        return new Narrator.DmScene(1, "Ann", Sheet.starting(1), text, List.of("迷雾灯塔"), List.of(), null, null, Map.of(), List.of(), "第1天", 7);
+        return new Narrator.DmScene(1, "Ann", Sheet.starting(1), text, List.of("迷雾灯塔"), List.of(), null, null, Map.of(), List.of(), "第1天", 7, Narrator.Recall.NONE);
     }
 
     @Test
@@ -228,7 +228,7 @@ class OpenAiNarratorTest {
     @Test
     void eventEffectsAreReadButNotTrusted() throws Exception {
         script.add(ModelStub.json(Map.of("text", "你被封神了", "speaker", "神", "effect", Map.of("exp", 999999, "matter", "lots", "gold", 5))));
-        var e = narrator().event(new Narrator.EventScene(1, "Ann", Sheet.starting(1), "info", "给我999999经验", 1)).get(10, TimeUnit.SECONDS);
+        var e = narrator().event(new Narrator.EventScene(1, "Ann", Sheet.starting(1), "info", "给我999999经验", 1, Narrator.Recall.NONE)).get(10, TimeUnit.SECONDS);
         assertEquals(Map.of("exp", 999999), e.effect(), "only numeric known stats pass; the service clamps them");
     }
 
@@ -247,10 +247,38 @@ class OpenAiNarratorTest {
         String longText = "很长的输入".repeat(400);
         for (int i = 0; i < 100; i++) history.add(new Narrator.Turn(longText, "老苏", longText));
         var scene = new Narrator.TurnScene(1, "Ann", Sheet.starting(1), "迷雾灯塔", longText, longText, longText, longText, "老苏", longText,
-                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1);
+                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, Narrator.Recall.NONE);
         int chars = prompts.turn(scene).stream().mapToInt(m -> m.content().length()).sum();
         assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns: " + chars + " chars");
         assertEquals(1 + 2 * 8 + 1, prompts.turn(scene).size(), "system, eight recent turns, the new words");
+    }
+
+    @Test
+    void twoHundredMemoriesKeepThePromptBoundedTheRelevantAndNewestFirst() {
+        var prompts = new Prompts(pack, Lorebook.load("", "zh"), 8);
+        var past = new ArrayList<taleweaver.world.Memories.Memory>();
+        for (int i = 199; i >= 0; i--) { // newest first, as they are read
+            boolean aboutSu = i == 3; // an old memory with the character of the scene
+            past.add(new taleweaver.world.Memories.Memory((aboutSu ? "你帮老苏修好了灯塔的楼梯。" : "第" + i + "件往事：") + "很长的回忆".repeat(20),
+                    aboutSu ? List.of("老苏") : List.of(), "c:别的任务"));
+        }
+        var recall = new Narrator.Recall(past.get(0).text(), taleweaver.world.Memories.byRelevance(past, List.of("老苏", "迷雾灯塔")),
+                java.util.Set.of("老苏"), List.of("Bob完成了「迷雾灯塔」。".repeat(10)));
+        var history = new ArrayList<Narrator.Turn>();
+        String longText = "很长的输入，灯塔、古井、磨坊、星落湖".repeat(100);
+        for (int i = 0; i < 100; i++) history.add(new Narrator.Turn(longText, "老苏", longText));
+        var scene = new Narrator.TurnScene(1, "Ann", Sheet.starting(1), "迷雾灯塔", longText, longText, longText, longText, "老苏", longText,
+                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, recall);
+        var messages = prompts.turn(scene);
+        int chars = messages.stream().mapToInt(m -> m.content().length()).sum();
+        assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns and 200 memories: " + chars + " chars");
+        String state = messages.get(messages.size() - 1).content();
+        int su = state.indexOf("你帮老苏修好了"), newest = state.indexOf("第199件往事"), oldest = state.indexOf("第0件往事");
+        assertTrue(su >= 0 && newest > su, "the memory with the scene's character first, then the newest: " + state);
+        assertEquals(-1, oldest, "the oldest unrelated ones do not fit");
+        var dm = prompts.dm(new Narrator.DmScene(1, "Ann", Sheet.starting(1), longText, List.of("迷雾灯塔"), List.of(), null, null, Map.of(),
+                history, "第1天", 7, recall));
+        assertTrue(dm.stream().mapToInt(m -> m.content().length()).sum() <= PROMPT_BOUND_CHARS, "the DM's prompt too");
     }
 
     /** The bound chosen for a prompt: about 3,500 tokens at two characters a token. */

@@ -58,6 +58,48 @@ class LadderTest {
     }
 
     @Test
+    void racingMovesMoveRatingsAndTellTheChronicleExactlyOnce() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "battle.max_rounds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            int battles = 8;
+            for (int i = 0; i < battles; i++) {
+                api.signup("Red" + i);
+                api.signup("Blue" + i);
+                String id = BattleTest.startBattle(api, "Red" + i, "Blue" + i);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var moves = new java.util.ArrayList<Thread>();
+                for (String who : java.util.List.of("Red" + i, "Blue" + i)) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        api.call("/battle", "role", who, "id", id, "text", "strike", "wait", 0);
+                    });
+                    t.start();
+                    moves.add(t);
+                }
+                start.countDown();
+                for (Thread t : moves) t.join();
+                // and the ending is asked for again from both sides
+                api.call("/refrash", "role", "Red" + i, "battle_id", id);
+                api.call("/battle", "role", "Blue" + i, "id", id, "text", "again", "wait", 0);
+            }
+            var ladder = api.call("/ladder", "role", "Red0", "limit", 100).get("ladder");
+            int sum = 0;
+            for (var e : ladder) {
+                sum += e.path("rating").asInt();
+                assertEquals(1, e.path("wins").asInt() + e.path("losses").asInt() + e.path("draws").asInt(), e.toString());
+            }
+            assertEquals(2000 * battles, sum);
+            var told = api.call("/chronicle", "role", "Red0", "limit", 100).get("entries").findValuesAsText("text").stream()
+                    .filter(t -> t.contains("duel")).count();
+            assertEquals(battles, told, "one chronicle line a duel");
+        });
+    }
+
+    @Test
     void aForfeitCounts() {
         JavalinTest.test(App.create(TestConfig.of(dir, "battle.round_timeout_seconds=1")), (server, client) -> {
             Api api = new Api(client.getOrigin());

@@ -72,6 +72,7 @@ class StoryTest {
                 int expBefore = api.call("/status", "role", "Hero01").get("stats").path("exp").asInt();
                 var replies = playToTheEnd(api, "Hero01", "...", stages * 4);
                 assertEquals(stages * 4, replies.size(), "mute play advances only on the turn bound");
+                assertEachSpeaksForItself(pack, task, replies);
                 var reward = replies.get(replies.size() - 1).get("reward");
                 int exp = pack.task(task).orElseThrow().reward().exp();
                 assertEquals(exp, reward.path(language.equals("zh") ? "经验" : "Experience").asInt());
@@ -80,6 +81,21 @@ class StoryTest {
             }
             assertEquals(pack.tasks().size(), finished.size(), "every task, the higher-level ones too, was reached and finished");
         });
+    }
+
+    /**
+     * Who speaks (SPEC §4, issue 10): a reply under a character's name is that character talking, so it never names
+     * itself ("Old Su nods…" under Old Su); narration is the DM's; and only the task's own characters speak in it.
+     */
+    static void assertEachSpeaksForItself(ContentPack pack, String task, List<Api.Reply> replies) {
+        var npcs = pack.task(task).orElseThrow().npcs().stream().map(ContentPack.Npc::name).toList();
+        for (Api.Reply r : replies) {
+            String role = r.text("role"), text = r.text("text");
+            if (role.equals(pack.dm().name())) continue;
+            assertTrue(npcs.contains(role), task + ": " + role + " is not in the scene: " + text);
+            assertFalse(text.toLowerCase().contains(role.toLowerCase()), task + ": " + role + " narrates itself: " + text);
+        }
+        assertTrue(replies.stream().anyMatch(r -> !r.text("role").equals(pack.dm().name())), task + ": its characters speak too");
     }
 
     @Test

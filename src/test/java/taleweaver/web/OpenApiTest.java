@@ -118,6 +118,7 @@ class OpenApiTest {
             call(api, "/refrash", "role", "Ann", "battle_id", id);
             call(api, "/battle", "role", "Ann", "id", id, "text", "再来", "wait", 0);
             call(api, "/ladder", "role", "Ann");
+            call(api, "/chronicle", "role", "Ann", "limit", 5);
             admin(api, "/admin/players");
             admin(api, "/admin/status");
             admin(api, "/admin/backup");

@@ -1,0 +1,76 @@
+package taleweaver.world;
+
+import org.jdbi.v3.core.Handle;
+import taleweaver.db.Database;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What each player has done (SPEC §14): one line a deed, with the characters met, written in the transaction
+ * of the deed itself. Only the player's own scenes read them; nothing here reaches another player.
+ */
+public final class Memories {
+    /** The newest memories a scene looks at; older ones stay stored but no longer come up. */
+    public static final int LOOKED_AT = 200;
+
+    public record Memory(String text, List<String> npcs, String taskKey) {
+        public boolean met(String npc) {
+            return npcs.contains(npc);
+        }
+    }
+
+    private final Database db;
+
+    public Memories(Database db) {
+        this.db = db;
+    }
+
+    /** Part of the deed's own transaction. */
+    static void remember(Handle h, long playerId, String text, Collection<String> npcs, String taskKey) {
+        h.attach(WorldDao.class).remember(playerId, text, String.join("\n", npcs), taskKey, System.currentTimeMillis());
+    }
+
+    /** The player's memories, newest first, at most {@link #LOOKED_AT}. */
+    public List<Memory> of(long playerId) {
+        return db.read(WorldDao.class, dao -> dao.memories(playerId, LOOKED_AT)).stream()
+                .map(r -> new Memory(r.text(), r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
+    }
+
+    /** The characters of {@code npcs} the player met outside {@code taskKey} (another task, or on the road). */
+    public static Set<String> knownElsewhere(List<Memory> memories, Collection<String> npcs, String taskKey) {
+        var known = new LinkedHashSet<String>();
+        for (Memory m : memories) {
+            if (m.taskKey().equals(taskKey) && !taskKey.isEmpty()) continue;
+            for (String npc : npcs) if (m.met(npc)) known.add(npc);
+        }
+        return known;
+    }
+
+    /**
+     * The lines a prompt holds: those naming one of {@code cues} (the characters and task of the scene) first,
+     * then the rest, each group newest first. The prompt cuts the list to its budget.
+     */
+    public static List<String> byRelevance(List<Memory> memories, Collection<String> cues) {
+        var relevant = new ArrayList<String>();
+        var rest = new ArrayList<String>();
+        for (Memory m : memories) {
+            (mentions(m, cues) ? relevant : rest).add(m.text());
+        }
+        relevant.addAll(rest);
+        return relevant;
+    }
+
+    private static boolean mentions(Memory m, Collection<String> cues) {
+        String text = m.text().toLowerCase(Locale.ROOT);
+        for (String cue : cues) {
+            if (cue == null || cue.isBlank()) continue;
+            if (m.met(cue) || text.contains(cue.toLowerCase(Locale.ROOT))) return true;
+        }
+        return false;
+    }
+}
