@@ -228,12 +228,17 @@ def part_story(java, seconds):
         report("server cost of a /main turn over the stub (p50)", f"{over:.2f} ms (target < 5 ms)")
 
         signup(s.port, "Long")
+        with sqlite3.connect(s.db, timeout=30) as db:  # 200 memories, as many deeds would have left (SPEC §14)
+            pid = db.execute("select id from players where name = 'Long'").fetchone()[0]
+            db.executemany("insert into memories(player_id, kind, text, npcs, task_key, at) values (?, 'stage', ?, ?, ?, ?)",
+                           [(pid, f"Deed {i}: you helped someone at the mill, then walked the old road home at dusk.",
+                             "Old Su" if i % 50 == 0 else "", "c:x", i) for i in range(200)])
         call(s.port, "/select", {"role": "Long", "task_name": "The Fogbound Lighthouse"})
         stub.sizes.clear()
         for _ in range(100):
             call(s.port, "/feedback", {"role": "Long", "text": "I keep looking around, saying nothing useful at all, " * 6, "roles": []}, conn=c)
         chars = stub.sizes[-1]
-        report("prompt after 100 turns of one task", f"{chars} chars, about {(chars + 1) // 2} tokens (bound 12000 chars; largest {max(stub.sizes)})")
+        report("prompt after 100 turns of one task and 200 memories", f"{chars} chars, about {(chars + 1) // 2} tokens (bound 12000 chars; largest {max(stub.sizes)})")
     finally:
         s.stop()
         stub.close()

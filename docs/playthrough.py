@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Plays Taleweaver with the offline narrator and writes what was said as docs/playthrough-<lang>.md.
+"""Plays Taleweaver with the offline narrator and writes what was said as docs/playthrough-<lang>.md: a greeting, lore,
+a task to its reward, crafting, encounters (a face met twice), a second player who hears the first one's news, the
+DM recalling the first player's deeds, and the chronicle.
 
   python3 docs/playthrough.py            # both languages, using target/server.jar
 Starts its own server on a free port with a throw-away database; nothing leaves 127.0.0.1.
@@ -18,21 +20,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPT = {
     "zh": {"hero": "林风", "task": "迷雾灯塔",
-           "lines": ["", "这个世界是什么样的？", "我现在状态如何？", "我接受任务迷雾灯塔"],
+           "lines": ["", "这个世界是什么样的？", "老苏是谁？", "我现在状态如何？", "我接受任务迷雾灯塔"],
            "turns": ["老人家别急，我先去港口找阿芷打听一下哪里有灯油。", "我把油桶扛在肩上，小心地爬上塔楼的楼梯。",
                      "我在灯芯旁打了个响指，用火花术点燃它！"],
            "skills": [[], [], ["火花术"]],
            "craft": (1, 40, "一面能挡住海风的轻盾"),
-           "event": ("归途中，一位行商的马车陷在泥里，货物散了一地。", "我帮他把车推出来，再一起把货物捡回去。")},
+           "events": [("归途中，一位行商的马车陷在泥里，货物散了一地。", "我帮他把车推出来，再一起把货物捡回去。"),
+                      ("井边，一位旅人的水桶掉进了井里。", "我帮忙把水桶捞上来。"),
+                      ("桥头有人的包袱被风吹进了河里。", "我跳下去帮他把包袱捞回来。")],
+           "friend": "阿青", "friend_task": "失踪的信鸽",
+           "friend_lines": ["", "最近有什么新鲜事？"], "back": ["", "我做过什么？"]},
     "en": {"hero": "Rowan", "task": "The Fogbound Lighthouse",
-           "lines": ["", "What is this world like?", "How am I doing?", "I accept The Fogbound Lighthouse"],
+           "lines": ["", "What is this world like?", "Tell me about the lighthouse", "How am I doing?", "I accept The Fogbound Lighthouse"],
            "turns": ["Don't worry, old man. I'll ask Zhi at the harbour where to find lamp oil.",
                      "I haul the barrel on my shoulder and climb the tower stairs, step by careful step.",
                      "At the wick I snap my fingers and light it with a Spark!"],
            "skills": [[], [], ["Spark"]],
            "craft": (1, 40, "a light shield that turns the sea wind"),
-           "event": ("On the way back, a pedlar's cart is stuck in the mud, his wares strewn everywhere.",
-                     "I help him push the cart free and gather his goods.")},
+           "events": [("On the way back, a pedlar's cart is stuck in the mud, his wares strewn everywhere.",
+                       "I help him push the cart free and gather his goods."),
+                      ("At the well, a traveller's bucket has fallen in.", "I help fish the bucket out."),
+                      ("On the bridge, the wind blows someone's bundle into the river.", "I wade in and help bring the bundle back.")],
+           "friend": "Maple", "friend_task": "The Missing Pigeon",
+           "friend_lines": ["", "Any news?"], "back": ["", "What have I done?"]},
 }
 
 
@@ -67,14 +77,21 @@ def play(language):
         out = [f"# {'游戏实录' if zh else 'A playthrough'} ({language})", "",
                ("由 `python3 docs/playthrough.py` 用离线叙述者真实运行生成。" if zh else
                 "Made by `python3 docs/playthrough.py` from a real run of the offline narrator."), ""]
-        call("/signup", email=f"{hashlib.md5(hero.encode()).hexdigest()[:10]}@example.org", username=hero,
-             password=hashlib.md5(b"pw").hexdigest(), ip="127.0.0.1:9")
-        out += [f"## {'与主持人交谈' if zh else 'Talking to the game master'}", ""]
-        for line in s["lines"]:
-            r = call("/main", role=hero, text=line)
-            out += [f"> **{hero}:** {line or ('（沉默）' if zh else '(says nothing)')}", ">", f"> **{r['role']}:** {r['text']}", ""]
-            if r["status"]:
-                out += [f"*{'任务开始' if zh else 'Task started'}: {r['task_name']}*", ""]
+        def signup(name):
+            call("/signup", email=f"{hashlib.md5(name.encode()).hexdigest()[:10]}@example.org", username=name,
+                 password=hashlib.md5(b"pw").hexdigest(), ip="127.0.0.1:9")
+
+        def talk(name, lines):
+            said = []
+            for line in lines:
+                r = call("/main", role=name, text=line)
+                said += [f"> **{name}:** {line or ('（沉默）' if zh else '(says nothing)')}", ">", f"> **{r['role']}:** {r['text']}", ""]
+                if r["status"]:
+                    said += [f"*{'任务开始' if zh else 'Task started'}: {r['task_name']}*", ""]
+            return said
+
+        signup(hero)
+        out += [f"## {'与主持人交谈' if zh else 'Talking to the game master'}", ""] + talk(hero, s["lines"])
         out += [f"## {s['task']}", ""]
         seen = []
         for text, skills in zip(s["turns"], s["skills"]):
@@ -89,11 +106,29 @@ def play(language):
         mode, num, des = s["craft"]
         r = call("/merge", role=hero, mode=mode, num=num, des=des)
         out += [f"## {'锻造' if zh else 'Crafting'}", "", f"> **{hero}:** {des} ({num})", ">", f"> {r['text']}", ""]
-        info, text = s["event"]
-        r = call("/others", role=hero, info=info, text=text)
-        out += [f"## {'特殊事件' if zh else 'An event'}", "", f"*{info}*", "", f"> **{hero}:** {text}", ">",
-                f"> **{r['role']}:** {r['text']}", ">", f"> *{r['other']}*", "",
-                f"*{call('/time', role=hero)['time']}*", ""]
+        out += [f"## {'路上的相遇' if zh else 'Encounters on the road'}", ""]
+        for info, text in s["events"]:
+            r = call("/others", role=hero, info=info, text=text)
+            out += [f"*{info}*", "", f"> **{hero}:** {text}", ">", f"> **{r['role']}:** {r['text']}", ">", f"> *{r['other']}*", ""]
+        out += [f"*{call('/time', role=hero)['time']}*", ""]
+
+        friend = s["friend"]
+        signup(friend)
+        out += [f"## {'另一位旅人' if zh else 'Another traveller'}", ""] + talk(friend, s["friend_lines"])
+        call("/select", role=friend, task_name=s["friend_task"])
+        turns = 0
+        while True:
+            turns += 1
+            r = call("/feedback", role=friend, text="……" if zh else "...", items=[], skills=[], roles=[])
+            if r["status"]:
+                break
+        out += [f"*{friend}{'用了' if zh else ' finishes '}{'' if zh else chr(34) + s['friend_task'] + chr(34) + ' in '}{turns}"
+                f"{'个回合完成了「' + s['friend_task'] + '」。' if zh else ' turns.'}*", ""]
+        out += [f"## {'重逢' if zh else 'Back in town'}", ""] + talk(hero, s["back"])
+        out += [f"## {'小镇大事记' if zh else 'The chronicle'}", ""]
+        for e in call("/chronicle", role=hero)["entries"]:
+            out += [f"- {e['text']}"]
+        out += [""]
         with open(os.path.join(ROOT, "docs", f"playthrough-{language}.md"), "w") as f:
             f.write("\n".join(out))
     finally:

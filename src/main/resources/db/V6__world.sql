@@ -2,6 +2,7 @@
 create table memories (
     id         integer primary key,
     player_id  integer not null references players(id),
+    kind       text    not null,                 -- task, stage, event, craft, duel
     text       text    not null,
     npcs       text    not null default '',      -- the characters met, one name a line
     task_key   text    not null default '',      -- the task it happened in, '' outside tasks

@@ -19,7 +19,7 @@ public final class Lines {
             "battle.pending", "battle.hit", "battle.hesitate", "battle.round", "battle.win", "battle.draw", "battle.forfeit",
             "battle.over", "battle.silence",
             "task.hint_told", "npc.known", "npc.known_told", "dm.welcome_back", "dm.recall", "dm.recall_none", "dm.news", "dm.news_none",
-            "dm.news_brief", "memory.task", "memory.stage", "memory.event", "memory.craft", "memory.duel_won", "memory.duel_lost",
+            "dm.news_brief", "memory.task", "memory.stage", "memory.event_kind", "memory.event_harsh", "memory.craft", "memory.duel_won", "memory.duel_lost",
             "memory.duel_draw", "chronicle.task", "chronicle.personal", "chronicle.level", "chronicle.duel", "chronicle.draw",
             "chronicle.craft_skill", "chronicle.craft_item");
 

@@ -77,7 +77,7 @@ public final class OfflineNarrator implements Narrator {
         Optional<Lorebook.Entry> entry = has(lower, QUESTION) ? lore.about(lower) : Optional.empty();
         if (has(lower, RECALL)) {
             reply = s.recall().memories().isEmpty() ? lines.say("dm.recall_none", "name", s.playerName())
-                    : fill("dm.recall", "deeds", newestFirst(s.recall()), "name", s.playerName());
+                    : fill("dm.recall", "deeds", latestFirst(s.recall()), "name", s.playerName());
         } else if (has(lower, NEWS)) {
             reply = s.recall().news().isEmpty() ? lines.say("dm.news_none") : fill("dm.news", "news", s.recall().news());
         } else if (entry.isPresent()) {
@@ -114,7 +114,8 @@ public final class OfflineNarrator implements Narrator {
     /** Room kept in a greeting for at least one task's name. */
     private static final int OFFER_ROOM = 90;
 
-    private static List<String> newestFirst(Recall r) {
+    /** The deed a greeting recalls, then the rest of the story as the scene ordered it. */
+    private static List<String> latestFirst(Recall r) {
         return r.latest() == null ? r.memories() : java.util.stream.Stream.concat(java.util.stream.Stream.of(r.latest()),
                 r.memories().stream().filter(m -> !m.equals(r.latest()))).toList();
     }
@@ -151,7 +152,7 @@ public final class OfflineNarrator implements Narrator {
         String sep = pack.language().equals("zh") ? "、" : ", ";
         var quoted = tasks.stream().map(t -> pack.language().equals("zh") ? "「" + t + "」" : "\"" + t + "\"").toList();
         for (int n = quoted.size(); n > 0; n--) {
-            String names = String.join(sep, quoted.subList(0, n)) + (n < quoted.size() ? sep + "…" : "");
+            String names = String.join(sep, quoted.subList(0, n)) + (n == quoted.size() ? "" : pack.language().equals("zh") ? "等" : ", and more");
             String sentence = lead + lines.say("dm.tasks_on_offer", "tasks", names);
             if (sentence.length() <= budget || n == 1) return sentence;
         }

@@ -91,7 +91,7 @@ public final class DungeonMaster {
         var cues = new ArrayList<String>();
         active.ifPresent(q -> cues.add(q.name()));
         for (String t : tasks) if (lower.contains(t.toLowerCase(Locale.ROOT))) cues.add(t);
-        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, cues), Set.of(),
+        return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), Set.of(),
                 chronicle.news(player.id(), NEWS));
     }
 

@@ -64,7 +64,8 @@ public final class Events {
                         .withResources(effect.getOrDefault("matter", 0), effect.getOrDefault("energy", 0));
                 s = s.withHp(Math.max(1, s.hp() + effect.getOrDefault("hp", 0))).later(WorldClock.EVENT);
                 dao.update(s);
-                if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, info);
+                boolean harsh = effect.getOrDefault("hp", 0) < 0 || effect.getOrDefault("matter", 0) < 0;
+                if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, info, !harsh);
                 deeds.levels(h, player.id(), player.name(), was, s);
                 return null;
             });
@@ -83,7 +84,7 @@ public final class Events {
     private Narrator.Recall recall(Player player) {
         List<Memories.Memory> past = memories.of(player.id());
         List<String> speakers = pack.eventSpeakers().stream().map(ContentPack.Npc::name).toList();
-        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, speakers),
+        return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, speakers),
                 Memories.knownElsewhere(past, speakers, ""), List.of());
     }
 

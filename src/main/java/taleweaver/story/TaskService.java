@@ -180,7 +180,7 @@ public final class TaskService {
         cues.add(quest.name());
         var known = new java.util.LinkedHashSet<>(Memories.knownElsewhere(past, names, quest.key()));
         known.removeIf(n -> recent.stream().anyMatch(t -> t.speaker().equals(n) || OfflineNarrator.names(t.reply(), n)));
-        return new Narrator.Recall(past.isEmpty() ? null : past.get(0).text(), Memories.byRelevance(past, cues), known, List.of());
+        return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), known, List.of());
     }
 
     /** The energy a turn's skills cost, and which skills. */

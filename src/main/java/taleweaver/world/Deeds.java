@@ -25,12 +25,12 @@ public final class Deeds {
 
     /** A stage of a task was reached (the task goes on). */
     public void stageDone(Handle h, long playerId, String taskKey, String task, String done, List<String> npcs) {
-        Memories.remember(h, playerId, lines.say("memory.stage", "task", task, "done", done), npcs, taskKey);
+        Memories.remember(h, playerId, Memories.Kind.STAGE, lines.say("memory.stage", "task", task, "done", done), npcs, taskKey);
     }
 
     /** A task ended with its reward; a common task's title goes into the chronicle, a personal one's stays private. */
     public void taskDone(Handle h, long playerId, String player, String taskKey, String task, boolean personal, List<String> npcs) {
-        Memories.remember(h, playerId, lines.say("memory.task", "task", task, "npcs", String.join(joint, npcs)), npcs, taskKey);
+        Memories.remember(h, playerId, Memories.Kind.TASK, lines.say("memory.task", "task", task, "npcs", String.join(joint, npcs)), npcs, taskKey);
         Chronicle.write(h, playerId, personal ? lines.say("chronicle.personal", "player", player)
                 : lines.say("chronicle.task", "player", player, "task", task));
     }
@@ -42,30 +42,31 @@ public final class Deeds {
         }
     }
 
-    public void event(Handle h, long playerId, String speaker, String info) {
-        Memories.remember(h, playerId, lines.say("memory.event", "speaker", speaker, "info", Lines.shorten(info, EVENT_INFO_MAX)),
-                List.of(speaker), "");
+    /** Someone met on the road: {@code kind} when the player came out of it better, else it was a quarrel. */
+    public void event(Handle h, long playerId, String speaker, String info, boolean kind) {
+        Memories.remember(h, playerId, Memories.Kind.EVENT, lines.say(kind ? "memory.event_kind" : "memory.event_harsh", "speaker", speaker,
+                "info", Lines.shorten(info, EVENT_INFO_MAX)), List.of(speaker), "");
     }
 
     /** A craft is remembered; one at the most power the level allows is told in the chronicle (without its name). */
     public void crafted(Handle h, long playerId, String player, String name, boolean skill, int power, boolean finest) {
-        Memories.remember(h, playerId, lines.say("memory.craft", "name", name), List.of(), "");
+        Memories.remember(h, playerId, Memories.Kind.CRAFT, lines.say("memory.craft", "name", name), List.of(), "");
         if (finest) Chronicle.write(h, playerId, lines.say(skill ? "chronicle.craft_skill" : "chronicle.craft_item", "player", player, "power", power));
     }
 
     /** A duel's end: both remember it, the chronicle tells it. {@code winner} is empty for a draw. */
     public void duel(Handle h, long p1, String name1, long p2, String name2, String winner) {
         if (winner == null || winner.isEmpty()) {
-            Memories.remember(h, p1, lines.say("memory.duel_draw", "other", name2), List.of(), "");
-            Memories.remember(h, p2, lines.say("memory.duel_draw", "other", name1), List.of(), "");
+            Memories.remember(h, p1, Memories.Kind.DUEL, lines.say("memory.duel_draw", "other", name2), List.of(), "");
+            Memories.remember(h, p2, Memories.Kind.DUEL, lines.say("memory.duel_draw", "other", name1), List.of(), "");
             Chronicle.write(h, p1, lines.say("chronicle.draw", "p1", name1, "p2", name2));
             return;
         }
         boolean oneWon = winner.equals(name1);
         long w = oneWon ? p1 : p2, l = oneWon ? p2 : p1;
         String wn = oneWon ? name1 : name2, ln = oneWon ? name2 : name1;
-        Memories.remember(h, w, lines.say("memory.duel_won", "other", ln), List.of(), "");
-        Memories.remember(h, l, lines.say("memory.duel_lost", "other", wn), List.of(), "");
+        Memories.remember(h, w, Memories.Kind.DUEL, lines.say("memory.duel_won", "other", ln), List.of(), "");
+        Memories.remember(h, l, Memories.Kind.DUEL, lines.say("memory.duel_lost", "other", wn), List.of(), "");
         Chronicle.write(h, w, lines.say("chronicle.duel", "winner", wn, "loser", ln));
     }
 }

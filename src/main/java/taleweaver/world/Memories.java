@@ -18,7 +18,14 @@ public final class Memories {
     /** The newest memories a scene looks at; older ones stay stored but no longer come up. */
     public static final int LOOKED_AT = 200;
 
-    public record Memory(String text, List<String> npcs, String taskKey) {
+    /** What a memory is of; a task ended or a duel fought is a deed worth recalling first. */
+    public enum Kind {
+        TASK, STAGE, EVENT, CRAFT, DUEL;
+
+        boolean deed() { return this == TASK || this == DUEL; }
+    }
+
+    public record Memory(Kind kind, String text, List<String> npcs, String taskKey) {
         public boolean met(String npc) {
             return npcs.contains(npc);
         }
@@ -31,14 +38,22 @@ public final class Memories {
     }
 
     /** Part of the deed's own transaction. */
-    static void remember(Handle h, long playerId, String text, Collection<String> npcs, String taskKey) {
-        h.attach(WorldDao.class).remember(playerId, text, String.join("\n", npcs), taskKey, System.currentTimeMillis());
+    static void remember(Handle h, long playerId, Kind kind, String text, Collection<String> npcs, String taskKey) {
+        h.attach(WorldDao.class).remember(playerId, kind.name().toLowerCase(Locale.ROOT), text, String.join("\n", npcs), taskKey,
+                System.currentTimeMillis());
     }
 
     /** The player's memories, newest first, at most {@link #LOOKED_AT}. */
     public List<Memory> of(long playerId) {
         return db.read(WorldDao.class, dao -> dao.memories(playerId, LOOKED_AT)).stream()
-                .map(r -> new Memory(r.text(), r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
+                .map(r -> new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(),
+                        r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
+    }
+
+    /** What a greeting recalls: the newest task ended or duel fought, else the newest memory; null when there are none. */
+    public static String latestDeed(List<Memory> memories) {
+        return memories.stream().filter(m -> m.kind().deed()).findFirst().or(() -> memories.stream().findFirst())
+                .map(Memory::text).orElse(null);
     }
 
     /** The characters of {@code npcs} the player met outside {@code taskKey} (another task, or on the road). */

@@ -9,13 +9,13 @@ import java.util.List;
 @RegisterConstructorMapper(WorldDao.MemoryRow.class)
 @RegisterConstructorMapper(WorldDao.ChronicleRow.class)
 public interface WorldDao {
-    record MemoryRow(String text, String npcs, String taskKey) {}
+    record MemoryRow(String kind, String text, String npcs, String taskKey) {}
     record ChronicleRow(long at, String text) {}
 
-    @SqlUpdate("insert into memories(player_id, text, npcs, task_key, at) values (?, ?, ?, ?, ?)")
-    void remember(long playerId, String text, String npcs, String taskKey, long at);
+    @SqlUpdate("insert into memories(player_id, kind, text, npcs, task_key, at) values (?, ?, ?, ?, ?, ?)")
+    void remember(long playerId, String kind, String text, String npcs, String taskKey, long at);
 
-    @SqlQuery("select text, npcs, task_key from memories where player_id = ? order by id desc limit ?")
+    @SqlQuery("select kind, text, npcs, task_key from memories where player_id = ? order by id desc limit ?")
     List<MemoryRow> memories(long playerId, int limit);
 
     @SqlUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)")

@@ -1,4 +1,4 @@
-// Who else is online, with their portraits, and a challenge to a duel (answered through the heartbeat).
+// Who else is online, with their portraits, and a challenge to a duel (answered through the heartbeat); the ladder and the chronicle.
 import { call, session } from './api.js';
 import { el, fill, picture, toast, busy } from './el.js';
 import { t } from './i18n.js';
@@ -18,12 +18,21 @@ export function playersScreen() {
   const list = el('ul', { class: 'players', 'aria-label': t('players.title') });
   const sent = el('p', { class: 'sent', role: 'status' });
   const ladder = el('ol', { class: 'ladder', 'aria-label': t('players.ladder') });
+  const chronicle = el('ul', { class: 'chronicle', 'aria-label': t('players.chronicle') });
 
   async function showLadder() {
     const reply = await call('/ladder', { role: session.role, limit: 20 });
     fill(ladder, reply.ladder.map(e => el('li', { class: e.username === session.role ? 'me' : '' },
       el('span', { class: 'name' }, e.username),
       el('span', { class: 'detail' }, t('players.record', e)))));
+  }
+
+  // the world's public deeds, newest first; each with the local time it happened
+  async function showChronicle() {
+    const reply = await call('/chronicle', { role: session.role, limit: 20 });
+    fill(chronicle, reply.entries.length ? reply.entries.map(e => el('li', {},
+      el('time', { datetime: e.time }, new Date(e.time).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })),
+      el('span', {}, e.text))) : el('li', { class: 'none' }, t('players.chronicle_none')));
   }
 
   async function challenge(name, button) {
@@ -48,7 +57,7 @@ export function playersScreen() {
         button.addEventListener('click', () => challenge(name, button));
         return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), button);
       }) : el('li', { class: 'none' }, t('players.none')));
-      await showLadder();
+      await Promise.all([showLadder(), showChronicle()]);
     } catch (e) {
       toast(e.message);
     }
@@ -57,6 +66,7 @@ export function playersScreen() {
   const node = el('section', { class: 'screen players', 'aria-label': t('nav.players') },
     el('h2', {}, t('players.title')), list, sent,
     el('button', { type: 'button', class: 'quiet', onclick: refresh }, t('players.refresh')),
-    el('h2', {}, t('players.ladder')), ladder);
+    el('h2', {}, t('players.ladder')), ladder,
+    el('h2', {}, t('players.chronicle')), chronicle);
   return { node, enter: refresh, clearSent: () => { sent.textContent = ''; } };
 }

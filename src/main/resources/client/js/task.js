@@ -47,7 +47,7 @@ export function taskScreen(app) {
     const used = chips.chosen();
     log.say(session.role, text, { mine: true });
     const reply = await ask(log, '/feedback', { text, ...used, roles: seenRoles.of(task.name) }, world.dm, r => {
-      if (r.npc_status && r.image_data) avatar.put(r.role, r.image_data);
+      if (r.npc_status && r.image_data && r.role !== world.dm) avatar.put(r.role, r.image_data); // the DM keeps its own mark
       seenRoles.add(task.name, r.role);
     });
     if (!reply) return;

@@ -31,7 +31,7 @@ class BrowserTest {
 
     /** Only tokens authorise here, so the page must send its own; tasks move a stage a turn; duels last two rounds. */
     private String[] quick(String... more) {
-        var sets = new java.util.ArrayList<>(List.of("auth.mode=token", "tasks.max_turns_per_stage=1", "battle.max_rounds=2"));
+        var sets = new java.util.ArrayList<>(List.of("auth.mode=token", "tasks.max_turns_per_stage=2", "battle.max_rounds=2"));
         sets.addAll(List.of(more));
         return sets.toArray(String[]::new);
     }
@@ -120,9 +120,10 @@ class BrowserTest {
                 assertTrue(List.of("胜利！你赢得了这场决斗。", "平局。", "落败。林风赢得了决斗。").contains(qingEnd), qingEnd);
                 assertTrue(lin.find(".battle .fighters").getText().contains("阿青"));
 
-                // The ladder shows the duel; the sheet the rating.
+                // The ladder and the chronicle show the duel; the sheet the rating.
                 lin.go("players");
                 lin.until(() -> lin.find(".players ol.ladder").getText().contains("阿青") && lin.find(".players ol.ladder").getText().contains("林风"));
+                lin.until(() -> lin.find(".players ul.chronicle").getText().contains("决斗"));
                 assertTrue(lin.find(".sheet").getText().contains("积分"), lin.find(".sheet").getText());
 
                 // Logging out returns to the sign-in form and ends the token.

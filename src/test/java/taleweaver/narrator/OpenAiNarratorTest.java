@@ -259,7 +259,7 @@ class OpenAiNarratorTest {
         var past = new ArrayList<taleweaver.world.Memories.Memory>();
         for (int i = 199; i >= 0; i--) { // newest first, as they are read
             boolean aboutSu = i == 3; // an old memory with the character of the scene
-            past.add(new taleweaver.world.Memories.Memory((aboutSu ? "你帮老苏修好了灯塔的楼梯。" : "第" + i + "件往事：") + "很长的回忆".repeat(20),
+            past.add(new taleweaver.world.Memories.Memory(taleweaver.world.Memories.Kind.STAGE, (aboutSu ? "你帮老苏修好了灯塔的楼梯。" : "第" + i + "件往事：") + "很长的回忆".repeat(20),
                     aboutSu ? List.of("老苏") : List.of(), "c:别的任务"));
         }
         var recall = new Narrator.Recall(past.get(0).text(), taleweaver.world.Memories.byRelevance(past, List.of("老苏", "迷雾灯塔")),

@@ -89,6 +89,22 @@ class WorldModelTest {
         });
     }
 
+    @Test
+    void aModelsNarrationUnderACharactersNameGoesToTheDm() throws Exception {
+        stub.close();
+        stub = new ModelStub(request -> ModelStub.json(Map.of("text", "Old Su nods slowly and points at the stairs.", "speaker", "Old Su",
+                "stage_done", false)));
+        play((server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.call("/select", "role", "Ann", "task_name", WorldTest.LIGHTHOUSE);
+            var r = api.call("/feedback", "role", "Ann", "text", "hello", "items", List.of(), "skills", List.of(), "roles", List.of());
+            assertEquals("System", r.text("role"), "Old Su does not narrate himself");
+            String system = stub.requests.get(0).path("messages").get(0).path("content").asText();
+            assertTrue(system.contains("never naming themselves"), "the model is told who speaks: " + system);
+        });
+    }
+
     /** Everything one player does, each line carrying {@code secret}; returns the raw replies. */
     private static List<String> playEverything(Api api, String name, String secret, String task) {
         var replies = new ArrayList<String>();

@@ -115,6 +115,8 @@ class WorldTest {
             Api api = new Api(client.getOrigin());
             api.signup("Ann");
             assertEquals(401, api.call("/chronicle", "role", "Ghost").http());
+            assertEquals(401, api.call("/ladder", "role", "Ghost").http());
+            assertEquals(1, api.call("/ladder", "role", "Ann", "limit", 0).get("ladder").size(), "the ladder clamps its limit too");
             assertEquals(400, api.call("/chronicle").http(), "no role: a bad request, like every role route");
             try (var db = new Database(file.toString())) {
                 db.write(h -> {
