@@ -45,6 +45,7 @@ function enterGame() {
     },
     selectTask: task => screens.task.select(task),
     startBattle(id, opponent) {
+      screens.players.clearSent(); // the challenge was answered
       screens.battle.start(id, opponent);
       app.go('battle');
       beat.soon();

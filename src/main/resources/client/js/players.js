@@ -1,7 +1,7 @@
 // Who else is online, with their portraits, and a challenge to a duel (answered through the heartbeat); the ladder and the chronicle.
 import { call, session } from './api.js';
 import { el, fill, picture, toast, busy } from './el.js';
-import { t } from './i18n.js';
+import { language, t } from './i18n.js';
 import { avatar, state } from './store.js';
 
 // A challenge lives two minutes (challenge.ttl_seconds); a refusal is not reported to the challenger.
@@ -31,7 +31,7 @@ export function playersScreen() {
   async function showChronicle() {
     const reply = await call('/chronicle', { role: session.role, limit: 20 });
     fill(chronicle, reply.entries.length ? reply.entries.map(e => el('li', {},
-      el('time', { datetime: e.time }, new Date(e.time).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })),
+      el('time', { datetime: e.time }, new Date(e.time).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })),
       el('span', {}, e.text))) : el('li', { class: 'none' }, t('players.chronicle_none')));
   }
 

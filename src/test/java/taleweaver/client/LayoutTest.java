@@ -88,6 +88,16 @@ class LayoutTest {
                 rival.say(".battle form.say input", zh ? "侧身反击" : "I sidestep and strike back");
                 b.until(() -> !b.all(".battle .log .line.result").isEmpty());
                 check(b, language + "-" + size + "-7-duel");
+
+                for (int round = 1; round < 3; round++) { // to the duel's end, then the ladder and the chronicle
+                    b.say(".battle form.say input", zh ? "再刺一剑" : "Another lunge");
+                    rival.say(".battle form.say input", zh ? "举盾格挡" : "I raise my shield");
+                    int told = round;
+                    b.until(() -> b.all(".battle .log .line.result").size() > told);
+                }
+                b.go("players");
+                b.until(() -> b.find(".players ul.chronicle").getText().contains(other));
+                check(b, language + "-" + size + "-9-players");
             }
         });
     }
