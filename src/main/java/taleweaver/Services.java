@@ -95,6 +95,7 @@ public final class Services implements AutoCloseable {
         return t;
     });
     private final ModelClient model;
+    private final TokenLedger ledger;
 
     public Services(Config config) {
         this.config = config;
@@ -106,7 +107,7 @@ public final class Services implements AutoCloseable {
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
         var names = new NameRules(pack);
-        var ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
+        this.ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
         boolean modelled = config.narrator().provider().equals("openai");
         var characters = new CharacterService(db, pack, modelled ? ledger : null);
         this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites);
@@ -147,6 +148,7 @@ public final class Services implements AutoCloseable {
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
         timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::flushLedger, 1, 1, TimeUnit.SECONDS);
         metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
                 () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
@@ -169,6 +171,14 @@ public final class Services implements AutoCloseable {
             case "none" -> new NoImages();
             default -> new ProceduralImages();
         };
+    }
+
+    private void flushLedger() {
+        try {
+            ledger.flush();
+        } catch (RuntimeException e) { // the counts stay in memory and go with the next flush (or at shutdown)
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("token counts not written yet: {}", e.toString());
+        }
     }
 
     private void sweep() {
@@ -218,6 +228,7 @@ public final class Services implements AutoCloseable {
     public void close() {
         timers.shutdownNow();
         if (model != null) model.close();
+        flushLedger();
         notifier.close();
         passwords.close();
         accountWrites.shutdown();

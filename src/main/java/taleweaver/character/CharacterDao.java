@@ -1,6 +1,7 @@
 package taleweaver.character;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -23,6 +24,11 @@ public interface CharacterDao {
     @SqlUpdate("update characters set level = :level, exp = :exp, matter = :matter, energy = :energy, hp = :hp, max_hp = :maxHp, "
             + "attack = :attack, defense = :defense, minutes = :minutes where player_id = :playerId")
     void update(@BindMethods Sheet sheet);
+
+    /** World time passes for one character: {@code minutes} more, stopping at the largest whole number a sheet holds. */
+    @SqlUpdate("update characters set minutes = case when minutes > 2147483647 - :m then 2147483647 else minutes + :m end "
+            + "where player_id = :player")
+    void pass(@Bind("player") long playerId, @Bind("m") int minutes);
 
     @SqlQuery("select name, description, power, count from equipment where player_id = ? order by acquired_at, name")
     List<Gear> equipment(long playerId);

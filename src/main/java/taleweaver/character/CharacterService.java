@@ -60,13 +60,21 @@ public final class CharacterService {
     }
 
     public Sheet sheet(Player player) {
-        return db.read(CharacterDao.class, dao -> dao.sheet(player.id()))
+        return db.read(h -> sheet(h, player));
+    }
+
+    /** The sheet as {@code h} sees it: a turn reads all it needs through one handle. */
+    public Sheet sheet(Handle h, Player player) {
+        return h.attach(CharacterDao.class).sheet(player.id())
                 .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
     }
 
     public StatusReply status(Player player) {
-        Sheet s = sheet(player);
-        int rating = db.read(h -> h.createQuery("select rating from players where id = ?").bind(0, player.id()).mapTo(Integer.class).one());
+        record Read(Sheet sheet, int rating) {}
+        Read read = db.read(h -> new Read(sheet(h, player),
+                h.createQuery("select rating from players where id = ?").bind(0, player.id()).mapTo(Integer.class).one()));
+        Sheet s = read.sheet();
+        int rating = read.rating();
         Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense(), rating,
                 meter == null ? null : meter.spentToday(player.id()), meter == null ? null : meter.budget());
         int[] values = {s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense()};

@@ -122,7 +122,7 @@ public final class Lorebook {
         var out = new ArrayList<String>();
         for (JsonNode w : n) {
             if (!w.isTextual()) throw new Broken(where + ": \"" + field + "\" must be a list of words");
-            if (!w.asText().isBlank()) out.add(w.asText().strip());
+            if (!w.asText().isBlank()) out.add(w.asText().strip().toLowerCase(Locale.ROOT)); // matched without regard to case
         }
         return out;
     }
@@ -156,11 +156,10 @@ public final class Lorebook {
     }
 
     /**
-     * Whether {@code key} is in {@code lowerText}: anywhere for CJK text, as whole words for letters and digits
-     * ("wen" is not in "went").
+     * Whether the (lower-case) key {@code k} is in {@code lowerText}: anywhere for CJK text, as whole words for letters
+     * and digits ("wen" is not in "went").
      */
-    static boolean has(String lowerText, String key) {
-        String k = key.toLowerCase(Locale.ROOT);
+    static boolean has(String lowerText, String k) {
         for (int at = lowerText.indexOf(k); at >= 0; at = lowerText.indexOf(k, at + 1)) {
             boolean startOk = at == 0 || !wordy(lowerText.charAt(at - 1)) || !wordy(k.charAt(0));
             int end = at + k.length();

@@ -4,11 +4,24 @@ import taleweaver.db.Database;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Model tokens used per player per (UTC) day, against narrator.daily_tokens_per_player. */
+/**
+ * Model tokens used per player per (UTC) day, against narrator.daily_tokens_per_player. Today's totals are kept in
+ * memory (read once per player and day) and what was added is written by {@link #flush} — every second and at
+ * shutdown, all players in one transaction — so a model turn pays for no write of its own. A crash forgets at most the
+ * last second's counting: a few tokens of budget, never a player's progress.
+ */
 public final class TokenLedger implements taleweaver.character.Meter {
+    private record Key(long playerId, String day) {}
+
     private final Database db;
     private final int dailyBudget;
+    /** Today's totals of the players seen today; emptied when the day turns. */
+    private final ConcurrentHashMap<Long, Integer> spent = new ConcurrentHashMap<>();
+    private volatile String spentDay = today();
+    /** Tokens counted but not yet written. */
+    private final ConcurrentHashMap<Key, Integer> unwritten = new ConcurrentHashMap<>();
 
     public TokenLedger(Database db, int dailyBudget) {
         this.db = db;
@@ -24,14 +37,57 @@ public final class TokenLedger implements taleweaver.character.Meter {
 
     @Override
     public int spentToday(long playerId) {
-        return db.read(h -> h.createQuery("select tokens from token_usage where player_id = ? and day = ?")
-                .bind(0, playerId).bind(1, today()).mapTo(Integer.class).findOne().orElse(0));
+        return totals().computeIfAbsent(playerId, this::stored);
     }
 
     public void record(long playerId, int tokens) {
         if (tokens <= 0) return;
-        db.write(h -> h.execute("insert into token_usage(player_id, day, tokens) values (?, ?, ?) "
-                + "on conflict(player_id, day) do update set tokens = tokens + excluded.tokens", playerId, today(), tokens));
+        var totals = totals();
+        totals.computeIfAbsent(playerId, this::stored);
+        totals.merge(playerId, tokens, Math::addExact);
+        unwritten.merge(new Key(playerId, spentDay), tokens, Math::addExact);
+    }
+
+    /** Writes what was counted since the last flush, in one transaction; when that fails, the counts wait for the next. */
+    public void flush() {
+        if (unwritten.isEmpty()) return;
+        var taken = new java.util.HashMap<Key, Integer>();
+        for (Key key : unwritten.keySet()) {
+            Integer tokens = unwritten.remove(key);
+            if (tokens != null) taken.put(key, tokens);
+        }
+        try {
+            db.write(h -> {
+                var batch = h.prepareBatch("insert into token_usage(player_id, day, tokens) values (?, ?, ?) "
+                        + "on conflict(player_id, day) do update set tokens = token_usage.tokens + excluded.tokens");
+                taken.forEach((key, tokens) -> batch.add(key.playerId(), key.day(), tokens));
+                return batch.execute();
+            });
+        } catch (RuntimeException e) {
+            taken.forEach((key, tokens) -> unwritten.merge(key, tokens, Math::addExact));
+            throw e;
+        }
+    }
+
+    private ConcurrentHashMap<Long, Integer> totals() {
+        String today = today();
+        if (!today.equals(spentDay)) {
+            synchronized (this) {
+                if (!today.equals(spentDay)) {
+                    spent.clear();
+                    spentDay = today;
+                }
+            }
+        }
+        return spent;
+    }
+
+    /** The player's total today as written, plus what is counted and not yet written. */
+    private int stored(long playerId) {
+        String day = spentDay;
+        int written = db.read(h -> h.createQuery("select tokens from token_usage where player_id = ? and day = ?")
+                .bind(0, playerId).bind(1, day).mapTo(Integer.class).findOne().orElse(0));
+        return written + unwritten.getOrDefault(new Key(playerId, day), 0);
     }
 
     private static String today() {

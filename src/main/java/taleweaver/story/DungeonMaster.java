@@ -53,19 +53,7 @@ public final class DungeonMaster {
     }
 
     public CompletableFuture<MainReply> talk(Player player, String text) {
-        Sheet sheet = characters.sheet(player);
-        List<String> common = tasks.available(player, sheet.level());
-        List<Quest> personal = tasks.openPersonal(player, sheet.level());
-        var summaries = new LinkedHashMap<String, String>();
-        common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
-        personal.forEach(q -> summaries.put(q.name(), q.summary()));
-        Optional<Quest> active = tasks.active(player);
-        String goal = active.map(q -> q.stage(tasks.progress(player, q).stage()).goal()).orElse(null);
-        var scene = new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
-                active.map(Quest::name).orElse(null), goal, summaries,
-                db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), "", 20)),
-                WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
-                recall(player, text, summaries.keySet(), active));
+        var scene = db.read(h -> scene(h, player, text));
         return narrator.dm(scene).thenCompose(reply -> {
             Optional<Quest> taken = Optional.ofNullable(reply.takeTask())
                     .flatMap(name -> tasks.findCommon(player, name).or(() -> tasks.findPersonal(player, name)));
@@ -81,24 +69,39 @@ public final class DungeonMaster {
         });
     }
 
+    /** Everything the DM knows of the player and the world for this turn, read through one handle. */
+    private Narrator.DmScene scene(Handle h, Player player, String text) {
+        Sheet sheet = characters.sheet(h, player);
+        List<String> common = tasks.available(h, player.id(), sheet.level());
+        List<Quest> personal = tasks.openPersonal(h, player.id(), sheet.level());
+        var summaries = new LinkedHashMap<String, String>();
+        common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
+        personal.forEach(q -> summaries.put(q.name(), q.summary()));
+        Optional<Quest> active = tasks.active(h, player);
+        String goal = active.map(q -> q.stage(tasks.progress(h, player, q).stage()).goal()).orElse(null);
+        return new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
+                active.map(Quest::name).orElse(null), goal, summaries, h.attach(StoryDao.class).recentTurns(player.id(), "", 20),
+                WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
+                recall(h, player, text, summaries.keySet(), active));
+    }
+
     /** How many of the chronicle's newest lines about others the DM hears. */
     static final int NEWS = 5;
 
     /** The player's story (the tasks named in their words and the one under way first), and the town's news. */
-    private Narrator.Recall recall(Player player, String text, Collection<String> tasks, Optional<Quest> active) {
-        List<Memories.Memory> past = memories.of(player.id());
+    private Narrator.Recall recall(Handle h, Player player, String text, Collection<String> tasks, Optional<Quest> active) {
+        List<Memories.Memory> past = memories.of(h, player.id());
         String lower = text.toLowerCase(Locale.ROOT);
         var cues = new ArrayList<String>();
         active.ifPresent(q -> cues.add(q.name()));
         for (String t : tasks) if (lower.contains(t.toLowerCase(Locale.ROOT))) cues.add(t);
         return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), Set.of(),
-                chronicle.news(player.id(), NEWS));
+                chronicle.news(h, player.id(), NEWS));
     }
 
     /** A DM turn passes world time and joins the chat's history; returns what was said. */
     private String record(Handle h, Player player, String text, String said) {
-        var sheets = h.attach(CharacterDao.class);
-        sheets.update(sheets.sheet(player.id()).orElseThrow().later(WorldClock.DM_TURN));
+        h.attach(CharacterDao.class).pass(player.id(), WorldClock.DM_TURN);
         h.attach(StoryDao.class).addTurn(player.id(), "", pack.dm().name(), text, said, System.currentTimeMillis());
         return said;
     }

@@ -62,21 +62,21 @@ public final class TaskService {
 
     /** Common tasks the character can take now: level high enough, not yet finished, in the pack's order. */
     public List<String> available(Player player) {
-        return available(player, characters.sheet(player).level());
+        return db.read(h -> available(h, player.id(), characters.sheet(h, player).level()));
     }
 
-    List<String> available(Player player, int level) {
-        Set<String> finished = Set.copyOf(db.read(StoryDao.class, dao -> dao.finished(player.id())));
+    List<String> available(Handle h, long playerId, int level) {
+        Set<String> finished = Set.copyOf(h.attach(StoryDao.class).finished(playerId));
         return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
                 .map(ContentPack.TaskDef::name).toList();
     }
 
     public List<Quest> openPersonal(Player player) {
-        return openPersonal(player, characters.sheet(player).level());
+        return db.read(h -> openPersonal(h, player.id(), characters.sheet(h, player).level()));
     }
 
-    List<Quest> openPersonal(Player player, int level) {
-        return db.read(StoryDao.class, dao -> dao.openPersonal(player.id())).stream().map(r -> Quest.personal(r, level)).toList();
+    List<Quest> openPersonal(Handle h, long playerId, int level) {
+        return h.attach(StoryDao.class).openPersonal(playerId).stream().map(r -> Quest.personal(r, level)).toList();
     }
 
     public TaskList taskInfo(Player player) {
@@ -116,10 +116,14 @@ public final class TaskService {
     }
 
     public Optional<Quest> active(Player player) {
-        return db.read(StoryDao.class, dao -> dao.active(player.id())).flatMap(key -> byKey(player, key));
+        return db.read(h -> active(h, player));
     }
 
-    Optional<Quest> byKey(Player player, String key) {
+    Optional<Quest> active(Handle h, Player player) {
+        return h.attach(StoryDao.class).active(player.id()).flatMap(key -> byKey(h, player, key));
+    }
+
+    Optional<Quest> byKey(Handle h, Player player, String key) {
         if (key.startsWith("c:")) return pack.task(key.substring(2)).map(Quest::common);
         long id;
         try {
@@ -127,12 +131,16 @@ public final class TaskService {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        int level = characters.sheet(player).level();
-        return db.read(StoryDao.class, dao -> dao.personal(id)).filter(r -> r.playerId() == player.id()).map(r -> Quest.personal(r, level));
+        int level = characters.sheet(h, player).level();
+        return h.attach(StoryDao.class).personal(id).filter(r -> r.playerId() == player.id()).map(r -> Quest.personal(r, level));
     }
 
     public Progress progress(Player player, Quest quest) {
-        return db.read(StoryDao.class, dao -> dao.progress(player.id(), quest.key())).orElseThrow();
+        return db.read(h -> progress(h, player, quest));
+    }
+
+    Progress progress(Handle h, Player player, Quest quest) {
+        return h.attach(StoryDao.class).progress(player.id(), quest.key()).orElseThrow();
     }
 
     /** One turn in the active task. Called in the player's lane, so turns of one player never overlap. */

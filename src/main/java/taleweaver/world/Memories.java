@@ -45,7 +45,11 @@ public final class Memories {
 
     /** The player's memories, newest first, at most {@link #LOOKED_AT}. */
     public List<Memory> of(long playerId) {
-        return db.read(WorldDao.class, dao -> dao.memories(playerId, LOOKED_AT)).stream()
+        return db.read(h -> of(h, playerId));
+    }
+
+    public List<Memory> of(Handle h, long playerId) {
+        return h.attach(WorldDao.class).memories(playerId, LOOKED_AT).stream()
                 .map(r -> new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(),
                         r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
     }

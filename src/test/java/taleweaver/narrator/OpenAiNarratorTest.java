@@ -51,6 +51,8 @@ class OpenAiNarratorTest {
 
     private ModelClient client;
 
+    private TokenLedger ledger;
+
     private OpenAiNarrator narrator(String... sets) {
         var all = new ArrayList<>(List.of("narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=sk-test",
                 "narrator.model=test-model", "narrator.timeout_seconds=2", "narrator.max_retries=1"));
@@ -58,7 +60,7 @@ class OpenAiNarratorTest {
         Config c = TestConfig.of(dir, all.toArray(String[]::new));
         client = new ModelClient(c.narrator(), timer);
         return new OpenAiNarrator(client, new OfflineNarrator(pack), new Prompts(pack, c.narrator().historyTurns()),
-                new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel(),
+                ledger = new TokenLedger(db, c.narrator().dailyTokensPerPlayer()), c.events().maxChange(), c.moderation().useModel(),
                 new ReplyStreams(), new taleweaver.Metrics());
     }
 
@@ -219,7 +221,10 @@ class OpenAiNarratorTest {
         script.add(ModelStub.completion("{\"text\": \"model\"}", 120));
         var n = narrator("narrator.daily_tokens_per_player=100");
         assertEquals("model", n.dm(dm("a")).get(10, TimeUnit.SECONDS).text());
-        assertEquals(120, new TokenLedger(db, 100).spentToday(1));
+        assertEquals(120, ledger.spentToday(1));
+        assertEquals(0, new TokenLedger(db, 100).spentToday(1), "counted, not yet written");
+        ledger.flush();
+        assertEquals(120, new TokenLedger(db, 100).spentToday(1), "written by the flush");
         var offline = n.dm(dm("")).get(10, TimeUnit.SECONDS);
         assertEquals(1, stub.requests.size(), "the second turn never reached the model");
         assertTrue(offline.text().startsWith(pack.dm().greeting()));

@@ -131,6 +131,12 @@ class LadderTest {
                 api.call("/main", "role", "Ash", "text", "你好");
                 assertEquals(120, api.call("/status", "role", "Ash").get("stats").path("tokens_today").asInt());
             });
+            JavalinTest.test(App.create(TestConfig.of(dir, "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
+                    "narrator.api_key=k", "narrator.daily_tokens_per_player=5000")), (server, client) -> {
+                Api api = new Api(client.getOrigin());
+                api.call("/login", "email", Api.email("Ash"), "password", Api.md5("pw-Ash"), "ip", "127.0.0.1:9");
+                assertEquals(120, api.call("/status", "role", "Ash").get("stats").path("tokens_today").asInt(), "the count outlives a restart");
+            });
         } finally {
             stub.close();
         }
