@@ -134,7 +134,7 @@ public final class Services implements AutoCloseable {
         var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);
         var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks(), memories, deeds);
-        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters, memories, chronicle), tasks,
+        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters), tasks,
                 new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
                 new Crafting(db, pack, narrator, offline, characters, names, config.crafting(), deeds),
                 new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);

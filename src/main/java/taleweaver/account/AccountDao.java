@@ -1,7 +1,6 @@
 package taleweaver.account;
 
 import org.jdbi.v3.sqlobject.SingleValue;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -10,7 +9,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(Account.class)
 public interface AccountDao {
     String COLUMNS = "id, name, email, password_hash, callback, login_address, address_active, banned_until";
 
@@ -39,7 +37,6 @@ public interface AccountDao {
     record Avatar(long id, byte[] avatar) {}
 
     @SqlQuery("select id, avatar from players where id in (<ids>)")
-    @RegisterConstructorMapper(Avatar.class)
     List<Avatar> avatars(@BindList("ids") List<Long> ids);
 
     @SqlQuery("select avatar from players where id = ?")
@@ -79,7 +76,6 @@ public interface AccountDao {
 
     @SqlQuery("select p.id, p.name, p.email, coalesce(c.level, 1) as level, p.last_seen, p.banned_until "
             + "from players p left join characters c on c.player_id = p.id order by p.name")
-    @RegisterConstructorMapper(Listed.class)
     List<Listed> listed();
 
     @SqlQuery("select token_hash from sessions where player_id = ?")

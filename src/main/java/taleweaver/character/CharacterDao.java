@@ -1,7 +1,5 @@
 package taleweaver.character;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -9,26 +7,34 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(Sheet.class)
-@RegisterConstructorMapper(Gear.class)
-@RegisterConstructorMapper(SkillRow.class)
 public interface CharacterDao {
     String SHEET = "player_id, level, exp, matter, energy, hp, max_hp, attack, defense, minutes";
 
     @SqlUpdate("insert into characters(" + SHEET + ") values (:playerId, :level, :exp, :matter, :energy, :hp, :maxHp, :attack, :defense, :minutes)")
     void insert(@BindMethods Sheet sheet);
 
-    @SqlQuery("select " + SHEET + " from characters where player_id = ?")
+    String SHEET_OF = "select " + SHEET + " from characters where player_id = ?";
+
+    @SqlQuery(SHEET_OF)
     Optional<Sheet> sheet(long playerId);
+
+    /** The same read on a handle without attaching (the hot path of every turn: attaching costs more than the query). */
+    static Optional<Sheet> sheet(org.jdbi.v3.core.Handle h, long playerId) {
+        return h.createQuery(SHEET_OF).bind(0, playerId).mapTo(Sheet.class).findOne();
+    }
 
     @SqlUpdate("update characters set level = :level, exp = :exp, matter = :matter, energy = :energy, hp = :hp, max_hp = :maxHp, "
             + "attack = :attack, defense = :defense, minutes = :minutes where player_id = :playerId")
     void update(@BindMethods Sheet sheet);
 
-    /** World time passes for one character: {@code minutes} more, stopping at the largest whole number a sheet holds. */
-    @SqlUpdate("update characters set minutes = case when minutes > 2147483647 - :m then 2147483647 else minutes + :m end "
-            + "where player_id = :player")
-    void pass(@Bind("player") long playerId, @Bind("m") int minutes);
+    /**
+     * World time passes for one character: {@code minutes} more, stopping at the largest whole number a sheet holds.
+     * (Plain SQL on the turn's handle: a DM turn's write attaches nothing.)
+     */
+    static void pass(org.jdbi.v3.core.Handle h, long playerId, int minutes) {
+        h.execute("update characters set minutes = case when minutes > 2147483647 - ? then 2147483647 else minutes + ? end "
+                + "where player_id = ?", minutes, minutes, playerId);
+    }
 
     @SqlQuery("select name, description, power, count from equipment where player_id = ? order by acquired_at, name")
     List<Gear> equipment(long playerId);

@@ -65,7 +65,7 @@ public final class CharacterService {
 
     /** The sheet as {@code h} sees it: a turn reads all it needs through one handle. */
     public Sheet sheet(Handle h, Player player) {
-        return h.attach(CharacterDao.class).sheet(player.id())
+        return CharacterDao.sheet(h, player.id())
                 .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
     }
 

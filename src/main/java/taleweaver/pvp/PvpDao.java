@@ -1,6 +1,5 @@
 package taleweaver.pvp;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -9,10 +8,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(ChallengeRow.class)
-@RegisterConstructorMapper(BattleRow.class)
-@RegisterConstructorMapper(MoveRow.class)
-@RegisterConstructorMapper(RoundRow.class)
 public interface PvpDao {
     String BATTLE = "id, p1, p2, round, round_started, hp1, hp2, misses1, misses2, moved1, moved2, seen1, seen2, over, winner, outcome";
 

@@ -37,13 +37,8 @@ public final class DungeonMaster {
     private final TaskService tasks;
     private final ImageStore images;
     private final CharacterService characters;
-    private final Memories memories;
-    private final Chronicle chronicle;
 
-    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters,
-                         Memories memories, Chronicle chronicle) {
-        this.memories = memories;
-        this.chronicle = chronicle;
+    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters) {
         this.db = db;
         this.pack = pack;
         this.narrator = narrator;
@@ -72,15 +67,16 @@ public final class DungeonMaster {
     /** Everything the DM knows of the player and the world for this turn, read through one handle. */
     private Narrator.DmScene scene(Handle h, Player player, String text) {
         Sheet sheet = characters.sheet(h, player);
-        List<String> common = tasks.available(h, player.id(), sheet.level());
-        List<Quest> personal = tasks.openPersonal(h, player.id(), sheet.level());
+        var story = h.attach(StoryDao.class);
+        List<String> common = tasks.available(story, player.id(), sheet.level());
+        List<Quest> personal = tasks.openPersonal(story, player.id(), sheet.level());
         var summaries = new LinkedHashMap<String, String>();
         common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
         personal.forEach(q -> summaries.put(q.name(), q.summary()));
-        Optional<Quest> active = tasks.active(h, player);
-        String goal = active.map(q -> q.stage(tasks.progress(h, player, q).stage()).goal()).orElse(null);
+        Optional<Quest> active = tasks.active(story, player, sheet::level);
+        String goal = active.map(q -> q.stage(tasks.progress(story, player, q).stage()).goal()).orElse(null);
         return new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
-                active.map(Quest::name).orElse(null), goal, summaries, h.attach(StoryDao.class).recentTurns(player.id(), "", 20),
+                active.map(Quest::name).orElse(null), goal, summaries, story.recentTurns(player.id(), "", 20),
                 WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
                 recall(h, player, text, summaries.keySet(), active));
     }
@@ -90,19 +86,19 @@ public final class DungeonMaster {
 
     /** The player's story (the tasks named in their words and the one under way first), and the town's news. */
     private Narrator.Recall recall(Handle h, Player player, String text, Collection<String> tasks, Optional<Quest> active) {
-        List<Memories.Memory> past = memories.of(h, player.id());
+        List<Memories.Memory> past = Memories.of(h, player.id());
         String lower = text.toLowerCase(Locale.ROOT);
         var cues = new ArrayList<String>();
         active.ifPresent(q -> cues.add(q.name()));
         for (String t : tasks) if (lower.contains(t.toLowerCase(Locale.ROOT))) cues.add(t);
         return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), Set.of(),
-                chronicle.news(h, player.id(), NEWS));
+                Chronicle.news(h, player.id(), NEWS));
     }
 
     /** A DM turn passes world time and joins the chat's history; returns what was said. */
     private String record(Handle h, Player player, String text, String said) {
-        h.attach(CharacterDao.class).pass(player.id(), WorldClock.DM_TURN);
-        h.attach(StoryDao.class).addTurn(player.id(), "", pack.dm().name(), text, said, System.currentTimeMillis());
+        StoryDao.addTurn(h, player.id(), "", pack.dm().name(), text, said);
+        CharacterDao.pass(h, player.id(), WorldClock.DM_TURN);
         return said;
     }
 }

@@ -1,6 +1,5 @@
 package taleweaver.story;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
@@ -11,9 +10,6 @@ import taleweaver.narrator.Narrator.Turn;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(Progress.class)
-@RegisterConstructorMapper(PersonalRow.class)
-@RegisterConstructorMapper(Turn.class)
 public interface StoryDao {
     @SqlQuery("select player_id, task_key, stage, turns_in_stage, done, summary from task_progress where player_id = ? and task_key = ?")
     Optional<Progress> progress(long playerId, String taskKey);
@@ -61,8 +57,15 @@ public interface StoryDao {
     @GetGeneratedKeys
     long addPersonal(long playerId, String name, String summary, String opening, String npc, String persona, String stages, long at);
 
-    @SqlUpdate("insert into turns(player_id, task_key, speaker, player_text, reply_text, at) values (?, ?, ?, ?, ?, ?)")
+    String ADD_TURN = "insert into turns(player_id, task_key, speaker, player_text, reply_text, at) values (?, ?, ?, ?, ?, ?)";
+
+    @SqlUpdate(ADD_TURN)
     void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
+
+    /** The same write on a handle without attaching (a DM turn's only writes are this and the clock). */
+    static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {
+        h.execute(ADD_TURN, playerId, taskKey, speaker, playerText, replyText, System.currentTimeMillis());
+    }
 
     @SqlQuery("select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
             + "order by id desc limit ?) order by id")

@@ -62,21 +62,22 @@ public final class TaskService {
 
     /** Common tasks the character can take now: level high enough, not yet finished, in the pack's order. */
     public List<String> available(Player player) {
-        return db.read(h -> available(h, player.id(), characters.sheet(h, player).level()));
+        return db.read(h -> available(h.attach(StoryDao.class), player.id(), characters.sheet(h, player).level()));
     }
 
-    List<String> available(Handle h, long playerId, int level) {
-        Set<String> finished = Set.copyOf(h.attach(StoryDao.class).finished(playerId));
+    /** (These take the DAO a turn has attached once: attaching is most of what a small read costs.) */
+    List<String> available(StoryDao story, long playerId, int level) {
+        Set<String> finished = Set.copyOf(story.finished(playerId));
         return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
                 .map(ContentPack.TaskDef::name).toList();
     }
 
     public List<Quest> openPersonal(Player player) {
-        return db.read(h -> openPersonal(h, player.id(), characters.sheet(h, player).level()));
+        return db.read(h -> openPersonal(h.attach(StoryDao.class), player.id(), characters.sheet(h, player).level()));
     }
 
-    List<Quest> openPersonal(Handle h, long playerId, int level) {
-        return h.attach(StoryDao.class).openPersonal(playerId).stream().map(r -> Quest.personal(r, level)).toList();
+    List<Quest> openPersonal(StoryDao story, long playerId, int level) {
+        return story.openPersonal(playerId).stream().map(r -> Quest.personal(r, level)).toList();
     }
 
     public TaskList taskInfo(Player player) {
@@ -116,14 +117,15 @@ public final class TaskService {
     }
 
     public Optional<Quest> active(Player player) {
-        return db.read(h -> active(h, player));
+        return db.read(h -> active(h.attach(StoryDao.class), player, () -> characters.sheet(h, player).level()));
     }
 
-    Optional<Quest> active(Handle h, Player player) {
-        return h.attach(StoryDao.class).active(player.id()).flatMap(key -> byKey(h, player, key));
+    /** {@code level}: asked only for a personal task, whose reward grows with it. */
+    Optional<Quest> active(StoryDao story, Player player, java.util.function.IntSupplier level) {
+        return story.active(player.id()).flatMap(key -> byKey(story, player, key, level));
     }
 
-    Optional<Quest> byKey(Handle h, Player player, String key) {
+    Optional<Quest> byKey(StoryDao story, Player player, String key, java.util.function.IntSupplier level) {
         if (key.startsWith("c:")) return pack.task(key.substring(2)).map(Quest::common);
         long id;
         try {
@@ -131,16 +133,15 @@ public final class TaskService {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        int level = characters.sheet(h, player).level();
-        return h.attach(StoryDao.class).personal(id).filter(r -> r.playerId() == player.id()).map(r -> Quest.personal(r, level));
+        return story.personal(id).filter(r -> r.playerId() == player.id()).map(r -> Quest.personal(r, level.getAsInt()));
     }
 
     public Progress progress(Player player, Quest quest) {
-        return db.read(h -> progress(h, player, quest));
+        return db.read(StoryDao.class, story -> progress(story, player, quest));
     }
 
-    Progress progress(Handle h, Player player, Quest quest) {
-        return h.attach(StoryDao.class).progress(player.id(), quest.key()).orElseThrow();
+    Progress progress(StoryDao story, Player player, Quest quest) {
+        return story.progress(player.id(), quest.key()).orElseThrow();
     }
 
     /** One turn in the active task. Called in the player's lane, so turns of one player never overlap. */

@@ -34,7 +34,7 @@ public final class Chronicle {
     }
 
     /** The newest deeds of players other than {@code playerId}, newest first. */
-    public List<String> news(Handle h, long playerId, int limit) {
-        return h.attach(WorldDao.class).othersDeeds(playerId, limit).stream().map(WorldDao.ChronicleRow::text).toList();
+    public static List<String> news(Handle h, long playerId, int limit) {
+        return WorldDao.othersDeeds(h, playerId, limit).stream().map(WorldDao.ChronicleRow::text).toList();
     }
 }

@@ -48,8 +48,8 @@ public final class Memories {
         return db.read(h -> of(h, playerId));
     }
 
-    public List<Memory> of(Handle h, long playerId) {
-        return h.attach(WorldDao.class).memories(playerId, LOOKED_AT).stream()
+    public static List<Memory> of(Handle h, long playerId) {
+        return WorldDao.memories(h, playerId, LOOKED_AT).stream()
                 .map(r -> new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(),
                         r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
     }

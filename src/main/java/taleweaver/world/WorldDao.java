@@ -1,13 +1,11 @@
 package taleweaver.world;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.List;
 
-@RegisterConstructorMapper(WorldDao.MemoryRow.class)
-@RegisterConstructorMapper(WorldDao.ChronicleRow.class)
 public interface WorldDao {
     record MemoryRow(String kind, String text, String npcs, String taskKey) {}
     record ChronicleRow(long at, String text) {}
@@ -15,8 +13,20 @@ public interface WorldDao {
     @SqlUpdate("insert into memories(player_id, kind, text, npcs, task_key, at) values (?, ?, ?, ?, ?, ?)")
     void remember(long playerId, String kind, String text, String npcs, String taskKey, long at);
 
-    @SqlQuery("select kind, text, npcs, task_key from memories where player_id = ? order by id desc limit ?")
+    String MEMORIES = "select kind, text, npcs, task_key from memories where player_id = ? order by id desc limit ?";
+    String OTHERS_DEEDS = "select at, text from chronicle where player_id <> ? order by id desc limit ?";
+
+    @SqlQuery(MEMORIES)
     List<MemoryRow> memories(long playerId, int limit);
+
+    /** The reads of every DM turn, on its handle without attaching (attaching costs more than these queries). */
+    static List<MemoryRow> memories(Handle h, long playerId, int limit) {
+        return h.createQuery(MEMORIES).bind(0, playerId).bind(1, limit).mapTo(MemoryRow.class).list();
+    }
+
+    static List<ChronicleRow> othersDeeds(Handle h, long playerId, int limit) {
+        return h.createQuery(OTHERS_DEEDS).bind(0, playerId).bind(1, limit).mapTo(ChronicleRow.class).list();
+    }
 
     @SqlUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)")
     void chronicle(long playerId, String text, long at);
@@ -24,6 +34,6 @@ public interface WorldDao {
     @SqlQuery("select at, text from chronicle order by id desc limit ?")
     List<ChronicleRow> chronicle(int limit);
 
-    @SqlQuery("select at, text from chronicle where player_id <> ? order by id desc limit ?")
+    @SqlQuery(OTHERS_DEEDS)
     List<ChronicleRow> othersDeeds(long playerId, int limit);
 }
