@@ -70,8 +70,9 @@ public final class ModelClient implements AutoCloseable {
         this.steps = new StepDown(config.jsonMode());
         this.slots = new CallSlots(config.maxConcurrentCalls());
         this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);
-        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+; on Java 17 the slots bound them
-        var dispatcher = new Dispatcher(ConcurrencyUtil.executorService("model-calls", true));
+        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+; on Java 17 a fixed pool
+        var dispatcher = new Dispatcher(ConcurrencyUtil.isLoomAvailable() ? ConcurrencyUtil.executorService("model-calls", true)
+                : platformPool(config.maxConcurrentCalls()));
         dispatcher.setMaxRequests(Math.max(64, config.maxConcurrentCalls()));
         dispatcher.setMaxRequestsPerHost(Math.max(64, config.maxConcurrentCalls()));
         this.http = new OkHttpClient.Builder()
@@ -82,6 +83,20 @@ public final class ModelClient implements AutoCloseable {
                 .followRedirects(false)
                 .retryOnConnectionFailure(true) // a pooled connection the server closed is retried at once on a fresh one
                 .build();
+    }
+
+    /**
+     * Java 17: the slots let at most {@code calls} calls hold a thread at once, and what follows a call needs a thread
+     * too: a fixed pool of {@code calls} + 8, so the count stays bounded however many turns wait, and the eight are
+     * always free for what follows a call (a growing pool added a thread for each of those under load).
+     */
+    private static java.util.concurrent.ExecutorService platformPool(int calls) {
+        var count = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(calls + 8, r -> {
+            Thread t = new Thread(r, "model-calls-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs what follows a call on the calls' executor (or here, once it has been shut down). */

@@ -1,7 +1,5 @@
 package taleweaver.narrator;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,15 +59,9 @@ public final class OfflineNarrator implements Narrator {
         String text = s.text().strip();
         if (text.isEmpty()) return completedFuture(new DmReply(greeting(s), null));
         String lower = text.toLowerCase(Locale.ROOT);
-        var named = new ArrayList<String>(s.tasks());
-        named.addAll(s.personalTasks());
-        Optional<String> task = named.stream().filter(n -> lower.contains(n.toLowerCase(Locale.ROOT)))
-                .max(Comparator.comparingInt(String::length));
+        Optional<String> task = named(s, lower);
         if (task.isPresent()) {
-            boolean intent = has(lower, INTENT) || lower.equals(task.get().toLowerCase(Locale.ROOT));
-            if (intent && !has(lower.replace(task.get().toLowerCase(Locale.ROOT), ""), QUESTION)) {
-                return completedFuture(new DmReply("", task.get()));
-            }
+            if (takes(lower, task.get())) return completedFuture(new DmReply("", task.get()));
             String summary = s.summaries().getOrDefault(task.get(), "");
             return completedFuture(new DmReply(lines.say("dm.task_about", "task", task.get(), "summary", summary), null));
         }
@@ -99,6 +91,29 @@ public final class OfflineNarrator implements Narrator {
             reply = reply + gap() + lines.say("dm.active", "task", s.activeTask(), "goal", s.activeGoal());
         }
         return completedFuture(new DmReply(Lines.shorten(reply, REPLY_MAX), null));
+    }
+
+    /** The task the player clearly takes in their words ("接受任务X", "start X"…), if any: the intent rule alone. */
+    public Optional<String> taken(DmScene s) {
+        String lower = s.text().strip().toLowerCase(Locale.ROOT);
+        return lower.isEmpty() ? Optional.empty() : named(s, lower).filter(task -> takes(lower, task));
+    }
+
+    /** The longest name of an offered task (common or personal) in the words. */
+    private static Optional<String> named(DmScene s, String lower) {
+        String best = null;
+        for (List<String> names : List.of(s.tasks(), s.personalTasks())) {
+            for (String n : names) {
+                if ((best == null || n.length() > best.length()) && lower.contains(n.toLowerCase(Locale.ROOT))) best = n;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Naming a task with intent, and not asking about it. */
+    private static boolean takes(String lower, String task) {
+        String name = task.toLowerCase(Locale.ROOT);
+        return (has(lower, INTENT) || lower.equals(name)) && !has(lower.replace(name, ""), QUESTION);
     }
 
     /** The greeting: a returning player's latest deed recalled, the town's newest news, then the tasks on offer. */

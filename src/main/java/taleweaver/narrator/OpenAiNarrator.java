@@ -49,9 +49,9 @@ public final class OpenAiNarrator implements Narrator {
     @Override
     public CompletableFuture<DmReply> dm(DmScene s) {
         return ask("dm", s.playerId(), prompts.dm(s), o -> new DmReply(text(o), str(o, "take_task")), () -> offline.dm(s))
-                .thenCompose(reply -> reply.takeTask() != null ? CompletableFuture.completedFuture(reply)
-                        // "接受任务X" takes X even when the model missed it: the offline intent rules see it too
-                        : offline.dm(s).thenApply(o -> o.takeTask() != null ? new DmReply(reply.text(), o.takeTask()) : reply));
+                // "接受任务X" takes X even when the model missed it: the offline intent rule sees it too
+                .thenApply(reply -> reply.takeTask() != null ? reply
+                        : offline.taken(s).map(task -> new DmReply(reply.text(), task)).orElse(reply));
     }
 
     @Override
