@@ -55,8 +55,9 @@ public final class Database implements AutoCloseable {
         // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
         // Registered once here rather than on each DAO: a DAO's own mapper annotations are applied anew on every
         // attach, which made attaching cost more than the query.
+        var mappers = new java.util.concurrent.ConcurrentHashMap<Class<?>, org.jdbi.v3.core.mapper.RowMapper<?>>();
         jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
-                ? Optional.of(ConstructorMapper.of(c)) : Optional.empty());
+                ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
         migrate();
     }
 

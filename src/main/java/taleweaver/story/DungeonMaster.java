@@ -67,7 +67,7 @@ public final class DungeonMaster {
     /** Everything the DM knows of the player and the world for this turn, read through one handle. */
     private Narrator.DmScene scene(Handle h, Player player, String text) {
         Sheet sheet = characters.sheet(h, player);
-        var story = h.attach(StoryDao.class);
+        var story = new StoryDao.Reads(h);
         List<String> common = tasks.available(story, player.id(), sheet.level());
         List<Quest> personal = tasks.openPersonal(story, player.id(), sheet.level());
         var summaries = new LinkedHashMap<String, String>();

@@ -11,10 +11,22 @@ import java.util.List;
 import java.util.Optional;
 
 public interface StoryDao {
-    @SqlQuery("select player_id, task_key, stage, turns_in_stage, done, summary from task_progress where player_id = ? and task_key = ?")
+    // The reads of every turn have their SQL here once, for the DAO methods and for the same reads on a turn's own
+    // handle (Reads, below): attaching a DAO costs more than these small queries.
+    String PROGRESS = "select player_id, task_key, stage, turns_in_stage, done, summary from task_progress where player_id = ? and task_key = ?";
+    String FINISHED = "select task_key from task_progress where player_id = ? and done = 1";
+    String ACTIVE = "select task_key from active_task where player_id = ?";
+    String PERSONAL = "select id, player_id, name, summary, opening, npc, persona, stages from personal_tasks where id = ?";
+    String OPEN_PERSONAL = "select p.id, p.player_id, p.name, p.summary, p.opening, p.npc, p.persona, p.stages from personal_tasks p "
+            + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
+            + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id";
+    String RECENT_TURNS = "select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
+            + "order by id desc limit ?) order by id";
+
+    @SqlQuery(PROGRESS)
     Optional<Progress> progress(long playerId, String taskKey);
 
-    @SqlQuery("select task_key from task_progress where player_id = ? and done = 1")
+    @SqlQuery(FINISHED)
     List<String> finished(long playerId);
 
     @SqlUpdate("insert into task_progress(player_id, task_key, stage, turns_in_stage, done, summary, updated_at) "
@@ -29,7 +41,7 @@ public interface StoryDao {
         save(progress, System.currentTimeMillis());
     }
 
-    @SqlQuery("select task_key from active_task where player_id = ?")
+    @SqlQuery(ACTIVE)
     Optional<String> active(long playerId);
 
     @SqlUpdate("insert into active_task(player_id, task_key) values (?, ?) on conflict(player_id) do update set task_key = excluded.task_key")
@@ -38,12 +50,10 @@ public interface StoryDao {
     @SqlUpdate("delete from active_task where player_id = ?")
     void deactivate(long playerId);
 
-    @SqlQuery("select id, player_id, name, summary, opening, npc, persona, stages from personal_tasks where id = ?")
+    @SqlQuery(PERSONAL)
     Optional<PersonalRow> personal(long id);
 
-    @SqlQuery("select p.id, p.player_id, p.name, p.summary, p.opening, p.npc, p.persona, p.stages from personal_tasks p "
-            + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
-            + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id")
+    @SqlQuery(OPEN_PERSONAL)
     List<PersonalRow> openPersonal(long playerId);
 
     @SqlQuery("select count(*) from personal_tasks p where p.player_id = ? and not exists (select 1 from task_progress t "
@@ -67,7 +77,33 @@ public interface StoryDao {
         h.execute(ADD_TURN, playerId, taskKey, speaker, playerText, replyText, System.currentTimeMillis());
     }
 
-    @SqlQuery("select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
-            + "order by id desc limit ?) order by id")
+    @SqlQuery(RECENT_TURNS)
     List<Turn> recentTurns(long playerId, String taskKey, int limit);
+
+    /** The reads of a turn on its own handle, without attaching the DAO. */
+    record Reads(org.jdbi.v3.core.Handle h) {
+        public Optional<Progress> progress(long playerId, String taskKey) {
+            return h.createQuery(PROGRESS).bind(0, playerId).bind(1, taskKey).mapTo(Progress.class).findOne();
+        }
+
+        public List<String> finished(long playerId) {
+            return h.createQuery(FINISHED).bind(0, playerId).mapTo(String.class).list();
+        }
+
+        public Optional<String> active(long playerId) {
+            return h.createQuery(ACTIVE).bind(0, playerId).mapTo(String.class).findOne();
+        }
+
+        public Optional<PersonalRow> personal(long id) {
+            return h.createQuery(PERSONAL).bind(0, id).mapTo(PersonalRow.class).findOne();
+        }
+
+        public List<PersonalRow> openPersonal(long playerId) {
+            return h.createQuery(OPEN_PERSONAL).bind(0, playerId).mapTo(PersonalRow.class).list();
+        }
+
+        public List<Turn> recentTurns(long playerId, String taskKey, int limit) {
+            return h.createQuery(RECENT_TURNS).bind(0, playerId).bind(1, taskKey).bind(2, limit).mapTo(Turn.class).list();
+        }
+    }
 }

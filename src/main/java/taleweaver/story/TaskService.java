@@ -62,21 +62,21 @@ public final class TaskService {
 
     /** Common tasks the character can take now: level high enough, not yet finished, in the pack's order. */
     public List<String> available(Player player) {
-        return db.read(h -> available(h.attach(StoryDao.class), player.id(), characters.sheet(h, player).level()));
+        return db.read(h -> available(new StoryDao.Reads(h), player.id(), characters.sheet(h, player).level()));
     }
 
-    /** (These take the DAO a turn has attached once: attaching is most of what a small read costs.) */
-    List<String> available(StoryDao story, long playerId, int level) {
+    /** (These read on the turn's handle: a turn reads all it needs through one.) */
+    List<String> available(StoryDao.Reads story, long playerId, int level) {
         Set<String> finished = Set.copyOf(story.finished(playerId));
         return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
                 .map(ContentPack.TaskDef::name).toList();
     }
 
     public List<Quest> openPersonal(Player player) {
-        return db.read(h -> openPersonal(h.attach(StoryDao.class), player.id(), characters.sheet(h, player).level()));
+        return db.read(h -> openPersonal(new StoryDao.Reads(h), player.id(), characters.sheet(h, player).level()));
     }
 
-    List<Quest> openPersonal(StoryDao story, long playerId, int level) {
+    List<Quest> openPersonal(StoryDao.Reads story, long playerId, int level) {
         return story.openPersonal(playerId).stream().map(r -> Quest.personal(r, level)).toList();
     }
 
@@ -117,15 +117,15 @@ public final class TaskService {
     }
 
     public Optional<Quest> active(Player player) {
-        return db.read(h -> active(h.attach(StoryDao.class), player, () -> characters.sheet(h, player).level()));
+        return db.read(h -> active(new StoryDao.Reads(h), player, () -> characters.sheet(h, player).level()));
     }
 
     /** {@code level}: asked only for a personal task, whose reward grows with it. */
-    Optional<Quest> active(StoryDao story, Player player, java.util.function.IntSupplier level) {
+    Optional<Quest> active(StoryDao.Reads story, Player player, java.util.function.IntSupplier level) {
         return story.active(player.id()).flatMap(key -> byKey(story, player, key, level));
     }
 
-    Optional<Quest> byKey(StoryDao story, Player player, String key, java.util.function.IntSupplier level) {
+    Optional<Quest> byKey(StoryDao.Reads story, Player player, String key, java.util.function.IntSupplier level) {
         if (key.startsWith("c:")) return pack.task(key.substring(2)).map(Quest::common);
         long id;
         try {
@@ -137,10 +137,10 @@ public final class TaskService {
     }
 
     public Progress progress(Player player, Quest quest) {
-        return db.read(StoryDao.class, story -> progress(story, player, quest));
+        return db.read(h -> progress(new StoryDao.Reads(h), player, quest));
     }
 
-    Progress progress(StoryDao story, Player player, Quest quest) {
+    Progress progress(StoryDao.Reads story, Player player, Quest quest) {
         return story.progress(player.id(), quest.key()).orElseThrow();
     }
 
