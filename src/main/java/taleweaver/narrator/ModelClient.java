@@ -51,7 +51,7 @@ public final class ModelClient implements AutoCloseable {
     private final Config.Narrator config;
     private final OkHttpClient http;
     private final ScheduledExecutorService timer;
-    private final String url;
+    private final okhttp3.HttpUrl url; // parsed once: parsing it for every call showed in the profile
     final StepDown steps;
     private final CallSlots slots;
     private final Breaker breaker;
@@ -66,7 +66,7 @@ public final class ModelClient implements AutoCloseable {
         this.metrics = metrics;
         this.config = config;
         this.timer = timer;
-        this.url = config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
+        this.url = okhttp3.HttpUrl.get(config.baseUrl().replaceAll("/+$", "") + "/chat/completions");
         this.steps = new StepDown(config.jsonMode());
         this.slots = new CallSlots(config.maxConcurrentCalls());
         this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);

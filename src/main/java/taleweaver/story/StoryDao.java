@@ -1,5 +1,6 @@
 package taleweaver.story;
 
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
@@ -80,30 +81,39 @@ public interface StoryDao {
     @SqlQuery(RECENT_TURNS)
     List<Turn> recentTurns(long playerId, String taskKey, int limit);
 
-    /** The reads of a turn on its own handle, without attaching the DAO. */
+    /**
+     * The reads of a turn on its own handle, without attaching the DAO; rows are read by position (the columns of the
+     * queries above, in order), which spares the per-query matching of column names to record parameters.
+     */
     record Reads(org.jdbi.v3.core.Handle h) {
+        private static final RowMapper<Progress> PROGRESS_ROW = (rs, ctx) -> new Progress(rs.getLong(1), rs.getString(2), rs.getInt(3),
+                rs.getInt(4), rs.getBoolean(5), rs.getString(6));
+        private static final RowMapper<PersonalRow> PERSONAL_ROW = (rs, ctx) -> new PersonalRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
+        private static final RowMapper<Turn> TURN_ROW = (rs, ctx) -> new Turn(rs.getString(1), rs.getString(2), rs.getString(3));
+
         public Optional<Progress> progress(long playerId, String taskKey) {
-            return h.createQuery(PROGRESS).bind(0, playerId).bind(1, taskKey).mapTo(Progress.class).findOne();
+            return h.createQuery(PROGRESS).bind(0, playerId).bind(1, taskKey).map(PROGRESS_ROW).findOne();
         }
 
         public List<String> finished(long playerId) {
-            return h.createQuery(FINISHED).bind(0, playerId).mapTo(String.class).list();
+            return h.createQuery(FINISHED).bind(0, playerId).map((rs, ctx) -> rs.getString(1)).list();
         }
 
         public Optional<String> active(long playerId) {
-            return h.createQuery(ACTIVE).bind(0, playerId).mapTo(String.class).findOne();
+            return h.createQuery(ACTIVE).bind(0, playerId).map((rs, ctx) -> rs.getString(1)).findOne();
         }
 
         public Optional<PersonalRow> personal(long id) {
-            return h.createQuery(PERSONAL).bind(0, id).mapTo(PersonalRow.class).findOne();
+            return h.createQuery(PERSONAL).bind(0, id).map(PERSONAL_ROW).findOne();
         }
 
         public List<PersonalRow> openPersonal(long playerId) {
-            return h.createQuery(OPEN_PERSONAL).bind(0, playerId).mapTo(PersonalRow.class).list();
+            return h.createQuery(OPEN_PERSONAL).bind(0, playerId).map(PERSONAL_ROW).list();
         }
 
         public List<Turn> recentTurns(long playerId, String taskKey, int limit) {
-            return h.createQuery(RECENT_TURNS).bind(0, playerId).bind(1, taskKey).bind(2, limit).mapTo(Turn.class).list();
+            return h.createQuery(RECENT_TURNS).bind(0, playerId).bind(1, taskKey).bind(2, limit).map(TURN_ROW).list();
         }
     }
 }

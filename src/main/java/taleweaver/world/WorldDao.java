@@ -19,13 +19,15 @@ public interface WorldDao {
     @SqlQuery(MEMORIES)
     List<MemoryRow> memories(long playerId, int limit);
 
-    /** The reads of every DM turn, on its handle without attaching (attaching costs more than these queries). */
+    /** The reads of every DM turn, on its handle without attaching, rows read by position (the columns above, in order). */
     static List<MemoryRow> memories(Handle h, long playerId, int limit) {
-        return h.createQuery(MEMORIES).bind(0, playerId).bind(1, limit).mapTo(MemoryRow.class).list();
+        return h.createQuery(MEMORIES).bind(0, playerId).bind(1, limit)
+                .map((rs, ctx) -> new MemoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
     }
 
     static List<ChronicleRow> othersDeeds(Handle h, long playerId, int limit) {
-        return h.createQuery(OTHERS_DEEDS).bind(0, playerId).bind(1, limit).mapTo(ChronicleRow.class).list();
+        return h.createQuery(OTHERS_DEEDS).bind(0, playerId).bind(1, limit)
+                .map((rs, ctx) -> new ChronicleRow(rs.getLong(1), rs.getString(2))).list();
     }
 
     @SqlUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)")
