@@ -82,6 +82,9 @@ public final class ModelClient implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .followRedirects(false)
                 .retryOnConnectionFailure(true) // a pooled connection the server closed is retried at once on a fresh one
+                // connect on the call's own thread: racing addresses ("fast fallback") runs each connect on OkHttp's
+                // unbounded task threads, 30 of them when 64 calls open their connections at once
+                .fastFallback(false)
                 .build();
     }
 

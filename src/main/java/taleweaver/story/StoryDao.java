@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 public interface StoryDao {
-    // The reads of every turn have their SQL here once, for the DAO methods and for the same reads on a turn's own
-    // handle (Reads, below): attaching a DAO costs more than these small queries.
+    // The reads of a turn are in Reads, below, on the turn's own handle: attaching a DAO costs more than these queries.
     String PROGRESS = "select player_id, task_key, stage, turns_in_stage, done, summary from task_progress where player_id = ? and task_key = ?";
     String FINISHED = "select task_key from task_progress where player_id = ? and done = 1";
     String ACTIVE = "select task_key from active_task where player_id = ?";
@@ -23,12 +22,6 @@ public interface StoryDao {
             + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id";
     String RECENT_TURNS = "select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
             + "order by id desc limit ?) order by id";
-
-    @SqlQuery(PROGRESS)
-    Optional<Progress> progress(long playerId, String taskKey);
-
-    @SqlQuery(FINISHED)
-    List<String> finished(long playerId);
 
     @SqlUpdate("insert into task_progress(player_id, task_key, stage, turns_in_stage, done, summary, updated_at) "
             + "values (?, ?, 0, 0, 0, '', ?) on conflict(player_id, task_key) do nothing")
@@ -42,20 +35,11 @@ public interface StoryDao {
         save(progress, System.currentTimeMillis());
     }
 
-    @SqlQuery(ACTIVE)
-    Optional<String> active(long playerId);
-
     @SqlUpdate("insert into active_task(player_id, task_key) values (?, ?) on conflict(player_id) do update set task_key = excluded.task_key")
     void activate(long playerId, String taskKey);
 
     @SqlUpdate("delete from active_task where player_id = ?")
     void deactivate(long playerId);
-
-    @SqlQuery(PERSONAL)
-    Optional<PersonalRow> personal(long id);
-
-    @SqlQuery(OPEN_PERSONAL)
-    List<PersonalRow> openPersonal(long playerId);
 
     @SqlQuery("select count(*) from personal_tasks p where p.player_id = ? and not exists (select 1 from task_progress t "
             + "where t.player_id = p.player_id and t.task_key = 'p:' || p.id and t.done = 1)")
@@ -77,9 +61,6 @@ public interface StoryDao {
     static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {
         h.execute(ADD_TURN, playerId, taskKey, speaker, playerText, replyText, System.currentTimeMillis());
     }
-
-    @SqlQuery(RECENT_TURNS)
-    List<Turn> recentTurns(long playerId, String taskKey, int limit);
 
     /**
      * The reads of a turn on its own handle, without attaching the DAO; rows are read by position (the columns of the

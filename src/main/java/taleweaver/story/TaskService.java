@@ -108,7 +108,7 @@ public final class TaskService {
         var dao = h.attach(StoryDao.class);
         dao.start(player.id(), quest.key(), System.currentTimeMillis());
         dao.activate(player.id(), quest.key());
-        return dao.progress(player.id(), quest.key()).orElseThrow();
+        return new StoryDao.Reads(h).progress(player.id(), quest.key()).orElseThrow();
     }
 
     String firstLine(Quest quest, Progress progress) {
@@ -158,7 +158,7 @@ public final class TaskService {
         var used = new ArrayList<String>(items);
         used.addAll(skills);
         List<String> names = quest.npcs().stream().map(ContentPack.Npc::name).toList();
-        List<Narrator.Turn> recent = db.read(StoryDao.class, dao -> dao.recentTurns(player.id(), quest.key(), 20));
+        List<Narrator.Turn> recent = db.read(h -> new StoryDao.Reads(h).recentTurns(player.id(), quest.key(), 20));
         var scene = new Narrator.TurnScene(player.id(), player.name(), sheet, quest.name(), quest.summary(), stage.goal(),
                 last ? "" : quest.stage(progress.stage() + 1).goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
                 text, used, recent, progress.summary(),
@@ -199,7 +199,7 @@ public final class TaskService {
                                            String text, String speaker, String said) {
         var story = h.attach(StoryDao.class);
         var sheets = h.attach(CharacterDao.class);
-        Progress now = story.progress(player.id(), quest.key()).orElseThrow();
+        Progress now = new StoryDao.Reads(h).progress(player.id(), quest.key()).orElseThrow();
         if (now.stage() != before.stage() || now.turnsInStage() != before.turnsInStage() || now.done()) {
             throw new Refusal(409, "conflict", lines.say("busy"));
         }

@@ -16,9 +16,6 @@ public interface WorldDao {
     String MEMORIES = "select kind, text, npcs, task_key from memories where player_id = ? order by id desc limit ?";
     String OTHERS_DEEDS = "select at, text from chronicle where player_id <> ? order by id desc limit ?";
 
-    @SqlQuery(MEMORIES)
-    List<MemoryRow> memories(long playerId, int limit);
-
     /** The reads of every DM turn, on its handle without attaching, rows read by position (the columns above, in order). */
     static List<MemoryRow> memories(Handle h, long playerId, int limit) {
         return h.createQuery(MEMORIES).bind(0, playerId).bind(1, limit)
@@ -36,6 +33,4 @@ public interface WorldDao {
     @SqlQuery("select at, text from chronicle order by id desc limit ?")
     List<ChronicleRow> chronicle(int limit);
 
-    @SqlQuery(OTHERS_DEEDS)
-    List<ChronicleRow> othersDeeds(long playerId, int limit);
 }
