@@ -16,7 +16,7 @@ import taleweaver.web.Routes;
 /** Entry point: load config → open the database → wire services → serve. {@link #create} builds the same app for tests. */
 public final class App {
     /** Request threads when virtual threads are not available (Java 17). */
-    static final int PLATFORM_THREADS = 64;
+    static final int PLATFORM_THREADS = 32;
 
     private App() {}
 
