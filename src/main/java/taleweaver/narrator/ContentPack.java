@@ -87,7 +87,8 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
 
     /**
      * {@code borrowLines}: a host's pack made for an earlier release lacks the lines added since (recall, news, the
-     * chronicle…); those come from the built-in pack of its language (English for any other), the rest is its own.
+     * chronicle…: {@link Lines#ADDED_FOR_THE_WORLD}); those come from the built-in pack of its language (English for
+     * any other). Any other missing line still stops start-up.
      */
     static ContentPack parse(InputStream in, String source, boolean borrowLines) throws IOException {
         ContentPack pack;
@@ -104,8 +105,8 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
     }
 
     private ContentPack withMissingLines(Map<String, List<String>> defaults) {
-        var merged = new java.util.LinkedHashMap<>(defaults);
-        merged.putAll(lines);
+        var merged = new java.util.LinkedHashMap<>(lines);
+        for (String key : Lines.ADDED_FOR_THE_WORLD) merged.putIfAbsent(key, defaults.get(key));
         return new ContentPack(language, dm, reserved, bannedWords, starter, crafting, personal, eventSpeakers, merged, tasks, encounters);
     }
 
@@ -138,7 +139,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");
         require(lines != null, source, "lines: missing");
         for (String e : encounters) require(present(e) && e.length() <= 500, source, "encounters: each needs 1-500 characters");
-        for (String key : Lines.REQUIRED) {
+        for (String key : Lines.ALL) {
             require(lines.containsKey(key) && !lines.get(key).isEmpty(), source, "lines." + key + ": missing");
         }
         var names = new HashSet<String>();

@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 
 /** The player-facing sentences of a content pack, with {placeholders} filled in. */
 public final class Lines {
-    /** Every key a pack must have. */
+    /** Keys every pack has had since the first release. */
     public static final List<String> REQUIRED = List.of(
             "legal.length", "legal.chars", "legal.reserved", "legal.banned", "legal.persona_length", "legal.model",
             "word.exp", "word.matter", "word.energy", "word.hp", "word.items",
@@ -17,11 +17,17 @@ public final class Lines {
             "merge.skill", "merge.item", "merge.no_matter", "merge.no_energy", "merge.banned", "merge.skill_desc", "merge.item_desc",
             "event.kind", "event.harsh", "event.none", "event.change",
             "battle.pending", "battle.hit", "battle.hesitate", "battle.round", "battle.win", "battle.draw", "battle.forfeit",
-            "battle.over", "battle.silence",
+            "battle.over", "battle.silence");
+
+    /** Keys added with the world's memory (SPEC §14): a host's pack made before them borrows them from the built-in pack. */
+    public static final List<String> ADDED_FOR_THE_WORLD = List.of(
             "task.hint_told", "npc.known", "npc.known_told", "dm.welcome_back", "dm.recall", "dm.recall_none", "dm.news", "dm.news_none",
             "dm.news_brief", "memory.task", "memory.stage", "memory.event_kind", "memory.event_harsh", "memory.craft", "memory.duel_won", "memory.duel_lost",
             "memory.duel_draw", "chronicle.task", "chronicle.personal", "chronicle.level", "chronicle.duel", "chronicle.draw",
             "chronicle.craft_skill", "chronicle.craft_item");
+
+    /** Every key a pack must have, once borrowing is done. */
+    public static final List<String> ALL = java.util.stream.Stream.concat(REQUIRED.stream(), ADDED_FOR_THE_WORLD.stream()).toList();
 
     private final Map<String, List<String>> lines;
 

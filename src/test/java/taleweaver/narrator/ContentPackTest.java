@@ -28,6 +28,23 @@ class ContentPackTest {
     }
 
     @Test
+    void aHostsPackFromAnEarlierReleaseBorrowsTheLinesAddedSince() throws IOException {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/zh.json"));
+        var lines = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("lines");
+        lines.remove(java.util.List.of("dm.recall", "chronicle.task", "npc.known"));
+        lines.putArray("dm.chat").add("自己的话。");
+        Path file = dir.resolve("old-pack.json");
+        Files.write(file, Json.bytes(tree));
+        var pack = ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game());
+        assertEquals(ContentPack.builtIn("zh").lines().get("dm.recall"), pack.lines().get("dm.recall"), "borrowed from the built-in pack");
+        assertEquals(java.util.List.of("自己的话。"), pack.lines().get("dm.chat"), "its own lines stay its own");
+        lines.remove("busy"); // a line every release has had is still required
+        Files.write(file, Json.bytes(tree));
+        assertTrue(assertThrows(ContentPack.Broken.class, () -> ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game()))
+                .getMessage().contains("lines.busy"));
+    }
+
+    @Test
     void aHostsPackReplacesTheBuiltInOne() throws IOException {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/en.json"));
         tree.with("dm").put("name", "Keeper");
