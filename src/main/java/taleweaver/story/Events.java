@@ -73,11 +73,11 @@ public final class Events {
         });
     }
 
-    /** Who answers: the one the narrator named, speaking for themselves; a line that names its speaker is the DM's narration. */
+    /** Who answers: the one the narrator named, speaking for themselves (see {@link Text#teller}). */
     private String speaker(String proposed, String said) {
         String speaker = Text.name(proposed, 1, 16, rules);
         if (speaker == null) speaker = pack.eventSpeakers().get(0).name();
-        return OfflineNarrator.names(said, speaker) ? pack.dm().name() : speaker;
+        return Text.teller(speaker, said, pack.dm().name());
     }
 
     /** The player's memories, the pack's passers-by first; which of them the player has met before. */

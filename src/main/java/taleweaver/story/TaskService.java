@@ -173,13 +173,12 @@ public final class TaskService {
     }
 
     /**
-     * Who a reply is told under: a character of the task speaking for itself, else the DM. A line that names its own
-     * speaker is narration ("Old Su nods…" is not Old Su talking), so it goes under the DM.
+     * Who a reply is told under: a character of the task speaking for itself, else the DM (see {@link Text#teller}).
      */
     private String speaker(String proposed, List<String> names, String npc, String said) {
         String dm = pack.dm().name();
         String speaker = proposed != null && (names.contains(proposed) || proposed.equals(dm)) ? proposed : npc;
-        return !speaker.equals(dm) && OfflineNarrator.names(said, speaker) ? dm : speaker;
+        return Text.teller(speaker, said, dm);
     }
 
     /** The player's memories for this task (its characters first), and who of them met the player elsewhere and not yet here. */

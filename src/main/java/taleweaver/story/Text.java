@@ -2,6 +2,7 @@ package taleweaver.story;
 
 import taleweaver.account.NameRules;
 import taleweaver.narrator.Lines;
+import taleweaver.narrator.OfflineNarrator;
 
 /** Small rules for text a narrator proposes before the server keeps it. */
 final class Text {
@@ -20,6 +21,14 @@ final class Text {
     static String appendSummary(String summary, String line) {
         String s = summary.isEmpty() ? line : summary + " " + line;
         return s.length() <= SUMMARY_MAX ? s : s.substring(s.length() - SUMMARY_MAX);
+    }
+
+    /**
+     * Who a line is told under: its speaker talking, unless the line names that speaker ("Old Su nods…" is not Old Su
+     * talking) — then it is narration, the DM's.
+     */
+    static String teller(String speaker, String said, String dm) {
+        return OfflineNarrator.names(said, speaker) ? dm : speaker;
     }
 
     /** A name a narrator proposed, when usable: quotes dropped, {@code min}..{@code max} characters, nothing banned. */
