@@ -91,7 +91,7 @@ ROUTES = {
     "/admin/password": ("Host: set a player's password", obj(["username", "password"], username=S, password=S), reply([400, 404])),
     "/admin/ban": ("Host: ban for minutes (0 lifts)", obj(["username", "minutes"], username=S, minutes=I), reply([404])),
     "/admin/kick": ("Host: end a player's sessions", obj(["username"], username=S), reply([404])),
-    "/admin/backup": ("Host: an online backup now", obj(), reply([500], file=S)),
+    "/admin/backup": ("Host: an online backup now (SQLite; on PostgreSQL 501 with a reason naming its own tools)", obj(), reply([500, 501], file=S, reason=S)),
     "/admin/status": ("Host: server figures", obj(), reply([], ["players_online", "narrator"], players_online=I, narrator=S,
                       model_tokens_today=I, database_bytes=I, uptime_seconds=I, version=S)),
 }

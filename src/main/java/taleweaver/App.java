@@ -31,6 +31,10 @@ public final class App {
             System.exit(backup(args));
             return;
         }
+        if (args.length > 0 && args[0].equals("move-to")) {
+            System.exit(moveTo(args));
+            return;
+        }
         Config config;
         Services services;
         try {
@@ -48,7 +52,7 @@ public final class App {
         }, "shutdown"));
         app.start(config.server().host(), config.server().port());
         log.info("Taleweaver listening on {}:{} (narrator {}, images {}, database {})", config.server().host(), app.port(),
-                config.narrator().provider(), config.images().provider(), config.storage().database());
+                config.narrator().provider(), config.images().provider(), config.storage().postgres() ? "postgresql" : config.storage().database());
     }
 
     /**
@@ -60,6 +64,10 @@ public final class App {
         String file = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : null;
         try {
             Config config = Config.fromArgs(rest.toArray(String[]::new));
+            if (config.storage().postgres()) {
+                System.err.println("taleweaver: " + Backups.ON_POSTGRES);
+                return 3;
+            }
             var target = file != null ? java.nio.file.Path.of(file) : Backups.newFile(java.nio.file.Path.of(config.storage().backupDir()));
             System.out.println(Backups.make(config.storage().database(), target));
             return 0;
@@ -68,6 +76,33 @@ public final class App {
             return 2;
         } catch (java.io.IOException | java.sql.SQLException e) {
             System.err.println("taleweaver: backup failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * {@code java -jar server.jar move-to <jdbc:postgresql://…> [--config PATH] [--set k=v]…}: the stopped server's SQLite
+     * database (storage.database) copied into that empty PostgreSQL database (storage.user / storage.password).
+     */
+    public static int moveTo(String[] args) {
+        if (args.length < 2 || args[1].startsWith("--")) {
+            System.err.println("usage: java -jar server.jar move-to jdbc:postgresql://host:port/database [--config PATH] [--set k=v]");
+            return 2;
+        }
+        try {
+            var rest = new java.util.ArrayList<>(java.util.List.of(args).subList(2, args.length));
+            rest.add("--set");
+            rest.add("storage.url=" + args[1]);
+            Config config = Config.fromArgs(rest.toArray(String[]::new));
+            var counts = taleweaver.db.MoveTo.move(config.storage().database(), config.storage(), System.out);
+            System.out.println("moved " + config.storage().database() + " to PostgreSQL, every count checked: " + counts);
+            System.out.println("now set storage.url to that URL (config.yaml or --set) and start the server on it");
+            return 0;
+        } catch (Config.Invalid | taleweaver.db.MoveTo.Refused e) {
+            System.err.println("taleweaver: " + e.getMessage());
+            return 2;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            System.err.println("taleweaver: move-to failed, nothing was kept in the target: " + e.getMessage());
             return 1;
         }
     }

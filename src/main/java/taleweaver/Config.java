@@ -23,8 +23,12 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                      Events events, Challenge challenge, Battle battle) {
 
     public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds,
-                         String trustedProxies) {}
-    public record Storage(String database, String backupDir, int backupEveryHours, int backupsKept) {}
+                         String trustedProxies, String instanceId) {}
+    /** {@code url} blank: SQLite at {@code database}; else a {@code jdbc:postgresql://} URL (SPEC §15). */
+    public record Storage(String database, String backupDir, int backupEveryHours, int backupsKept, String url, String user,
+                          String password, int poolSize) {
+        public boolean postgres() { return !url.isBlank(); }
+    }
     public record Admin(String token) {
         public boolean enabled() { return !token.isBlank(); }
     }
@@ -53,9 +57,9 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
     static Map<String, Map<String, Object>> defaults() {
         var d = new LinkedHashMap<String, Map<String, Object>>();
         d.put("server", ordered("host", "0.0.0.0", "port", 5000, "max_body_bytes", 1_048_576, "shutdown_grace_seconds", 10,
-                "accept_queue", 1024, "read_timeout_seconds", 10, "trusted_proxies", ""));
+                "accept_queue", 1024, "read_timeout_seconds", 10, "trusted_proxies", "", "instance_id", ""));
         d.put("storage", ordered("database", "data/taleweaver.db", "backup_dir", "data/backups", "backup_every_hours", 24,
-                "backups_kept", 7));
+                "backups_kept", 7, "url", "", "user", "", "password", "", "pool_size", 16));
         d.put("admin", ordered("token", ""));
         d.put("game", ordered("language", "zh", "content_pack", "", "lorebook", ""));
         d.put("auth", ordered("mode", "token_or_address", "bcrypt_cost", 10, "bcrypt_threads", 0,
@@ -105,7 +109,8 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
 
     public static Config load(Path file, List<String> sets, Map<String, String> env) {
         var values = defaults();
-        values.get("admin").put("token", expand("${TALEWEAVER_ADMIN_TOKEN:-}", env)); // the default comes from the environment
+        values.get("admin").put("token", expand("${TALEWEAVER_ADMIN_TOKEN:-}", env)); // the defaults of secrets come from the environment
+        values.get("storage").put("password", expand("${TALEWEAVER_DB_PASSWORD:-}", env));
         if (file != null) {
             JsonNode root;
             try {
@@ -185,9 +190,10 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
         var config = new Config(
                 new Server(c.str("server.host"), c.num("server.port", 1, 65535), c.num("server.max_body_bytes", 1024, 64 << 20),
                         c.num("server.shutdown_grace_seconds", 0, 300), c.num("server.accept_queue", 1, 65_535),
-                        c.num("server.read_timeout_seconds", 1, 3600), c.proxies("server.trusted_proxies")),
+                        c.num("server.read_timeout_seconds", 1, 3600), c.proxies("server.trusted_proxies"), c.str("server.instance_id").strip()),
                 new Storage(c.str("storage.database"), c.str("storage.backup_dir"), c.num("storage.backup_every_hours", 0, 24 * 365),
-                        c.num("storage.backups_kept", 1, 10_000)),
+                        c.num("storage.backups_kept", 1, 10_000), c.storageUrl("storage.url"), c.str("storage.user"), c.str("storage.password"),
+                        c.num("storage.pool_size", 1, 1000)),
                 new Admin(c.str("admin.token")),
                 new Game(c.oneOf("game.language", "zh", "en"), c.str("game.content_pack"), c.str("game.lorebook")),
                 new Auth(c.oneOf("auth.mode", "token_or_address", "token", "open"), c.num("auth.bcrypt_cost", 4, 31),
@@ -239,6 +245,13 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
             String s = str(key).strip();
             if (!s.isEmpty() && okhttp3.HttpUrl.parse(s) == null)
                 throw new Invalid("config key " + key + ": '" + s + "' is not an http:// or https:// URL");
+            return s;
+        }
+        /** Blank (SQLite) or a PostgreSQL JDBC URL: another database stops start-up here, naming the key. */
+        String storageUrl(String key) {
+            String s = str(key).strip();
+            if (!s.isEmpty() && !s.startsWith("jdbc:postgresql://"))
+                throw new Invalid("config key " + key + ": '" + s + "' is not a jdbc:postgresql://host:port/database URL (blank = SQLite)");
             return s;
         }
         /** Addresses or CIDRs, comma-separated. */

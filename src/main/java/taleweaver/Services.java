@@ -11,6 +11,7 @@ import taleweaver.account.Passwords;
 import taleweaver.character.CharacterHandlers;
 import taleweaver.character.CharacterService;
 import taleweaver.db.Database;
+import taleweaver.db.Signals;
 import taleweaver.images.ImageMaker;
 import taleweaver.images.ImageStore;
 import taleweaver.images.NoImages;
@@ -31,6 +32,7 @@ import taleweaver.story.Crafting;
 import taleweaver.story.DungeonMaster;
 import taleweaver.story.Events;
 import taleweaver.story.PlayerLane;
+import taleweaver.story.TurnLease;
 import taleweaver.story.StoryHandlers;
 import taleweaver.story.TaskService;
 import taleweaver.story.Wishes;
@@ -60,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Everything the routes need, built once from the config; {@link #close} releases it in reverse order. */
 public final class Services implements AutoCloseable {
-    public record Health(String status, String narrator, String images, String db) {}
+    public record Health(String status, String narrator, String images, String db, String instance) {}
 
     private final Config config;
     private final Database db;
@@ -95,6 +97,8 @@ public final class Services implements AutoCloseable {
         return t;
     });
     private final ModelClient model;
+    private final String instance;
+    private final Signals signals;
     private final TokenLedger ledger;
 
     public Services(Config config) {
@@ -103,14 +107,16 @@ public final class Services implements AutoCloseable {
         var lore = Lorebook.load(config.game().lorebook(), config.game().contentPack().isBlank() ? pack.language() : null);
         this.clientFiles = new ClientFiles(pack);
         this.adminToken = new AdminToken(config.admin().token());
-        this.db = new Database(config.storage().database());
+        this.db = new Database(config.storage());
+        this.instance = instanceId(config.server());
+        this.signals = new Signals(db, config.storage(), instance);
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
         var names = new NameRules(pack);
         this.ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
         boolean modelled = config.narrator().provider().equals("openai");
         var characters = new CharacterService(db, pack, modelled ? ledger : null);
-        this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites);
+        this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites, signals);
         this.perAddress = new RateLimiter(config.limits().requestsPerMinute());
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
@@ -129,7 +135,8 @@ public final class Services implements AutoCloseable {
                 config.events().maxChange(), config.moderation().useModel(), streams, metrics);
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
-        var lane = new PlayerLane(() -> lines.say("busy"));
+        var lane = new PlayerLane(() -> lines.say("busy"), !db.postgres() ? null
+                : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, timers, () -> lines.say("busy")));
         var memories = new Memories(db);
         var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);
@@ -140,8 +147,8 @@ public final class Services implements AutoCloseable {
                 new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds);
-        this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge());
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds, signals);
+        this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals);
         this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles);
         battles.resume();
 
@@ -149,6 +156,17 @@ public final class Services implements AutoCloseable {
         this.characterHandlers = new CharacterHandlers(characters);
         timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::flushLedger, 1, 1, TimeUnit.SECONDS);
+        if (db.postgres()) { // several instances: what the others did reaches this one (SPEC §15)
+            signals.on(Signals.Kind.ACCOUNT, id -> accounts.forget(Long.parseLong(id)));
+            signals.on(Signals.Kind.OFFLINE, id -> {
+                accounts.forget(Long.parseLong(id));
+                presence.offlineElsewhere(Long.parseLong(id));
+            });
+            signals.on(Signals.Kind.CHALLENGE, challenges::wake);
+            signals.on(Signals.Kind.ROUND, battles::wake);
+            signals.start();
+            timers.scheduleWithFixedDelay(this::shareWithOthers, 0, 1, TimeUnit.SECONDS);
+        }
         metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
                 () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
@@ -164,6 +182,20 @@ public final class Services implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
         }
     }
+
+    /** server.instance_id, or this machine's host name and the port. */
+    private static String instanceId(Config.Server server) {
+        if (!server.instanceId().isEmpty()) return server.instanceId();
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + server.port();
+    }
+
+    public String instance() { return instance; }
 
     private static ImageMaker imageMaker(Config.Images config) {
         return switch (config.provider()) {
@@ -181,15 +213,30 @@ public final class Services implements AutoCloseable {
         }
     }
 
+    /** Several instances, each second: presence shared, parked waits and overdue rounds checked against the database. */
+    private void shareWithOthers() {
+        try {
+            presence.share(db);
+            challenges.recheck();
+            battles.recheck();
+        } catch (RuntimeException e) { // the database is away: next second
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("sharing with other instances: {}", e.toString());
+        }
+    }
+
     private void sweep() {
         long now = System.currentTimeMillis();
         perAddress.sweep(now);
         perRole.sweep(now);
-        accounts.sweep(now);
+        try {
+            accounts.sweep(now);
+        } catch (RuntimeException e) { // the database is away: next minute
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("sweep: {}", e.toString());
+        }
     }
 
     public Health health(Call call) {
-        return new Health("ok", narratorState(), config.images().provider(), db.healthy() ? "ok" : "error");
+        return new Health(db.healthy() ? "ok" : "db_down", narratorState(), config.images().provider(), db.dialect().label(), instance);
     }
 
     private String narratorState() {
@@ -227,6 +274,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        signals.close();
         if (model != null) model.close();
         flushLedger();
         notifier.close();

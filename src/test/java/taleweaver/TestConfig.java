@@ -1,18 +1,53 @@
 package taleweaver;
 
+import taleweaver.db.Database;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-/** A config for tests: the database and its backups in a temp dir, cheap bcrypt, generous limits, then any overrides. */
+/**
+ * A config for tests: the database and its backups in a temp dir, cheap bcrypt, generous limits, then any overrides.
+ * With {@code -Dtaleweaver.test.db=postgresql} (the second run of {@code ./run.sh test}) the same tests run on a real
+ * PostgreSQL: each temp dir gets a database of its own, so a test that restarts its app finds its data again.
+ */
 public final class TestConfig {
     private TestConfig() {}
+
+    public static boolean postgres() {
+        return "postgresql".equals(System.getProperty("taleweaver.test.db"));
+    }
 
     public static Config of(Path dir, String... sets) {
         var all = new ArrayList<>(List.of("storage.database=" + dir.resolve("game.db"), "storage.backup_dir=" + dir.resolve("backups"), "auth.bcrypt_cost=4",
                 "limits.requests_per_minute=100000", "server.host=127.0.0.1"));
+        if (postgres()) all.add("storage.url=" + postgresUrl(dir));
         all.addAll(List.of(sets));
         return Config.load(null, all, Map.of());
+    }
+
+    /** The test's database, opened (and migrated) as the server would. */
+    public static Database database(Path dir) {
+        return new Database(of(dir).storage());
+    }
+
+    /** A plain JDBC connection to the test's database, for looking at rows behind the server's back. */
+    public static Connection connect(Path dir) throws SQLException {
+        return DriverManager.getConnection(postgres() ? postgresUrl(dir) : "jdbc:sqlite:" + dir.resolve("game.db"));
+    }
+
+    private static String postgresUrl(Path dir) {
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256").digest(dir.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return TestPostgres.url("t_" + HexFormat.of().formatHex(hash, 0, 12));
     }
 }

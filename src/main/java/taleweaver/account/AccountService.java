@@ -5,6 +5,7 @@ import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.character.CharacterService;
 import taleweaver.db.Database;
+import taleweaver.db.Signals;
 import taleweaver.images.Png;
 import taleweaver.images.ProceduralImages;
 import taleweaver.pvp.Presence;
@@ -47,15 +48,18 @@ public final class AccountService {
     /** Where account writes run after bcrypt: never on the low-priority hashing threads. */
     private final Executor writes;
 
+    private final Signals signals;
+
     public AccountService(Config.Auth config, Database db, Passwords passwords, NameRules names,
-                          CharacterService characters, Presence presence, Executor writes) {
+                          CharacterService characters, Presence presence, Executor writes, Signals signals) {
         this.writes = writes;
+        this.signals = signals;
         this.db = db;
         this.passwords = passwords;
         this.names = names;
         this.characters = characters;
         this.presence = presence;
-        this.guard = new LoginGuard(config.maxFailedLogins(), config.lockoutMinutes());
+        this.guard = new LoginGuard(db, config.maxFailedLogins(), config.lockoutMinutes());
     }
 
     public CompletableFuture<SignupReply> signup(Signup s) {
@@ -120,6 +124,7 @@ public final class AccountService {
                 var before = new ArrayList<>(dao.sessionHashes(account.id()));
                 dao.keepNewestSessions(account.id(), SESSIONS_KEPT);
                 before.removeAll(dao.sessionHashes(account.id()));
+                signals.send(h, Signals.Kind.ACCOUNT, String.valueOf(account.id())); // its callback, address, sessions
                 return before;
             });
             dropped.forEach(sessions::remove); // the oldest device's token, when this login was one too many
@@ -139,6 +144,7 @@ public final class AccountService {
             if (token != null) dao.endSession(hashes.get(0)); else dao.endAllSessions(player.id());
             dao.loggedOut(player.id());
             dao.seen(System.currentTimeMillis(), player.id());
+            signals.send(h, Signals.Kind.OFFLINE, String.valueOf(player.id()));
             return hashes;
         });
         ended.forEach(sessions::remove);
@@ -193,6 +199,12 @@ public final class AccountService {
         return db.read(AccountDao.class, dao -> dao.avatar(playerId));
     }
 
+    /** Another instance changed this player's account or sessions: what is cached of them is read again when needed. */
+    public void forget(long playerId) {
+        byKey.values().removeIf(a -> a.id() == playerId);
+        sessions.values().removeIf(owner -> owner == playerId);
+    }
+
     public void sweep(long now) {
         guard.sweep(now);
     }
@@ -245,6 +257,7 @@ public final class AccountService {
             List<String> hashes = dao.sessionHashes(account.id());
             dao.endAllSessions(account.id());
             change.accept(dao);
+            signals.send(h, Signals.Kind.OFFLINE, String.valueOf(account.id()));
             return hashes;
         });
         ended.forEach(sessions::remove);

@@ -77,6 +77,7 @@ public final class AdminService {
 
     /** An online backup now, in storage.backup_dir. */
     public BackupMade backup() {
+        if (storage.postgres()) throw new Refusal(501, "backup_elsewhere", Backups.ON_POSTGRES).with("reason", Backups.ON_POSTGRES);
         try {
             return new BackupMade(Backups.make(storage.database(), Backups.newFile(Path.of(storage.backupDir()))).toString());
         } catch (IOException | SQLException e) {
@@ -86,6 +87,7 @@ public final class AdminService {
 
     /** The scheduled backup: one now, then only the newest storage.backups_kept remain. */
     public void scheduledBackup() {
+        if (storage.postgres()) return;
         try {
             backup();
             Backups.prune(Path.of(storage.backupDir()), storage.backupsKept());
@@ -96,8 +98,9 @@ public final class AdminService {
 
     public Status status() {
         long tokens = tokensToday().values().stream().mapToLong(Integer::longValue).sum();
-        long size = 0;
+        long size = storage.postgres() ? db.read(h -> h.createQuery("select pg_database_size(current_database())").mapTo(Long.class).one()) : 0;
         for (String suffix : List.of("", "-wal")) {
+            if (storage.postgres()) break;
             try {
                 size += Files.size(Path.of(storage.database() + suffix));
             } catch (IOException e) {

@@ -48,10 +48,12 @@ public interface CharacterDao {
 
     /** Equipment of a name the player already has stacks: one more, and the better power. */
     @SqlUpdate("insert into equipment(player_id, name, description, power, count, acquired_at) values (?, ?, ?, ?, 1, ?) "
-            + "on conflict(player_id, name) do update set count = count + 1, power = max(power, excluded.power)")
+            + "on conflict(player_id, name) do update set count = equipment.count + 1, "
+            + "power = case when excluded.power > equipment.power then excluded.power else equipment.power end")
     void addEquipment(long playerId, String name, String description, int power, long at);
 
     @SqlUpdate("insert into skills(player_id, name, description, power, cost, acquired_at) values (?, ?, ?, ?, ?, ?) "
-            + "on conflict(player_id, name) do update set power = max(power, excluded.power)")
+            + "on conflict(player_id, name) do update set "
+            + "power = case when excluded.power > skills.power then excluded.power else skills.power end")
     void addSkill(long playerId, String name, String description, int power, int cost, long at);
 }

@@ -26,6 +26,9 @@ public final class Backups {
     private static final Logger log = LoggerFactory.getLogger(Backups.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
     static final String PREFIX = "taleweaver-";
+    /** Why there are no backups of ours on PostgreSQL, and what to use instead (SPEC §15). */
+    public static final String ON_POSTGRES = "on PostgreSQL, backups are the database's own: pg_dump (a consistent dump while "
+            + "playing), pg_basebackup with WAL archiving (point in time), or the managed service's snapshots";
 
     private Backups() {}
 

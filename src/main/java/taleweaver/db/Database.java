@@ -1,15 +1,22 @@
 package taleweaver.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.mapper.RowMapperFactory;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import taleweaver.Config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,28 +24,62 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Types;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The SQLite file: WAL mode, a small pool of connections, migrations applied at open.
- * Writes go one at a time through {@link #write}, each in one transaction; SQLite allows one writer anyway,
- * and queueing them here (rather than in SQLite's busy loop) keeps latency flat.
+ * The game's database: SQLite (one file, WAL; the default) or PostgreSQL (several instances, SPEC §15), behind one
+ * HikariCP pool and one set of DAOs. Where the two differ it is named here ({@link Dialect}): the migrations' folder,
+ * how concurrent writers are kept apart, and the row locks a rule takes before it decides.
+ *
+ * <p>Every change is one transaction through {@link #write}. On SQLite, which allows one writer anyway, writes queue
+ * in this process (flat latency rather than SQLite's busy loop). On PostgreSQL nothing in this JVM keeps a rule: a
+ * write that reads before it decides locks the rows it decides on ({@link #lockPlayers}, {@code for update}), so
+ * several instances keep the rules together.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    static final String[] MIGRATIONS = {"V1__accounts_and_characters.sql", "V2__story.sql", "V3__pvp.sql", "V4__hosting.sql", "V5__ladder.sql", "V6__world.sql"};
+    static final String[] MIGRATIONS = {"V1__accounts_and_characters.sql", "V2__story.sql", "V3__pvp.sql", "V4__hosting.sql", "V5__ladder.sql", "V6__world.sql",
+            "V7__cluster.sql"};
+    /** The key of the advisory lock that lets one instance at a time migrate a PostgreSQL database. */
+    private static final long MIGRATION_LOCK = 0x7461_6c65_7765_6176L;
 
+    public enum Dialect {
+        SQLITE, POSTGRESQL;
+
+        public String label() { return name().toLowerCase(); }
+    }
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
     private final Jdbi jdbi;
-    private final Pool pool;
+    /** SQLite's one writer, queued fairly here; unused on PostgreSQL. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
 
+    /** SQLite at {@code file}, with a pool of 8 (tests and the tools). */
     public Database(String file) {
-        Path path = Path.of(file).toAbsolutePath();
+        this(new Config.Storage(file, "", 0, 1, "", "", "", 8));
+    }
+
+    public Database(Config.Storage storage) {
+        this.dialect = storage.postgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
+        this.pool = new HikariDataSource(dialect == Dialect.SQLITE ? sqlite(storage) : postgres(storage));
+        this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+        // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
+        // Registered once here rather than on each DAO: a DAO's own mapper annotations are applied anew on every
+        // attach, which made attaching cost more than the query.
+        var mappers = new java.util.concurrent.ConcurrentHashMap<Class<?>, org.jdbi.v3.core.mapper.RowMapper<?>>();
+        jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
+                ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
+        jdbi.registerArgument(new FlagArgument());
+        migrate();
+    }
+
+    private static HikariConfig sqlite(Config.Storage storage) {
+        Path path = Path.of(storage.database()).toAbsolutePath();
         try {
             if (path.getParent() != null) Files.createDirectories(path.getParent());
         } catch (IOException e) {
@@ -50,27 +91,68 @@ public final class Database implements AutoCloseable {
         cfg.setBusyTimeout(10_000);
         cfg.enforceForeignKeys(true);
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        this.pool = new Pool("jdbc:sqlite:" + path, cfg, 8);
-        this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
-        // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
-        // Registered once here rather than on each DAO: a DAO's own mapper annotations are applied anew on every
-        // attach, which made attaching cost more than the query.
-        var mappers = new java.util.concurrent.ConcurrentHashMap<Class<?>, org.jdbi.v3.core.mapper.RowMapper<?>>();
-        jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
-                ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
-        migrate();
+        var source = new SQLiteDataSource(cfg);
+        source.setUrl("jdbc:sqlite:" + path);
+        var hikari = common(storage, "sqlite");
+        hikari.setDataSource(source);
+        // SQLite connections are cheap to keep and dear to open: a fixed set, never retired.
+        hikari.setMinimumIdle(storage.poolSize());
+        hikari.setMaxLifetime(0);
+        hikari.setIdleTimeout(0);
+        return hikari;
+    }
+
+    private static HikariConfig postgres(Config.Storage storage) {
+        var hikari = common(storage, "postgresql");
+        hikari.setJdbcUrl(storage.url());
+        if (!storage.user().isBlank()) hikari.setUsername(storage.user());
+        if (!storage.password().isEmpty()) hikari.setPassword(storage.password());
+        hikari.setMinimumIdle(Math.min(2, storage.poolSize()));
+        hikari.addDataSourceProperty("ApplicationName", "taleweaver");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        hikari.addDataSourceProperty("connectTimeout", "3");
+        hikari.addDataSourceProperty("socketTimeout", "30"); // no statement of the game runs this long: a dead peer, not a slow query
+        return hikari;
+    }
+
+    private static HikariConfig common(Config.Storage storage, String name) {
+        var hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setMaximumPoolSize(storage.poolSize());
+        hikari.setConnectionTimeout(3_000);   // no free connection, or no database: the request fails (503) rather than waits
+        hikari.setValidationTimeout(1_000);
+        hikari.setInitializationFailTimeout(10_000); // a database still starting gets ten seconds
+        return hikari;
     }
 
     public Jdbi jdbi() { return jdbi; }
 
-    /** One transaction that changes state; callers are served in arrival order. */
+    public Dialect dialect() { return dialect; }
+
+    public boolean postgres() { return dialect == Dialect.POSTGRESQL; }
+
+    /** One transaction that changes state; on SQLite callers are served in arrival order. */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
+        if (dialect == Dialect.POSTGRESQL) return jdbi.inTransaction(work);
         writeLock.lock();
         try {
             return jdbi.inTransaction(work);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Inside a {@link #write}: waits for and holds the rows of these players until the transaction ends, so that a rule
+     * that reads before it writes (a reward, a battle's start, a round's judgement) decides on what is now committed
+     * and nobody else decides on the same players meanwhile. Rows are locked in id order (no deadlock between two
+     * such writes). On SQLite the write is already the only one.
+     */
+    public void lockPlayers(Handle h, long... players) {
+        if (dialect != Dialect.POSTGRESQL || players.length == 0) return;
+        long[] ids = players.clone();
+        java.util.Arrays.sort(ids);
+        for (long id : ids) h.createQuery("select id from players where id = ? for update").bind(0, id).mapTo(Long.class).findOne();
     }
 
     /** A read outside any write transaction. */
@@ -90,17 +172,40 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * True when {@code failure} means the database cannot be reached right now (no connection within the pool's
+     * timeout, a dropped connection, a server shutting down or starting): the request is answered 503, not 500.
+     */
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof ConnectionException || e instanceof SQLTransientConnectionException) return true;
+            if (e instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) return true;
+            if (e.getCause() == e) break;
+        }
+        return false;
+    }
+
+    /**
+     * Applies the migrations this database lacks, each recorded in {@code schema_migrations}, all in one transaction.
+     * On PostgreSQL an advisory lock held to the end of that transaction makes instances starting together take turns:
+     * the first applies them, the others find them applied.
+     */
     private void migrate() {
         write(h -> {
-            h.execute("create table if not exists schema_migrations (version integer primary key, name text not null, applied_at integer not null)");
+            if (dialect == Dialect.POSTGRESQL) h.createQuery("select 1 from (select pg_advisory_xact_lock(?)) as locked").bind(0, MIGRATION_LOCK).mapTo(Integer.class).one();
+            h.execute("create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)");
             int done = h.createQuery("select coalesce(max(version), 0) from schema_migrations").mapTo(Integer.class).one();
             for (int v = done + 1; v <= MIGRATIONS.length; v++) {
                 String name = MIGRATIONS[v - 1];
-                for (String statement : resource("/db/" + name).split(";\\s*(\\n|$)")) {
-                    if (!statement.isBlank()) h.execute(statement);
+                String script = resource("/db/" + dialect.label() + "/" + name);
+                try (var statement = h.getConnection().createStatement()) {
+                    statement.executeUpdate(script); // the whole script: both drivers run every statement in it
+                } catch (SQLException e) {
+                    throw new IllegalStateException("migration " + name + " failed: " + e.getMessage(), e);
                 }
                 h.execute("insert into schema_migrations(version, name, applied_at) values (?, ?, ?)", v, name, System.currentTimeMillis());
-                log.info("applied migration {}", name);
+                log.info("applied migration {} ({})", name, dialect.label());
             }
             return null;
         });
@@ -125,64 +230,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A fixed set of open connections handed out and taken back; SQLite connections are cheap to keep, dear to open. */
-    private static final class Pool implements ConnectionFactory {
-        private final BlockingQueue<Connection> idle;
-        private final String url;
-        private final SQLiteConfig cfg;
-        private volatile boolean closed;
-
-        Pool(String url, SQLiteConfig cfg, int size) {
-            this.url = url;
-            this.cfg = cfg;
-            this.idle = new ArrayBlockingQueue<>(size);
-            for (int i = 0; i < size; i++) idle.add(open());
-        }
-
-        private Connection open() {
-            try {
-                return cfg.createConnection(url);
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
-            }
+    /** Flags (done, over, moved…) are 0/1 integers on both databases: a Java boolean is bound as one. */
+    private static final class FlagArgument extends AbstractArgumentFactory<Boolean> {
+        FlagArgument() {
+            super(Types.INTEGER);
         }
 
         @Override
-        public Connection openConnection() throws SQLException {
-            if (closed) throw new SQLException("database closed");
-            try {
-                Connection c = idle.take();
-                if (c.isClosed()) c = open();
-                return c;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting for a connection");
-            }
-        }
-
-        @Override
-        public void closeConnection(Connection c) throws SQLException {
-            if (closed) {
-                c.close();
-                return;
-            }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-            idle.offer(c);
-        }
-
-        void close() {
-            closed = true;
-            Connection c;
-            while ((c = idle.poll()) != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // closing anyway
-                }
-            }
+        protected Argument build(Boolean value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setInt(position, value ? 1 : 0);
         }
     }
 }

@@ -13,6 +13,7 @@ import taleweaver.character.CharacterService;
 import taleweaver.character.Sheet;
 import taleweaver.character.WorldClock;
 import taleweaver.db.Database;
+import taleweaver.db.Signals;
 import taleweaver.narrator.Lines;
 import taleweaver.narrator.Narrator;
 import taleweaver.world.Deeds;
@@ -61,9 +62,12 @@ public final class BattleService {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> told = new ConcurrentHashMap<>();
     private final AtomicLong judgements = new AtomicLong();
     private final Deeds deeds;
+    private final Signals signals;
 
     public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
-                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers, Deeds deeds) {
+                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers, Deeds deeds,
+                         Signals signals) {
+        this.signals = signals;
         this.deeds = deeds;
         this.db = db;
         this.accounts = accounts;
@@ -104,6 +108,7 @@ public final class BattleService {
         var use = characters.use(player, sheet, items, skills);
         var move = new MoveRow(id, 0, player.id(), text, String.join("\n", items), String.join("\n", skills), use.power());
         Step step = db.write(h -> {
+            db.lockPlayers(h, battle.p1(), battle.p2()); // a round is judged once, whichever instances the moves reach
             var dao = h.attach(PvpDao.class);
             BattleRow now = dao.battle(id).orElseThrow();
             if (now.over()) return new Step(now.round(), true, true, false);
@@ -196,9 +201,47 @@ public final class BattleService {
         }).whenComplete((v, e) -> {
             if (e != null) log.warn("battle {} round {}: the narration was not stored: {}", id, round, e.toString());
             roundTold(id, round).complete(null);
+            if (db.postgres()) signalTold(id, round);
             told.remove(id + "#" + (round - 2));
             if (b.over()) timers.schedule(() -> told.keySet().removeIf(k -> k.startsWith(id + "#")), 2, TimeUnit.MINUTES);
         });
+    }
+
+    /** The other mover may wait on another instance. */
+    private void signalTold(String id, int round) {
+        try {
+            db.write(h -> {
+                signals.send(h, Signals.Kind.ROUND, id + "#" + round);
+                return null;
+            });
+        } catch (RuntimeException e) { // the waiter's periodic check finds the round anyway
+            log.warn("battle {} round {}: no signal sent: {}", id, round, e.toString());
+        }
+    }
+
+    /** Told on another instance: a mover waiting here for that round reads it from the database. */
+    public void wake(String idAndRound) {
+        CompletableFuture<Void> waiting = told.get(idAndRound);
+        if (waiting != null) waiting.complete(null);
+    }
+
+    /**
+     * Several instances, about once a second: movers waiting here whose round was judged anywhere are answered (also
+     * when the notification was lost), and every round past its deadline is judged, also when the instance whose
+     * timer it was has died. Judging takes the two players' rows, so a round is judged once whoever gets there first.
+     */
+    public void recheck() {
+        for (var e : told.entrySet()) {
+            if (e.getValue().isDone()) continue;
+            int hash = e.getKey().lastIndexOf('#');
+            String id = e.getKey().substring(0, hash);
+            int round = Integer.parseInt(e.getKey().substring(hash + 1));
+            if (db.read(PvpDao.class, dao -> dao.round(id, round)).isPresent()) e.getValue().complete(null);
+        }
+        long due = System.currentTimeMillis() - config.roundTimeoutSeconds() * 1000L;
+        db.read(h -> h.createQuery("select id, round from battles where over = 0 and round_started < ?").bind(0, due)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2))).list())
+                .forEach(overdue -> timeout(overdue.getKey(), overdue.getValue()));
     }
 
     private String hpLine(BattleRow b, RoundRow r) {
@@ -222,6 +265,9 @@ public final class BattleService {
         try {
             Judged judged = db.write(h -> {
                 var dao = h.attach(PvpDao.class);
+                BattleRow was = dao.battle(id).orElse(null);
+                if (was == null || was.over() || was.round() != round) return null;
+                db.lockPlayers(h, was.p1(), was.p2());
                 BattleRow b = dao.battle(id).orElse(null);
                 if (b == null || b.over() || b.round() != round) return null;
                 return judgeRound(h, b, dao.moves(id, round));

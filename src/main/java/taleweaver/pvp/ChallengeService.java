@@ -9,6 +9,7 @@ import taleweaver.account.NameRules;
 import taleweaver.account.Player;
 import taleweaver.character.CharacterDao;
 import taleweaver.db.Database;
+import taleweaver.db.Signals;
 import taleweaver.images.Png;
 
 import java.security.SecureRandom;
@@ -40,8 +41,11 @@ public final class ChallengeService {
 
     private final ConcurrentHashMap<String, Wait> waiting = new ConcurrentHashMap<>();
 
+    private final Signals signals;
+
     public ChallengeService(Database db, AccountService accounts, Presence presence, ChallengeNotifier notifier,
-                            BattleService battles, Config.Challenge config) {
+                            BattleService battles, Config.Challenge config, Signals signals) {
+        this.signals = signals;
         this.db = db;
         this.accounts = accounts;
         this.presence = presence;
@@ -63,6 +67,7 @@ public final class ChallengeService {
         long now = System.currentTimeMillis();
         String id = newId();
         db.write(h -> {
+            db.lockPlayers(h, from.id(), to.id());
             var dao = h.attach(PvpDao.class);
             if (dao.activeBattlesOf(from.id(), from.id()) > 0 || dao.activeBattlesOf(to.id(), to.id()) > 0) {
                 throw new Refusal(423, "in_battle", "a player is already in a battle");
@@ -118,15 +123,19 @@ public final class ChallengeService {
     public void accept(Player who, String id) {
         db.write(h -> {
             var dao = h.attach(PvpDao.class);
+            ChallengeRow asked = answerable(dao, who, id);
+            db.lockPlayers(h, asked.fromId(), asked.toId()); // then decide on what is committed now
             ChallengeRow c = answerable(dao, who, id);
             if (dao.activeBattlesOf(c.fromId(), c.fromId()) > 0 || dao.activeBattlesOf(c.toId(), c.toId()) > 0) {
                 throw new Refusal(409, "in_battle", "one of you is already in another battle");
             }
             if (!presence.online(c.fromId())) {
                 dao.answer("expired", System.currentTimeMillis(), id);
+                signals.send(h, Signals.Kind.CHALLENGE, id);
                 throw new Refusal(410, "challenger_offline", "the challenger went offline");
             }
-            dao.answer("accepted", System.currentTimeMillis(), id);
+            if (dao.answer("accepted", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
+            signals.send(h, Signals.Kind.CHALLENGE, id); // the challenger may wait on another instance
             var sheets = h.attach(CharacterDao.class);
             battles.start(h, id, c.fromId(), c.toId(), sheets.sheet(c.fromId()).orElseThrow().maxHp(), sheets.sheet(c.toId()).orElseThrow().maxHp());
             return null;
@@ -139,7 +148,8 @@ public final class ChallengeService {
         db.write(h -> {
             var dao = h.attach(PvpDao.class);
             answerable(dao, who, id);
-            dao.answer("rejected", System.currentTimeMillis(), id);
+            if (dao.answer("rejected", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
+            signals.send(h, Signals.Kind.CHALLENGE, id);
             return null;
         });
         answered(id, "rejected");
@@ -157,13 +167,33 @@ public final class ChallengeService {
         if (c.toId() != who.id()) throw new Refusal(403, "not_yours", "this challenge is not addressed to you");
         long now = System.currentTimeMillis();
         if (c.expired(now)) throw new Refusal(410, "expired", "this challenge has expired");
-        if (!c.state().equals("pending")) throw new Refusal(409, "already_answered", "this challenge was already answered");
+        if (!c.state().equals("pending")) throw alreadyAnswered();
         return c;
+    }
+
+    private static Refusal alreadyAnswered() {
+        return new Refusal(409, "already_answered", "this challenge was already answered");
     }
 
     private void answered(String id, String state) {
         Wait w = waiting.get(id);
         if (w != null) w.answer().complete(state);
+    }
+
+    /** Answered on another instance: a challenger waiting here reads the answer from the database. */
+    public void wake(String id) {
+        answered(id, "answered");
+    }
+
+    /**
+     * Several instances: the waits parked here whose challenge was answered anywhere end now, also when the
+     * notification was lost (called about once a second).
+     */
+    public void recheck() {
+        var ids = List.copyOf(waiting.keySet());
+        if (ids.isEmpty()) return;
+        db.read(h -> h.createQuery("select id from challenges where id in (<ids>) and state <> 'pending'").bindList("ids", ids)
+                .mapTo(String.class).list()).forEach(this::wake);
     }
 
     /** The challenge part of a heartbeat: waiting for my answer (oldest first), and mine accepted but not yet fought. */

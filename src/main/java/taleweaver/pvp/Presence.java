@@ -4,19 +4,32 @@ import taleweaver.account.Player;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is online (SPEC §6): a player with a request in progress (a parked wait counts), or whose last
  * authorised request is younger than the timeout. Kept in memory: after a restart everyone is offline
  * until they are heard from again.
+ *
+ * <p>With several instances (SPEC §15) each one also shares what it sees through the {@code presence} table:
+ * {@link #share} writes a player's row at most every {@link #WRITE_EVERY_MILLIS} and reads everyone's rows; a player
+ * is online when this instance or any other has heard from them within the timeout. Requests touch no table.
  */
 public final class Presence {
     /** A request "in progress" for longer than this (a client that vanished mid-wait) no longer keeps its player online. */
     static final long LONGEST_REQUEST_MILLIS = 180_000;
+    /** How stale a player's shared row may get while they stay active here. */
+    static final long WRITE_EVERY_MILLIS = 3_000;
 
     private final long timeoutMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
+    /** Shared rows: what was last written of each player here, those gone offline here, and everyone's as last read. */
+    private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> gone = ConcurrentHashMap.newKeySet();
+    private volatile Map<Long, Seen> shared = Map.of();
+
+    private record Seen(Player player, long at) {}
 
     public Presence(int timeoutSeconds) {
         this.timeoutMillis = timeoutSeconds * 1000L;
@@ -63,6 +76,22 @@ public final class Presence {
             s.lastSeen = 0;
             s.inFlight = 0;
         }
+        offlineElsewhere(p.id());
+    }
+
+    /** Another instance logged the player out (or the host kicked them): offline here too. */
+    public void offlineElsewhere(long playerId) {
+        State s = states.get(playerId);
+        if (s != null) {
+            synchronized (s) {
+                s.lastSeen = 0;
+                s.inFlight = 0;
+            }
+        }
+        gone.add(playerId);
+        written.remove(playerId);
+        var now = new java.util.HashMap<>(shared);
+        if (now.remove(playerId) != null) shared = now;
     }
 
     public boolean online(long playerId) {
@@ -71,7 +100,46 @@ public final class Presence {
 
     boolean online(long playerId, long now) {
         State s = states.get(playerId);
-        return s != null && isOnline(s, now);
+        if (s != null && isOnline(s, now)) return true;
+        Seen elsewhere = shared.get(playerId);
+        return elsewhere != null && now - elsewhere.at() < timeoutMillis;
+    }
+
+    /**
+     * Several instances: writes the rows of players active here whose row is older than {@link #WRITE_EVERY_MILLIS},
+     * deletes those gone offline here, and reads who is online anywhere. One transaction and one read, about once a second.
+     */
+    public void share(taleweaver.db.Database db) {
+        long now = System.currentTimeMillis();
+        var fresh = new java.util.ArrayList<long[]>();
+        for (State s : states.values()) {
+            long at;
+            synchronized (s) {
+                if (!isOnline(s, now)) continue;
+                at = s.inFlight > 0 ? now : s.lastSeen;
+            }
+            Long before = written.get(s.player.id());
+            if (before == null || at - before >= WRITE_EVERY_MILLIS) fresh.add(new long[]{s.player.id(), at});
+        }
+        var offline = new java.util.ArrayList<>(gone);
+        if (!fresh.isEmpty() || !offline.isEmpty()) {
+            db.write(h -> {
+                for (long id : offline) h.execute("delete from presence where player_id = ?", id);
+                var batch = h.prepareBatch("insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
+                        + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end");
+                for (long[] row : fresh) batch.add(row[0], row[1]);
+                if (!fresh.isEmpty()) batch.execute();
+                return null;
+            });
+            gone.removeAll(offline);
+            fresh.forEach(row -> written.put(row[0], row[1]));
+        }
+        var read = new java.util.HashMap<Long, Seen>();
+        db.read(h -> h.createQuery("select p.player_id, a.name, p.seen_at from presence p join players a on a.id = p.player_id where p.seen_at > ?")
+                .bind(0, now - timeoutMillis).map((rs, ctx) -> new Seen(new Player(rs.getLong(1), rs.getString(2)), rs.getLong(3))).list())
+                .forEach(seen -> read.put(seen.player().id(), seen));
+        shared = read;
+        written.keySet().removeIf(id -> !states.containsKey(id));
     }
 
     private boolean isOnline(State s, long now) {
@@ -81,24 +149,24 @@ public final class Presence {
         }
     }
 
-    /** When the player was last heard from in this process (ms), or 0. */
+    /** When the player was last heard from (ms; here or, with several instances, anywhere), or 0. */
     public long lastSeen(long playerId) {
         State s = states.get(playerId);
-        return s == null ? 0 : s.lastSeen;
+        Seen elsewhere = shared.get(playerId);
+        return Math.max(s == null ? 0 : s.lastSeen, elsewhere == null ? 0 : elsewhere.at());
     }
 
     public int onlineCount() {
-        long now = System.currentTimeMillis();
-        return (int) states.values().stream().filter(s -> isOnline(s, now)).count();
+        return others(-1).size();
     }
 
-    /** Online players other than {@code except}, sorted by name. */
+    /** Online players other than {@code except}, here or on any instance, sorted by name. */
     public List<Player> others(long except) {
         long now = System.currentTimeMillis();
-        return states.values().stream()
-                .filter(s -> s.player.id() != except && isOnline(s, now))
-                .map(s -> s.player)
-                .sorted(Comparator.comparing(Player::name))
-                .toList();
+        var online = new java.util.LinkedHashMap<Long, Player>();
+        states.values().stream().filter(s -> isOnline(s, now)).forEach(s -> online.put(s.player.id(), s.player));
+        shared.values().stream().filter(s -> now - s.at() < timeoutMillis).forEach(s -> online.putIfAbsent(s.player().id(), s.player()));
+        online.remove(except);
+        return online.values().stream().sorted(Comparator.comparing(Player::name)).toList();
     }
 }

@@ -17,11 +17,12 @@ public interface PvpDao {
     @SqlQuery("select id, from_id, to_id, created_at, expires_at, state from challenges where id = ?")
     Optional<ChallengeRow> challenge(String id);
 
-    @SqlUpdate("update challenges set state = ?, answered_at = ? where id = ?")
-    void answer(String state, long at, String id);
+    /** 0 when the challenge was answered (or expired) meanwhile: one answer wins. */
+    @SqlUpdate("update challenges set state = ?, answered_at = ? where id = ? and state = 'pending'")
+    int answer(String state, long at, String id);
 
     @SqlQuery("select id, from_id, to_id, created_at, expires_at, state from challenges where to_id = ? and state = 'pending' "
-            + "and expires_at > ? order by created_at, rowid")
+            + "and expires_at > ? order by created_at, id")
     List<ChallengeRow> waitingFor(long toId, long now);
 
     @SqlQuery("select c.id from challenges c join battles b on b.id = c.id where c.from_id = ? and c.state = 'accepted' "

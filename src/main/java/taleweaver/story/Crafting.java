@@ -79,6 +79,7 @@ public final class Crafting {
             String description = Text.reply(draft.description(), lines.say(skill ? "merge.skill_desc" : "merge.item_desc", "des", wish));
             int cost = Math.max(1, power / 2);
             db.write(h -> {
+                db.lockPlayers(h, player.id());
                 var dao = h.attach(CharacterDao.class);
                 Sheet now = dao.sheet(player.id()).orElseThrow();
                 afford(now, skill, num);

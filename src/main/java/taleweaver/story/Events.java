@@ -58,6 +58,7 @@ public final class Events {
             String said = Text.reply(reply.text(), lines.say("event.none"));
             String speaker = speaker(reply.speaker(), said);
             db.write(h -> {
+                db.lockPlayers(h, player.id());
                 var dao = h.attach(CharacterDao.class);
                 Sheet was = dao.sheet(player.id()).orElseThrow();
                 Sheet s = was.gainExp(effect.getOrDefault("exp", 0))

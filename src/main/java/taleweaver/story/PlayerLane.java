@@ -16,9 +16,16 @@ public final class PlayerLane {
 
     private final ConcurrentHashMap<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final Supplier<String> busyText;
+    /** Several instances: the lease that keeps the player's turns one at a time across them too; null on SQLite. */
+    private final TurnLease lease;
 
     public PlayerLane(Supplier<String> busyText) {
+        this(busyText, null);
+    }
+
+    public PlayerLane(Supplier<String> busyText, TurnLease lease) {
         this.busyText = busyText;
+        this.lease = lease;
     }
 
     private static final class Lane {
@@ -35,7 +42,7 @@ public final class PlayerLane {
                 if (lanes.get(playerId) != lane) continue; // retired while we looked it up
                 if (lane.queued >= MAX_QUEUED) throw new Refusal(429, "busy", busyText.get());
                 lane.queued++;
-                result = lane.tail.handle((v, e) -> null).thenCompose(v -> start(work));
+                result = lane.tail.handle((v, e) -> null).thenCompose(v -> lease == null ? start(work) : lease.holding(playerId, () -> start(work)));
                 lane.tail = result;
                 break;
             }

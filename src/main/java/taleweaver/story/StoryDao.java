@@ -21,7 +21,7 @@ public interface StoryDao {
             + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
             + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id";
     String RECENT_TURNS = "select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
-            + "order by id desc limit ?) order by id";
+            + "order by id desc limit ?) as newest order by id";
 
     @SqlUpdate("insert into task_progress(player_id, task_key, stage, turns_in_stage, done, summary, updated_at) "
             + "values (?, ?, 0, 0, 0, '', ?) on conflict(player_id, task_key) do nothing")

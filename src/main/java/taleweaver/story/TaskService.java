@@ -196,6 +196,7 @@ public final class TaskService {
 
     private Map<String, Object> commitTurn(Handle h, Player player, Quest quest, Progress before, Spend spend, boolean advances,
                                            String text, String speaker, String said) {
+        db.lockPlayers(h, player.id()); // one reward, one advance: decided on what is committed now
         var story = h.attach(StoryDao.class);
         var sheets = h.attach(CharacterDao.class);
         Progress now = new StoryDao.Reads(h).progress(player.id(), quest.key()).orElseThrow();

@@ -66,6 +66,7 @@ public final class Wishes {
         List<Stage> stages = pack.personal().stages().stream()
                 .map(s -> new Stage(s.goal(), npc.name(), s.words(), s.items(), s.skills(), s.done())).toList();
         String name = db.write(h -> {
+            db.lockPlayers(h, player.id());
             var dao = h.attach(StoryDao.class);
             if (dao.openPersonalCount(player.id()) >= config.maxOpenPersonal()) throw tooMany(); // counted where it is added
             String unique = proposedName;

@@ -39,6 +39,11 @@ public final class ErrorMapper {
             http = a.httpStatus();
             error(body, http, a.error(), a.getMessage());
             if (a.retryAfterSeconds() > 0) ctx.header("Retry-After", String.valueOf(a.retryAfterSeconds()));
+        } else if (taleweaver.db.Database.unavailable(e)) { // a database restart or a full pool: try again, nothing was half-written
+            http = 503;
+            error(body, http, "database_unavailable", "the database cannot be reached just now; try again in a moment");
+            ctx.header("Retry-After", "1");
+            log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
         } else if (e instanceof HttpResponseException h) {
             http = h.getStatus();
             error(body, http, http == 404 ? "not_found" : http == 413 ? "body_too_large" : "http_" + http,

@@ -35,7 +35,7 @@ class AccountWritesTest {
     @Test
     void theAccountWriteAfterBcryptRunsOnTheWritersNotTheHashingThreads() throws Exception {
         var pack = ContentPack.builtIn("zh");
-        var db = new Database(dir.resolve("game.db").toString());
+        var db = TestConfig.database(dir);
         var threads = new CopyOnWriteArrayList<String>();
         Executor writers = work -> new Thread(() -> {
             threads.add(Thread.currentThread().getName());
@@ -43,7 +43,7 @@ class AccountWritesTest {
         }, "account-writer").start();
         try (var passwords = new Passwords(4, 1)) {
             var accounts = new AccountService(TestConfig.of(dir).auth(), db, passwords, new NameRules(pack),
-                    new CharacterService(db, pack), new Presence(30), writers);
+                    new CharacterService(db, pack), new Presence(30), writers, new taleweaver.db.Signals(db, TestConfig.of(dir).storage(), "test"));
             accounts.signup(new AccountService.Signup("a@b.org", "Ann", "pw", "127.0.0.1:9", null, "127.0.0.1")).get(10, TimeUnit.SECONDS);
             accounts.login("a@b.org", "pw", null, "127.0.0.1").get(10, TimeUnit.SECONDS);
             assertEquals(List.of("account-writer", "account-writer"), threads);
@@ -72,7 +72,7 @@ class AccountWritesTest {
 
     @Test
     void spendingChecksTheEnergyInTheSheetItIsGiven() {
-        var db = new Database(dir.resolve("game.db").toString());
+        var db = TestConfig.database(dir);
         try {
             var characters = new CharacterService(db, ContentPack.builtIn("zh"));
             Sheet poor = Sheet.starting(1).withResources(0, -95); // 5 energy left

@@ -138,10 +138,11 @@ class AccountsTest {
             Api api = new Api(client.getOrigin());
             holder[0] = api.call("/signup", "email", "clear@example.org", "username", "Clear", "password", secret, "ip", "127.0.0.1:9").text("token");
         });
-        try (var db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("game.db"))) {
-            var tables = db.createStatement().executeQuery("select name from sqlite_master where type='table'");
+        try (var db = TestConfig.connect(dir)) {
+            var tables = db.getMetaData().getTables(null, null, "%", new String[]{"TABLE"});
             var names = new java.util.ArrayList<String>();
-            while (tables.next()) names.add(tables.getString(1));
+            while (tables.next()) names.add(tables.getString("TABLE_NAME"));
+            assertTrue(names.contains("sessions") && names.contains("players"), "tables: " + names);
             for (String table : names) {
                 var rows = db.createStatement().executeQuery("select * from \"" + table + "\"");
                 while (rows.next()) {

@@ -38,7 +38,7 @@ class OpenAiNarratorTest {
             Object next = script.isEmpty() ? ModelStub.json(Map.of("text", "默认")) : script.size() == 1 ? script.get(0) : script.remove(0);
             return (mockwebserver3.MockResponse) next;
         });
-        db = new Database(dir.resolve("game.db").toString());
+        db = TestConfig.database(dir);
         db.write(h -> h.execute("insert into players(id, name, name_key, email, password_hash, created_at) values (1, 'Ann', 'ann', 'a@b.c', 'x', 0)"));
     }
 

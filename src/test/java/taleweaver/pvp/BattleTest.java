@@ -35,8 +35,8 @@ class BattleTest {
         return id;
     }
 
-    static int roundsStored(Path db, String id) throws Exception {
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+    static int roundsStored(Path dir, String id) throws Exception {
+        try (var c = TestConfig.connect(dir)) {
             var st = c.prepareStatement("select count(*) from battle_rounds where battle_id = ?");
             st.setString(1, id);
             var rs = st.executeQuery();
@@ -69,7 +69,7 @@ class BattleTest {
             var lastA = a.get(a.size() - 1);
             assertTrue(lastA.get("status").asBoolean());
             assertEquals(lastA.text("winner"), b.get(b.size() - 1).text("winner"));
-            assertEquals(a.size(), roundsStored(dir.resolve("game.db"), id));
+            assertEquals(a.size(), roundsStored(dir, id));
             int exp1 = api.call("/status", "role", "Sword").get("stats").path("exp").asInt() + api.call("/status", "role", "Saber").get("stats").path("exp").asInt();
             assertEquals(lastA.text("winner").isEmpty() ? 0 : 50, exp1 - exp0, "the winner's exp, once");
             for (String n : List.of("Sword", "Saber")) {
@@ -191,12 +191,12 @@ class BattleTest {
                 Thread.sleep(1200);
             }
             Thread.sleep(2500); // let any open round time out
-            try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("game.db"))) {
+            try (var c = TestConfig.connect(dir)) {
                 var rs = c.createStatement().executeQuery("select round, over from battles where id = '" + id + "'");
                 rs.next();
                 int open = rs.getInt(1);
                 boolean over = rs.getBoolean(2);
-                assertEquals(over ? open : open - 1, roundsStored(dir.resolve("game.db"), id), "every round before the open one was judged once");
+                assertEquals(over ? open : open - 1, roundsStored(dir, id), "every round before the open one was judged once");
                 var moves = c.createStatement().executeQuery("select count(*) from battle_moves where battle_id = '" + id + "' and round > " + open);
                 moves.next();
                 assertEquals(0, moves.getInt(1), "no move beyond the open round");
@@ -235,6 +235,6 @@ class BattleTest {
             assertEquals(last.text("winner").isEmpty() ? 0 : 50, exp1 - exp0, "the reward once");
             assertNotNull(last.text("result"));
         });
-        assertTrue(roundsStored(dir.resolve("game.db"), id[0]) >= 2);
+        assertTrue(roundsStored(dir, id[0]) >= 2);
     }
 }

@@ -29,7 +29,7 @@ class PvpStateTest {
     Path dir;
 
     private void sql(String statement, Object... args) throws Exception {
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("game.db"))) {
+        try (var c = TestConfig.connect(dir)) {
             var st = c.prepareStatement(statement);
             for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
             st.executeUpdate();
@@ -37,7 +37,7 @@ class PvpStateTest {
     }
 
     private int rounds(String id) throws Exception {
-        return BattleTest.roundsStored(dir.resolve("game.db"), id);
+        return BattleTest.roundsStored(dir, id);
     }
 
     @Test

@@ -47,7 +47,7 @@ class StoryRulesTest {
     }
 
     private long sql(String statement, Object... args) {
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("game.db"))) {
+        try (var c = TestConfig.connect(dir)) {
             var st = c.prepareStatement(statement);
             for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
             if (!statement.startsWith("select")) return st.executeUpdate();

@@ -110,15 +110,14 @@ class WorldTest {
 
     @Test
     void theChronicleNeedsASessionAndClampsItsLimit() {
-        Path file = dir.resolve("world.db");
-        JavalinTest.test(App.create(TestConfig.of(dir, "storage.database=" + file)), (server, client) -> {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ann");
             assertEquals(401, api.call("/chronicle", "role", "Ghost").http());
             assertEquals(401, api.call("/ladder", "role", "Ghost").http());
             assertEquals(1, api.call("/ladder", "role", "Ann", "limit", 0).get("ladder").size(), "the ladder clamps its limit too");
             assertEquals(400, api.call("/chronicle").http(), "no role: a bad request, like every role route");
-            try (var db = new Database(file.toString())) {
+            try (var db = TestConfig.database(dir)) {
                 db.write(h -> {
                     for (int i = 0; i < 130; i++) Chronicle.write(h, 1, "deed " + i);
                     return null;

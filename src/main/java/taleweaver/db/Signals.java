@@ -1,0 +1,180 @@
+package taleweaver.db;
+
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import taleweaver.Config;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Wake-ups between instances (SPEC §15): a write that others must hear about (a session ended, a challenge answered,
+ * a round told) sends a signal in its own transaction; the instance that wrote acts on its own change as it always
+ * has. On PostgreSQL the signal is a row of {@code signals} and a {@code NOTIFY}, and every other instance's listener
+ * (one connection each, {@code LISTEN}) runs its handlers; on SQLite there are no other instances and it is nothing. The table is the truth: the listener reads it on every
+ * notification and at least once a second, so a lost notification only delays a wake-up by that second.
+ * Handlers must be idempotent (drop a cache entry, wake a waiter that re-reads the database).
+ */
+public final class Signals implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+    private static final String CHANNEL = "taleweaver";
+    /** Ids allocated before a newer id may commit after it: each read looks this far back (seen ids are skipped). */
+    private static final long LOOK_BACK_IDS = 500;
+    private static final long KEEP_MILLIS = 60_000;
+
+    public enum Kind {
+        /** A player's account or sessions changed: drop what is cached of them. */
+        ACCOUNT,
+        /** A player logged out, was kicked, banned or given a new password: offline, sessions gone. */
+        OFFLINE,
+        /** A challenge was answered: wake whoever waits for it. Target: the challenge id. */
+        CHALLENGE,
+        /** A battle round was judged and told: wake the movers waiting for it. Target: "battle id#round". */
+        ROUND
+    }
+
+    private final Database db;
+    private final String instance;
+    private final Config.Storage storage;
+    private final Map<Kind, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+    private final Map<Long, Boolean> seen = new LinkedHashMap<>(); // ids already handled, oldest first (listener thread only)
+    private volatile boolean closed;
+    private volatile Connection listening;
+    private Thread listener;
+    private long newestId;
+    private long lastPrune;
+
+    public Signals(Database db, Config.Storage storage, String instance) {
+        this.db = db;
+        this.storage = storage;
+        this.instance = instance;
+    }
+
+    /** Registers what this instance does when {@code kind} happens anywhere. */
+    public void on(Kind kind, Consumer<String> handler) {
+        handlers.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(handler);
+    }
+
+    /** Inside a write: once it commits, every other instance handles {@code kind} about {@code target}. */
+    public void send(Handle h, Kind kind, String target) {
+        if (db.postgres()) {
+            h.createQuery("with sent as (insert into signals(origin, kind, target, at) values (?, ?, ?, ?) returning id) "
+                            + "select pg_notify('" + CHANNEL + "', '') from sent")
+                    .bind(0, instance).bind(1, kind.name()).bind(2, target).bind(3, System.currentTimeMillis()).mapTo(String.class).list();
+        }
+    }
+
+    /** On PostgreSQL: starts listening for other instances' signals. */
+    public void start() {
+        if (!db.postgres()) return;
+        newestId = db.read(h -> h.createQuery("select coalesce(max(id), 0) from signals").mapTo(Long.class).one());
+        listener = new Thread(this::listen, "signals");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    private void handle(Kind kind, String target) {
+        for (var handler : handlers.getOrDefault(kind, List.of())) {
+            try {
+                handler.accept(target);
+            } catch (RuntimeException e) {
+                log.warn("signal {} {}: {}", kind, target, e.toString());
+            }
+        }
+    }
+
+    private void listen() {
+        while (!closed) {
+            try (Connection c = connect()) {
+                listening = c;
+                try (var st = c.createStatement()) {
+                    st.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closed) {
+                    read(c); // first at once: anything sent while this connection was being made
+                    pg.getNotifications(1000); // a notification, or a second, whichever comes first
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (closed) return;
+                log.warn("signals: listening again in a second ({})", e.toString());
+                sleep(1000);
+            } finally {
+                listening = null;
+            }
+        }
+    }
+
+    /** Handles the signals of other instances not handled yet. */
+    private void read(Connection c) throws SQLException {
+        try (var st = c.prepareStatement("select id, origin, kind, target from signals where id > ? order by id")) {
+            st.setLong(1, newestId - LOOK_BACK_IDS);
+            try (var rows = st.executeQuery()) {
+                while (rows.next()) {
+                    long id = rows.getLong(1);
+                    if (seen.putIfAbsent(id, Boolean.TRUE) != null) continue;
+                    newestId = Math.max(newestId, id);
+                    if (instance.equals(rows.getString(2))) continue; // the writer acted on its own change
+                    Kind kind;
+                    try {
+                        kind = Kind.valueOf(rows.getString(3));
+                    } catch (IllegalArgumentException e) {
+                        continue; // a newer release's signal
+                    }
+                    handle(kind, rows.getString(4));
+                }
+            }
+        }
+        while (seen.size() > 4 * LOOK_BACK_IDS) seen.remove(seen.keySet().iterator().next());
+        long now = System.currentTimeMillis();
+        if (now - lastPrune > 30_000) {
+            lastPrune = now;
+            try (var st = c.prepareStatement("delete from signals where at < ?")) {
+                st.setLong(1, now - KEEP_MILLIS);
+                st.executeUpdate();
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        var props = new Properties();
+        if (!storage.user().isBlank()) props.setProperty("user", storage.user());
+        if (!storage.password().isEmpty()) props.setProperty("password", storage.password());
+        props.setProperty("ApplicationName", "taleweaver-signals");
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection(storage.url(), props);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = listening;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        if (listener != null) listener.interrupt();
+    }
+}

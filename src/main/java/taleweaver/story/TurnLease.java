@@ -1,0 +1,73 @@
+package taleweaver.story;
+
+import taleweaver.Refusal;
+import taleweaver.db.Database;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Several instances (SPEC §15): a player's story turn holds a lease in the {@code lanes} table, so turns of one player
+ * are one at a time across instances as {@link PlayerLane} keeps them here, model call included. The lease is a row
+ * with an expiry, not a lock or a connection: nothing is held while the model thinks, and an instance that dies
+ * holding one frees it when it expires. A turn that finds the lease taken tries again every {@link #RETRY_MILLIS}
+ * (no thread waits) until a lease's length has passed, then is refused as busy.
+ */
+public final class TurnLease {
+    static final long RETRY_MILLIS = 100;
+
+    private final Database db;
+    private final String instance;
+    private final long leaseMillis;
+    private final ScheduledExecutorService timers;
+    private final Supplier<String> busyText;
+
+    public TurnLease(Database db, String instance, long leaseMillis, ScheduledExecutorService timers, Supplier<String> busyText) {
+        this.db = db;
+        this.instance = instance;
+        this.leaseMillis = leaseMillis;
+        this.timers = timers;
+        this.busyText = busyText;
+    }
+
+    /** {@code work} while holding the player's lease; the lease is given back when it ends, however it ends. */
+    public <T> CompletableFuture<T> holding(long playerId, Supplier<CompletableFuture<T>> work) {
+        String holder = instance + "/" + UUID.randomUUID();
+        var held = new CompletableFuture<Void>();
+        attempt(playerId, holder, System.currentTimeMillis() + leaseMillis, held);
+        return held.thenCompose(v -> work.get()).whenComplete((v, e) -> {
+            if (held.isDone() && !held.isCompletedExceptionally()) release(playerId, holder);
+        });
+    }
+
+    private void attempt(long playerId, String holder, long giveUpAt, CompletableFuture<Void> held) {
+        try {
+            long now = System.currentTimeMillis();
+            int taken = db.write(h -> h.execute("insert into lanes(player_id, holder, until_at) values (?, ?, ?) on conflict(player_id) "
+                    + "do update set holder = excluded.holder, until_at = excluded.until_at where lanes.until_at < ?",
+                    playerId, holder, now + leaseMillis, now));
+            if (taken == 1) {
+                held.complete(null);
+            } else if (now >= giveUpAt) {
+                held.completeExceptionally(new Refusal(429, "busy", busyText.get()));
+            } else {
+                timers.schedule(() -> attempt(playerId, holder, giveUpAt, held), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException | Error e) {
+            if (e instanceof RejectedExecutionException) held.completeExceptionally(new Refusal(429, "busy", busyText.get()));
+            else held.completeExceptionally(e);
+        }
+    }
+
+    private void release(long playerId, String holder) {
+        try {
+            db.write(h -> h.execute("delete from lanes where player_id = ? and holder = ?", playerId, holder));
+        } catch (RuntimeException e) { // it expires by itself
+            org.slf4j.LoggerFactory.getLogger(TurnLease.class).warn("turn lease of player {} not given back: {}", playerId, e.toString());
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package taleweaver;
+
+import io.javalin.Javalin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.db.Database;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static taleweaver.Api.email;
+import static taleweaver.Api.md5;
+
+/**
+ * Several instances on one PostgreSQL play as one server (SPEC §15): two or three real apps on one real database
+ * (embedded PostgreSQL, a fresh database per test), each request sent to whichever instance the test names.
+ */
+class ClusterTest {
+    @TempDir
+    Path dir;
+
+    private final List<Javalin> apps = new ArrayList<>();
+    private String url;
+
+    /** {@code n} instances on one new database; instance i answers at apis.get(i). */
+    private List<Api> start(int n, String... sets) {
+        url = TestPostgres.freshUrl();
+        var apis = new ArrayList<Api>();
+        for (int i = 0; i < n; i++) apis.add(startOne(i, sets));
+        return apis;
+    }
+
+    private Api startOne(int i, String... sets) {
+        var all = new ArrayList<>(List.of("storage.url=" + url, "server.instance_id=i" + i));
+        all.addAll(List.of(sets));
+        Javalin app = App.create(TestConfig.of(dir.resolve("i" + i), all.toArray(String[]::new))).start("127.0.0.1", 0);
+        apps.add(app);
+        return new Api("http://127.0.0.1:" + app.port());
+    }
+
+    @AfterEach
+    void stop() {
+        apps.forEach(Javalin::stop);
+    }
+
+    private long sql(String query, Object... args) throws Exception {
+        try (var c = DriverManager.getConnection(url)) {
+            var st = c.prepareStatement(query);
+            for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
+            var rs = st.executeQuery();
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    /** Polls {@code check} every 50 ms for up to {@code seconds}; true once it holds. */
+    private static boolean within(double seconds, Supplier<Boolean> check) throws InterruptedException {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            if (check.get()) return true;
+            Thread.sleep(50);
+        }
+        return check.get();
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void aTokenFromOneInstanceWorksOnAllAndLogoutEndsItEverywhere() throws Exception {
+        var api = start(2, "auth.mode=token");
+        String token = api.get(0).signup("Ann");
+        var on1 = api.get(1).post("/status", Map.of("role", "Ann"), bearer(token));
+        assertEquals(200, on1.code(), "a token issued by instance 0 works on instance 1: " + on1.raw());
+        assertEquals(200, api.get(0).post("/logout", Map.of("role", "Ann"), bearer(token)).code());
+        assertTrue(within(1.5, () -> api.get(1).post("/status", Map.of("role", "Ann"), bearer(token)).http() == 401),
+                "instance 1 (which had the session cached) refuses it within a second");
+    }
+
+    @Test
+    void theHostsKickOnOneInstanceEndsTheSessionOnTheOther() throws Exception {
+        var api = start(2, "auth.mode=token", "admin.token=cluster-admin-token-0123456789");
+        String token = api.get(0).signup("Ann");
+        assertEquals(200, api.get(1).post("/status", Map.of("role", "Ann"), bearer(token)).code());
+        var kick = api.get(0).post("/admin/kick", Map.of("username", "Ann"), bearer("cluster-admin-token-0123456789"));
+        assertEquals(200, kick.code(), kick.raw());
+        assertTrue(within(1.5, () -> api.get(1).post("/status", Map.of("role", "Ann"), bearer(token)).http() == 401));
+        var backup = api.get(1).post("/admin/backup", Map.of(), bearer("cluster-admin-token-0123456789"));
+        assertEquals(501, backup.code(), "on PostgreSQL backups are the database's own: " + backup.raw());
+        assertTrue(backup.text("reason").contains("pg_dump"));
+    }
+
+    @Test
+    void presenceIsSharedAndAChallengeSentOnOneIsAnsweredOnAnotherWakingTheWaiter() throws Exception {
+        var api = start(2);
+        api.get(0).signup("Ann");
+        api.get(1).signup("Bob");
+        assertTrue(within(3, () -> api.get(1).call("/get_list", "role", "Bob").get("roles").toString().contains("Ann")),
+                "Ann, active on instance 0, is online in instance 1's list");
+        assertTrue(within(3, () -> api.get(0).call("/get_list", "role", "Ann").get("roles").toString().contains("Bob")));
+        var waiting = CompletableFuture.supplyAsync(() -> api.get(0).call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 20));
+        String[] id = new String[1];
+        assertTrue(within(5, () -> {
+            var beat = api.get(1).call("/refrash", "role", "Bob");
+            if (beat.get("id_list").size() == 0) return false;
+            id[0] = beat.get("id_list").get(0).asText();
+            return true;
+        }), "the challenge shows in Bob's heartbeat on the other instance");
+        assertEquals(200, api.get(1).call("/accept_challenge", "role", "Bob", "id", id[0]).code());
+        var answer = waiting.get(5, TimeUnit.SECONDS); // well before its 20 s wait: woken by the other instance
+        assertEquals("accepted", answer.text("state"), answer.raw());
+        assertTrue(answer.get("status").asBoolean());
+    }
+
+    @Test
+    void aRoundWithItsMovesOnTwoInstancesIsJudgedOnce() throws Exception {
+        var api = start(2);
+        api.get(0).signup("Ann");
+        api.get(1).signup("Bob");
+        assertTrue(within(3, () -> api.get(0).call("/get_list", "role", "Ann").get("roles").toString().contains("Bob")));
+        assertTrue(within(3, () -> api.get(1).call("/get_list", "role", "Bob").get("roles").toString().contains("Ann")));
+        String id = api.get(0).call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+        assertEquals(200, api.get(1).call("/accept_challenge", "role", "Bob", "id", id).code());
+        var pool = Executors.newFixedThreadPool(2);
+        var ann = pool.submit(() -> api.get(0).call("/battle", "role", "Ann", "id", id, "text", "a feint to the left"));
+        Thread.sleep(200); // Ann waits, parked on instance 0
+        var bob = pool.submit(() -> api.get(1).call("/battle", "role", "Bob", "id", id, "text", "a shield bash"));
+        var a = ann.get(10, TimeUnit.SECONDS);
+        var b = bob.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertEquals("a shield bash", a.text("action"), "Ann, waiting on instance 0, hears Bob's move made on 1: " + a.raw());
+        assertEquals("a feint to the left", b.text("action"), b.raw());
+        assertEquals(1, sql("select count(*) from battle_rounds where battle_id = ? and round = 1", id));
+        assertEquals(2, sql("select round from battles where id = ?", id));
+    }
+
+    @Test
+    void aRoundTimesOutOnceAlsoWhenTheInstanceThatStartedItIsGone() throws Exception {
+        var api = start(2, "battle.round_timeout_seconds=2", "server.shutdown_grace_seconds=0");
+        api.get(0).signup("Ann");
+        api.get(0).signup("Bob");
+        String id = api.get(0).call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+        assertEquals(200, api.get(0).call("/accept_challenge", "role", "Bob", "id", id).code());
+        assertEquals(200, api.get(0).call("/battle", "role", "Ann", "id", id, "text", "I strike", "wait", 0).code());
+        apps.get(0).stop(); // its timer for round 1 goes with it
+        assertTrue(within(6, () -> {
+            try {
+                return sql("select count(*) from battle_rounds where battle_id = ? and round = 1", id) == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }), "instance 1 judged the overdue round");
+        Thread.sleep(1500);
+        assertEquals(1, sql("select count(*) from battle_rounds where battle_id = ? and round = 1", id), "once");
+    }
+
+    @Test
+    void onePlayersTurnsAcrossInstancesAreOneAtATimeAndRewardedOnce() throws Exception {
+        var api = start(3, "tasks.max_turns_per_stage=1");
+        api.get(0).signup("Ann");
+        assertEquals(200, api.get(0).call("/select", "role", "Ann", "task_name", "迷雾灯塔").code());
+        int exp0 = api.get(0).call("/status", "role", "Ann").get("stats").path("exp").asInt();
+        var pool = Executors.newFixedThreadPool(9);
+        var replies = new ArrayList<java.util.concurrent.Future<Api.Reply>>();
+        for (int i = 0; i < 9; i++) {
+            Api on = api.get(i % 3);
+            replies.add(pool.submit(() -> on.call("/feedback", "role", "Ann", "text", "I go on", "roles", List.of())));
+        }
+        int rewarded = 0, played = 0;
+        for (var r : replies) {
+            var reply = r.get(60, TimeUnit.SECONDS);
+            assertTrue(reply.http() == 200, reply.raw());
+            if (reply.code() == 200) played++;
+            if (reply.get("status").asBoolean()) rewarded++;
+        }
+        pool.shutdown();
+        long stages = sql("select count(*) from turns where task_key = 'c:迷雾灯塔'");
+        assertEquals(played, stages, "one turn stored for each turn answered");
+        assertTrue(rewarded <= 1, "the reward is granted at most once: " + rewarded);
+        int exp = api.get(1).call("/status", "role", "Ann").get("stats").path("exp").asInt();
+        long done = sql("select done from task_progress where task_key = 'c:迷雾灯塔'");
+        assertEquals(done == 1 ? 1 : 0, rewarded, "rewarded exactly when the task ended");
+        if (done == 1) assertTrue(exp > exp0, "the reward's experience, once");
+        assertEquals(0, sql("select count(*) from lanes where until_at > ?", System.currentTimeMillis()), "every lease given back");
+    }
+
+    @Test
+    void aLockoutCountsWrongPasswordsOnEveryInstance() {
+        var api = start(2, "auth.max_failed_logins=3");
+        api.get(0).signup("Ann");
+        for (int i = 0; i < 3; i++) {
+            var wrong = api.get(i % 2).call("/login", "email", email("Ann"), "password", md5("guess" + i), "ip", "127.0.0.1:9");
+            assertEquals(401, wrong.code(), wrong.raw());
+        }
+        var right = api.get(1).call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9");
+        assertEquals(429, right.code(), "three wrong guesses over two instances lock the account: " + right.raw());
+    }
+
+    @Test
+    void moveToCopiesAStoppedSqliteServerIntoAnEmptyPostgresAndPlayersLogInAsBefore() throws Exception {
+        Path old = dir.resolve("sqlite");
+        var sqlite = App.create(TestConfig.of(old, "storage.url=")).start("127.0.0.1", 0);
+        var before = new Api("http://127.0.0.1:" + sqlite.port());
+        before.signup("Ann");
+        before.signup("Bob");
+        assertEquals(200, before.call("/select", "role", "Ann", "task_name", "迷雾灯塔").code());
+        assertEquals(200, before.call("/feedback", "role", "Ann", "text", "I look around", "roles", List.of()).code());
+        String sheet = before.call("/status", "role", "Ann").get("stats").toString();
+        sqlite.stop();
+        long size = java.nio.file.Files.size(old.resolve("game.db"));
+
+        url = TestPostgres.freshUrl();
+        String file = old.resolve("game.db").toString();
+        assertEquals(0, App.moveTo(new String[]{"move-to", url, "--set", "storage.database=" + file}));
+        assertEquals(size, java.nio.file.Files.size(old.resolve("game.db")), "the source is left as it was");
+        assertEquals(2, sql("select count(*) from players"));
+        assertEquals(2, App.moveTo(new String[]{"move-to", url, "--set", "storage.database=" + file}), "only into an empty database");
+
+        Api after = startOne(0, "auth.mode=token");
+        var login = after.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9");
+        assertEquals(200, login.code(), login.raw());
+        assertEquals(sheet, after.post("/status", Map.of("role", "Ann"), bearer(login.text("token"))).get("stats").toString());
+        assertEquals(200, after.post("/feedback", Map.of("role", "Ann", "text", "I go on", "roles", List.of()), bearer(login.text("token"))).code());
+        after.call("/signup", "email", email("Cy"), "username", "Cy", "password", md5("pw-Cy"), "ip", "127.0.0.1:9");
+        assertEquals(3, sql("select count(*) from players"), "new ids follow the copied ones");
+    }
+
+    @Test
+    void instancesStartingTogetherOnAnEmptyDatabaseMigrateItOnce() throws Exception {
+        url = TestPostgres.freshUrl();
+        var storage = TestConfig.of(dir, "storage.url=" + url).storage();
+        var starts = new ArrayList<CompletableFuture<Database>>();
+        for (int i = 0; i < 3; i++) starts.add(CompletableFuture.supplyAsync(() -> new Database(storage)));
+        for (var s : starts) s.get(30, TimeUnit.SECONDS).close();
+        assertEquals(7, sql("select count(*) from schema_migrations"));
+        assertEquals(7, sql("select count(distinct version) from schema_migrations"));
+        assertFalse(sql("select count(*) from players") != 0);
+    }
+}
