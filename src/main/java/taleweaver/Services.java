@@ -40,6 +40,7 @@ import taleweaver.pvp.BattleService;
 import taleweaver.pvp.Ladder;
 import taleweaver.pvp.ChallengeNotifier;
 import taleweaver.pvp.ChallengeService;
+import taleweaver.pvp.InboxMarks;
 import taleweaver.pvp.Presence;
 import taleweaver.pvp.PvpHandlers;
 import taleweaver.web.Auth;
@@ -147,8 +148,9 @@ public final class Services implements AutoCloseable {
                 new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds, signals);
-        this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals);
+        var marks = new InboxMarks(signals);
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds, signals, marks);
+        this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals, marks);
         this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles);
         battles.resume();
 
@@ -164,12 +166,18 @@ public final class Services implements AutoCloseable {
             });
             signals.on(Signals.Kind.CHALLENGE, challenges::wake);
             signals.on(Signals.Kind.ROUND, battles::wake);
+            signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
+            signals.onReconnect(() -> {
+                accounts.forgetAll();
+                marks.forgetAll();
+            });
             signals.start();
             timers.scheduleWithFixedDelay(this::shareWithOthers, 0, 1, TimeUnit.SECONDS);
         }
         metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
                 () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
+        metrics.gauge("taleweaver.db.statements", "statements run on the database since start", db::statements);
         metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked());
         metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
         this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);

@@ -237,6 +237,55 @@ class ClusterTest {
     }
 
     @Test
+    void aDatabaseRestartGives503sNeverA500AndPlayResumesByItself() throws Exception {
+        Path data = dir.resolve("pgdata");
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+        try {
+            url = pg.getJdbcUrl("postgres", "postgres");
+            Api api = startOne(0);
+            api.signup("Ann");
+            assertEquals(200, api.call("/status", "role", "Ann").code());
+            pg.close();
+            var away = api.call("/status", "role", "Ann");
+            assertEquals(503, away.http(), "the database is away: " + away.raw());
+            assertEquals("1", away.headers().get("retry-after").get(0));
+            var turn = api.call("/main", "role", "Ann", "text", "hello?");
+            assertEquals(503, turn.http(), turn.raw());
+            pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+            assertTrue(within(15, () -> api.call("/status", "role", "Ann").code() == 200), "play resumes once the database is back");
+            assertEquals(200, api.call("/main", "role", "Ann", "text", "hello again").code());
+        } finally {
+            stop();
+            apps.clear();
+            pg.close();
+        }
+    }
+
+    @Test
+    void theDailyTokenBudgetCountsWhatEveryInstanceSpent() {
+        var api = start(1);
+        api.get(0).signup("Ann");
+        var storage = TestConfig.of(dir, "storage.url=" + url).storage();
+        try (var one = new Database(storage); var two = new Database(storage)) {
+            var a = new taleweaver.narrator.TokenLedger(one, 1000);
+            var b = new taleweaver.narrator.TokenLedger(two, 1000);
+            assertEquals(0, b.spentToday(1));
+            a.record(1, 600);
+            a.flush();
+            b.flush();
+            assertEquals(600, b.spentToday(1), "what instance a spent counts on instance b after a flush (every second)");
+            b.record(1, 500);
+            b.flush();
+            a.flush();
+            assertFalse(a.hasBudget(1), "1,100 of 1,000 spent over two instances");
+        }
+    }
+
+    @Test
     void instancesStartingTogetherOnAnEmptyDatabaseMigrateItOnce() throws Exception {
         url = TestPostgres.freshUrl();
         var storage = TestConfig.of(dir, "storage.url=" + url).storage();

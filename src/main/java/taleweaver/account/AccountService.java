@@ -89,7 +89,8 @@ public final class AccountService {
                     return newId;
                 });
             } catch (UnableToExecuteStatementException e) { // a unique index caught a race the checks above did not
-                throw String.valueOf(e.getMessage()).contains("players.email") ? emailTaken() : nameTaken();
+                String which = String.valueOf(e.getMessage()); // the index's name as SQLite and PostgreSQL say it
+                throw which.contains("players.email") || which.contains("players_email_key") ? emailTaken() : nameTaken();
             }
             sessions.put(Passwords.tokenHash(token), id);
             Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true, 0);
@@ -203,6 +204,12 @@ public final class AccountService {
     public void forget(long playerId) {
         byKey.values().removeIf(a -> a.id() == playerId);
         sessions.values().removeIf(owner -> owner == playerId);
+    }
+
+    /** The other instances' changes may have been missed: every cached account and session is read again. */
+    public void forgetAll() {
+        byKey.clear();
+        sessions.clear();
     }
 
     public void sweep(long now) {

@@ -36,9 +36,11 @@ public interface CharacterDao {
      * (Plain SQL on the turn's handle: a DM turn's write attaches nothing.)
      */
     static void pass(org.jdbi.v3.core.Handle h, long playerId, int minutes) {
-        h.execute("update characters set minutes = case when minutes > 2147483647 - ? then 2147483647 else minutes + ? end "
-                + "where player_id = ?", minutes, minutes, playerId);
+        h.execute(PASS, minutes, minutes, playerId);
     }
+
+    /** Parameters: minutes, minutes, player id. */
+    String PASS = "update characters set minutes = case when minutes > 2147483647 - ? then 2147483647 else minutes + ? end where player_id = ?";
 
     @SqlQuery("select name, description, power, count from equipment where player_id = ? order by acquired_at, name")
     List<Gear> equipment(long playerId);

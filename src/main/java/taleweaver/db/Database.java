@@ -58,6 +58,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     /** SQLite's one writer, queued fairly here; unused on PostgreSQL. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** Statements run through JDBI since start (the bench divides them by requests). */
+    private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
 
     /** SQLite at {@code file}, with a pool of 8 (tests and the tools). */
     public Database(String file) {
@@ -75,6 +77,12 @@ public final class Database implements AutoCloseable {
         jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
                 ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
         jdbi.registerArgument(new FlagArgument());
+        jdbi.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+            @Override
+            public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext context) {
+                statements.increment();
+            }
+        });
         migrate();
     }
 
@@ -128,6 +136,8 @@ public final class Database implements AutoCloseable {
     public Jdbi jdbi() { return jdbi; }
 
     public Dialect dialect() { return dialect; }
+
+    public long statements() { return statements.sum(); }
 
     public boolean postgres() { return dialect == Dialect.POSTGRESQL; }
 

@@ -40,13 +40,16 @@ public final class Signals implements AutoCloseable {
         /** A challenge was answered: wake whoever waits for it. Target: the challenge id. */
         CHALLENGE,
         /** A battle round was judged and told: wake the movers waiting for it. Target: "battle id#round". */
-        ROUND
+        ROUND,
+        /** Something in a player's heartbeat changed (a challenge to or from them, a battle's start or end). */
+        INBOX
     }
 
     private final Database db;
     private final String instance;
     private final Config.Storage storage;
     private final Map<Kind, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+    private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
     private final Map<Long, Boolean> seen = new LinkedHashMap<>(); // ids already handled, oldest first (listener thread only)
     private volatile boolean closed;
     private volatile Connection listening;
@@ -63,6 +66,11 @@ public final class Signals implements AutoCloseable {
     /** Registers what this instance does when {@code kind} happens anywhere. */
     public void on(Kind kind, Consumer<String> handler) {
         handlers.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(handler);
+    }
+
+    /** Registers what this instance does after its listener was cut off (signals may have been missed): drop every cache. */
+    public void onReconnect(Runnable handler) {
+        reconnected.add(handler);
     }
 
     /** Inside a write: once it commits, every other instance handles {@code kind} about {@code target}. */
@@ -94,12 +102,15 @@ public final class Signals implements AutoCloseable {
     }
 
     private void listen() {
+        boolean first = true;
         while (!closed) {
             try (Connection c = connect()) {
                 listening = c;
                 try (var st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
+                if (!first) reconnected.forEach(Runnable::run);
+                first = false;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     read(c); // first at once: anything sent while this connection was being made

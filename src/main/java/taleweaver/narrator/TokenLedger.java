@@ -4,6 +4,7 @@ import taleweaver.db.Database;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * memory (read once per player and day) and what was added is written by {@link #flush} — every second and at
  * shutdown, all players in one transaction — so a model turn pays for no write of its own. A crash forgets at most the
  * last second's counting: a few tokens of budget, never a player's progress.
+ *
+ * <p>With several instances on one database each flush also reads back the totals of the players counted here, so
+ * tokens spent through the other instances count against the same budget within about a second.
  */
 public final class TokenLedger implements taleweaver.character.Meter {
     private record Key(long playerId, String day) {}
@@ -50,6 +54,25 @@ public final class TokenLedger implements taleweaver.character.Meter {
 
     /** Writes what was counted since the last flush, in one transaction; when that fails, the counts wait for the next. */
     public void flush() {
+        write();
+        if (db.postgres()) readBack();
+    }
+
+    /** Today's totals of the players counted here, as every instance wrote them, plus what is not written yet. */
+    private void readBack() {
+        var players = new java.util.ArrayList<>(totals().keySet());
+        String day = spentDay;
+        for (int from = 0; from < players.size(); from += 1000) {
+            var some = players.subList(from, Math.min(players.size(), from + 1000));
+            var written = new java.util.HashMap<Long, Integer>();
+            db.read(h -> h.createQuery("select player_id, tokens from token_usage where day = :day and player_id in (<ids>)")
+                    .bind("day", day).bindList("ids", some).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2))).list())
+                    .forEach(e -> written.put(e.getKey(), e.getValue()));
+            for (Long p : some) spent.put(p, written.getOrDefault(p, 0) + unwritten.getOrDefault(new Key(p, day), 0));
+        }
+    }
+
+    private void write() {
         if (unwritten.isEmpty()) return;
         var taken = new java.util.HashMap<Key, Integer>();
         for (Key key : unwritten.keySet()) {

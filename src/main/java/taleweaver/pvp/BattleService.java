@@ -63,11 +63,13 @@ public final class BattleService {
     private final AtomicLong judgements = new AtomicLong();
     private final Deeds deeds;
     private final Signals signals;
+    private final InboxMarks marks;
 
     public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
                          Lines lines, String language, Config.Battle config, ScheduledExecutorService timers, Deeds deeds,
-                         Signals signals) {
+                         Signals signals, InboxMarks marks) {
         this.signals = signals;
+        this.marks = marks;
         this.deeds = deeds;
         this.db = db;
         this.accounts = accounts;
@@ -116,6 +118,7 @@ public final class BattleService {
             if (dao.addMove(mine) == 0) throw new Refusal(409, "already_moved", "you already moved this round; wait for " + opponentName(now, player));
             var sheets = h.attach(CharacterDao.class);
             sheets.update(characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), use.energy(), skills));
+            if (player.id() == now.p1() && !now.moved1()) marks.changed(h, now.p1()); // no longer "accepted, not yet fought"
             h.execute("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?",
                     player.id(), player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());
@@ -151,6 +154,7 @@ public final class BattleService {
         dao.addRound(new RoundRow(b.id(), b.round(), m1 == null ? null : m1.text(), m2 == null ? null : m2.text(),
                 o.damage1(), o.damage2(), o.hp1(), o.hp2(), o.result()));
         boolean over = o.end() != BattleJudge.End.NONE;
+        if (over) marks.changed(h, b.p1());
         dao.saveBattle(new BattleRow(b.id(), b.p1(), b.p2(), over ? b.round() : b.round() + 1, System.currentTimeMillis(), o.hp1(), o.hp2(),
                 o.misses1(), o.misses2(), b.moved1() || m1 != null, b.moved2() || m2 != null, b.seen1(), b.seen2(), over, o.winner(),
                 over ? o.tail() : null));

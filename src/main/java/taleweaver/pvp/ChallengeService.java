@@ -42,10 +42,12 @@ public final class ChallengeService {
     private final ConcurrentHashMap<String, Wait> waiting = new ConcurrentHashMap<>();
 
     private final Signals signals;
+    private final InboxMarks marks;
 
     public ChallengeService(Database db, AccountService accounts, Presence presence, ChallengeNotifier notifier,
-                            BattleService battles, Config.Challenge config, Signals signals) {
+                            BattleService battles, Config.Challenge config, Signals signals, InboxMarks marks) {
         this.signals = signals;
+        this.marks = marks;
         this.db = db;
         this.accounts = accounts;
         this.presence = presence;
@@ -73,6 +75,7 @@ public final class ChallengeService {
                 throw new Refusal(423, "in_battle", "a player is already in a battle");
             }
             dao.addChallenge(id, from.id(), to.id(), now, now + config.ttlSeconds() * 1000L);
+            marks.changed(h, from.id(), to.id());
             return null;
         });
         var wait = new Wait(new CompletableFuture<>(), new AtomicReference<>());
@@ -136,6 +139,7 @@ public final class ChallengeService {
             }
             if (dao.answer("accepted", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
             signals.send(h, Signals.Kind.CHALLENGE, id); // the challenger may wait on another instance
+            marks.changed(h, c.fromId(), c.toId());
             var sheets = h.attach(CharacterDao.class);
             battles.start(h, id, c.fromId(), c.toId(), sheets.sheet(c.fromId()).orElseThrow().maxHp(), sheets.sheet(c.toId()).orElseThrow().maxHp());
             return null;
@@ -147,9 +151,10 @@ public final class ChallengeService {
     public void reject(Player who, String id) {
         db.write(h -> {
             var dao = h.attach(PvpDao.class);
-            answerable(dao, who, id);
+            ChallengeRow c = answerable(dao, who, id);
             if (dao.answer("rejected", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
             signals.send(h, Signals.Kind.CHALLENGE, id);
+            marks.changed(h, c.fromId(), c.toId());
             return null;
         });
         answered(id, "rejected");
@@ -199,12 +204,13 @@ public final class ChallengeService {
     /** The challenge part of a heartbeat: waiting for my answer (oldest first), and mine accepted but not yet fought. */
     public Inbox inbox(Player player) {
         long now = System.currentTimeMillis();
-        return db.read(h -> {
+        return marks.inbox(player.id(), now, () -> db.read(h -> {
             var dao = h.attach(PvpDao.class);
             List<ChallengeRow> rows = dao.waitingFor(player.id(), now);
             List<String> senders = rows.stream().map(r -> accounts.nameOf(r.fromId())).toList();
-            return new Inbox(rows.stream().map(ChallengeRow::id).toList(), senders, dao.acceptedUnplayed(player.id()));
-        });
+            var inbox = new Inbox(rows.stream().map(ChallengeRow::id).toList(), senders, dao.acceptedUnplayed(player.id()));
+            return new InboxMarks.Read(inbox, rows.stream().mapToLong(ChallengeRow::expiresAt).min().orElse(Long.MAX_VALUE));
+        }));
     }
 
     /** Challengers waiting for an answer now. */

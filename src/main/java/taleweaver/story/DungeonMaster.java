@@ -68,13 +68,15 @@ public final class DungeonMaster {
     private Narrator.DmScene scene(Handle h, Player player, String text) {
         Sheet sheet = characters.sheet(h, player);
         var story = new StoryDao.Reads(h);
-        List<String> common = tasks.available(story, player.id(), sheet.level());
+        StoryDao.Standing standing = story.standing(player.id());
+        List<String> common = tasks.available(standing.finished(), sheet.level());
         List<Quest> personal = tasks.openPersonal(story, player.id(), sheet.level());
         var summaries = new LinkedHashMap<String, String>();
         common.forEach(n -> pack.task(n).ifPresent(t -> summaries.put(n, t.summary())));
         personal.forEach(q -> summaries.put(q.name(), q.summary()));
-        Optional<Quest> active = tasks.active(story, player, sheet::level);
-        String goal = active.map(q -> q.stage(tasks.progress(story, player, q).stage()).goal()).orElse(null);
+        Optional<Quest> active = standing.active().flatMap(key -> key.startsWith("c:") ? pack.task(key.substring(2)).map(Quest::common)
+                : personal.stream().filter(q -> q.key().equals(key)).findFirst()); // an open personal task is in that list
+        String goal = active.map(q -> q.stage(standing.activeStage()).goal()).orElse(null);
         return new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
                 active.map(Quest::name).orElse(null), goal, summaries, story.recentTurns(player.id(), "", 20),
                 WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
@@ -86,19 +88,24 @@ public final class DungeonMaster {
 
     /** The player's story (the tasks named in their words and the one under way first), and the town's news. */
     private Narrator.Recall recall(Handle h, Player player, String text, Collection<String> tasks, Optional<Quest> active) {
-        List<Memories.Memory> past = Memories.of(h, player.id());
+        Memories.WithNews both = Memories.withNews(h, player.id(), NEWS);
+        List<Memories.Memory> past = both.memories();
         String lower = text.toLowerCase(Locale.ROOT);
         var cues = new ArrayList<String>();
         active.ifPresent(q -> cues.add(q.name()));
         for (String t : tasks) if (lower.contains(t.toLowerCase(Locale.ROOT))) cues.add(t);
-        return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), Set.of(),
-                Chronicle.news(h, player.id(), NEWS));
+        return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, cues), Set.of(), both.news());
     }
 
     /** A DM turn passes world time and joins the chat's history; returns what was said. */
     private String record(Handle h, Player player, String text, String said) {
-        StoryDao.addTurn(h, player.id(), "", pack.dm().name(), text, said);
-        CharacterDao.pass(h, player.id(), WorldClock.DM_TURN);
+        if (db.postgres()) { // one statement there (a data-modifying WITH, which SQLite lacks)
+            h.execute("with turn as (" + StoryDao.ADD_TURN + ") " + CharacterDao.PASS, player.id(), "", pack.dm().name(), text, said,
+                    System.currentTimeMillis(), WorldClock.DM_TURN, WorldClock.DM_TURN, player.id());
+        } else {
+            StoryDao.addTurn(h, player.id(), "", pack.dm().name(), text, said);
+            CharacterDao.pass(h, player.id(), WorldClock.DM_TURN);
+        }
         return said;
     }
 }

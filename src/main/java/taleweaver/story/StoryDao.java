@@ -20,6 +20,9 @@ public interface StoryDao {
     String OPEN_PERSONAL = "select p.id, p.player_id, p.name, p.summary, p.opening, p.npc, p.persona, p.stages from personal_tasks p "
             + "where p.player_id = ? and not exists (select 1 from task_progress t where t.player_id = p.player_id "
             + "and t.task_key = 'p:' || p.id and t.done = 1) order by p.id";
+    /** Every task the player has begun, whether it is done, its stage, and whether it is the active one (1 row a task). */
+    String STANDING = "select t.task_key, t.done, t.stage, case when a.task_key is null then 0 else 1 end from task_progress t "
+            + "left join active_task a on a.player_id = t.player_id and a.task_key = t.task_key where t.player_id = ?";
     String RECENT_TURNS = "select player_text, speaker, reply_text as reply from (select * from turns where player_id = ? and task_key = ? "
             + "order by id desc limit ?) as newest order by id";
 
@@ -66,12 +69,31 @@ public interface StoryDao {
      * The reads of a turn on its own handle, without attaching the DAO; rows are read by position (the columns of the
      * queries above, in order), which spares the per-query matching of column names to record parameters.
      */
+    /** The tasks a player finished; the active task's key and stage, if one is under way. */
+    record Standing(List<String> finished, Optional<String> active, int activeStage) {}
+
     record Reads(org.jdbi.v3.core.Handle h) {
         private static final RowMapper<Progress> PROGRESS_ROW = (rs, ctx) -> new Progress(rs.getLong(1), rs.getString(2), rs.getInt(3),
                 rs.getInt(4), rs.getBoolean(5), rs.getString(6));
         private static final RowMapper<PersonalRow> PERSONAL_ROW = (rs, ctx) -> new PersonalRow(rs.getLong(1), rs.getLong(2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
         private static final RowMapper<Turn> TURN_ROW = (rs, ctx) -> new Turn(rs.getString(1), rs.getString(2), rs.getString(3));
+
+        /** Where the player stands in the story, in one read: the tasks finished, and the active one with its stage. */
+        public Standing standing(long playerId) {
+            var finished = new java.util.ArrayList<String>();
+            String[] active = {null};
+            int[] stage = {0};
+            h.createQuery(STANDING).bind(0, playerId).map((rs, ctx) -> {
+                if (rs.getInt(2) == 1) finished.add(rs.getString(1));
+                if (rs.getInt(4) == 1) {
+                    active[0] = rs.getString(1);
+                    stage[0] = rs.getInt(3);
+                }
+                return null;
+            }).list();
+            return new Standing(List.copyOf(finished), Optional.ofNullable(active[0]), stage[0]);
+        }
 
         public Optional<Progress> progress(long playerId, String taskKey) {
             return h.createQuery(PROGRESS).bind(0, playerId).bind(1, taskKey).map(PROGRESS_ROW).findOne();

@@ -67,7 +67,11 @@ public final class TaskService {
 
     /** (These read on the turn's handle: a turn reads all it needs through one.) */
     List<String> available(StoryDao.Reads story, long playerId, int level) {
-        Set<String> finished = Set.copyOf(story.finished(playerId));
+        return available(story.finished(playerId), level);
+    }
+
+    List<String> available(List<String> finishedKeys, int level) {
+        Set<String> finished = Set.copyOf(finishedKeys);
         return pack.tasks().stream().filter(t -> t.minLevel() <= level && !finished.contains("c:" + t.name()))
                 .map(ContentPack.TaskDef::name).toList();
     }

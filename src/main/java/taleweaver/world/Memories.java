@@ -49,9 +49,24 @@ public final class Memories {
     }
 
     public static List<Memory> of(Handle h, long playerId) {
-        return WorldDao.memories(h, playerId, LOOKED_AT).stream()
-                .map(r -> new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(),
-                        r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")), r.taskKey())).toList();
+        return WorldDao.memories(h, playerId, LOOKED_AT).stream().map(Memories::memory).toList();
+    }
+
+    /** The player's memories (newest first) and the chronicle's newest lines about others: a DM turn's world, in one read. */
+    public record WithNews(List<Memory> memories, List<String> news) {}
+
+    public static WithNews withNews(Handle h, long playerId, int news) {
+        var mine = new java.util.ArrayList<Memory>();
+        var others = new java.util.ArrayList<String>();
+        for (var r : WorldDao.memoriesAndNews(h, playerId, LOOKED_AT, news)) {
+            if (r.kind() == null) others.add(r.text()); else mine.add(memory(r));
+        }
+        return new WithNews(mine, others);
+    }
+
+    private static Memory memory(WorldDao.MemoryRow r) {
+        return new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(), r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")),
+                r.taskKey());
     }
 
     /** What a greeting recalls: the newest task ended or duel fought, else the newest memory; null when there are none. */

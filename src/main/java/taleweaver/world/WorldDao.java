@@ -22,6 +22,16 @@ public interface WorldDao {
                 .map((rs, ctx) -> new MemoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
     }
 
+    /** {@link #MEMORIES} and then {@link #OTHERS_DEEDS} in one query; a line of news comes as a row whose kind is null. */
+    String MEMORIES_AND_NEWS = "select * from (select kind, text, npcs, task_key, 0 as part, id from memories where player_id = ? "
+            + "order by id desc limit ?) as mine union all select * from (select null, text, '', '', 1, id from chronicle where player_id <> ? "
+            + "order by id desc limit ?) as news order by 5, 6 desc";
+
+    static List<MemoryRow> memoriesAndNews(Handle h, long playerId, int memories, int news) {
+        return h.createQuery(MEMORIES_AND_NEWS).bind(0, playerId).bind(1, memories).bind(2, playerId).bind(3, news)
+                .map((rs, ctx) -> new MemoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
+    }
+
     static List<ChronicleRow> othersDeeds(Handle h, long playerId, int limit) {
         return h.createQuery(OTHERS_DEEDS).bind(0, playerId).bind(1, limit)
                 .map((rs, ctx) -> new ChronicleRow(rs.getLong(1), rs.getString(2))).list();

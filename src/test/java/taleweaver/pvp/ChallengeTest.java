@@ -39,6 +39,41 @@ class ChallengeTest {
         return out;
     }
 
+    /** Statements the server has run since start, from its Prometheus text. */
+    static long statements(Api api) {
+        return api.send("GET", "/metrics", null, java.util.Map.of()).raw().lines()
+                .filter(l -> l.startsWith("taleweaver_db_statements ")).mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1])).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aQuietHeartbeatTouchesNoTableAndEveryChangeShowsInTheNextOne() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "challenge.ttl_seconds=2")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.signup("Bob");
+            assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size());
+            long before = statements(api);
+            for (int i = 0; i < 20; i++) assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size());
+            // (several instances share presence once a second in the background: at most a statement or two meanwhile)
+            assertTrue(statements(api) - before <= 2, "20 quiet heartbeats ran " + (statements(api) - before) + " statements");
+
+            String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+            assertEquals(List.of(id), strings(api.call("/refrash", "role", "Bob").get("id_list")), "a new challenge shows at once");
+            assertEquals(List.of(id), strings(api.call("/refrash", "role", "Bob").get("id_list")));
+            Thread.sleep(2100);
+            assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size(), "and goes when it runs out");
+
+            String second = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+            assertEquals(List.of(second), strings(api.call("/refrash", "role", "Bob").get("id_list")));
+            assertEquals(0, api.call("/refrash", "role", "Ann").get("accept_id").size());
+            assertEquals(200, api.call("/accept_challenge", "role", "Bob", "id", second).code());
+            assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size(), "an answer shows at once");
+            assertEquals(List.of(second), strings(api.call("/refrash", "role", "Ann").get("accept_id")), "to the challenger too");
+            api.call("/battle", "role", "Ann", "id", second, "text", "I strike first", "wait", 0);
+            assertEquals(0, api.call("/refrash", "role", "Ann").get("accept_id").size(), "a first move ends the accepted list");
+        });
+    }
+
     @Test
     void theOnlineListAndTheHeartbeatsFields() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {

@@ -1,0 +1,63 @@
+package taleweaver.pvp;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.jdbi.v3.core.Handle;
+import taleweaver.db.Signals;
+
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/**
+ * The heartbeat's change mark (SPEC §15): the challenge part of a player's {@code /refrash} is read from the database
+ * once and then answered from memory until something changes it — a challenge to or from the player sent, answered
+ * or run out, a battle of theirs started, first moved in or ended. Whatever writes such a change marks the player in
+ * its transaction ({@link #changed}); on PostgreSQL the mark also reaches the other instances as a signal. A quiet
+ * heartbeat touches no table.
+ */
+public final class InboxMarks {
+    private record Kept(ChallengeService.Inbox inbox, long until, long generation) {}
+
+    private final Signals signals;
+    private final ConcurrentMap<Long, Kept> kept = Caffeine.newBuilder().maximumSize(100_000).<Long, Kept>build().asMap();
+    private final ConcurrentMap<Long, Long> generations = Caffeine.newBuilder().maximumSize(100_000).<Long, Long>build().asMap();
+
+    public InboxMarks(Signals signals) {
+        this.signals = signals;
+    }
+
+    /**
+     * The player's inbox: the one kept, while nothing changed it and {@code now} is before its first expiry; else
+     * {@code read} (which returns the inbox and when its first challenge expires), kept unless a change raced it.
+     */
+    ChallengeService.Inbox inbox(long playerId, long now, Supplier<Read> read) {
+        long generation = generations.getOrDefault(playerId, 0L);
+        Kept k = kept.get(playerId);
+        if (k != null && k.generation() == generation && now < k.until()) return k.inbox();
+        Read fresh = read.get();
+        if (generations.getOrDefault(playerId, 0L) == generation) kept.put(playerId, new Kept(fresh.inbox(), fresh.until(), generation));
+        return fresh.inbox();
+    }
+
+    /** An inbox as read, and until when it holds (the earliest expiry in it). */
+    record Read(ChallengeService.Inbox inbox, long until) {}
+
+    /** Inside the write that changes these players' inboxes: marked here when it commits, and on every other instance. */
+    void changed(Handle h, long... players) {
+        for (long p : players) {
+            signals.send(h, Signals.Kind.INBOX, String.valueOf(p));
+            h.afterCommit(() -> forget(p));
+        }
+    }
+
+    /** Another instance changed this player's inbox (or this one did, once committed). */
+    public void forget(long playerId) {
+        generations.merge(playerId, 1L, Long::sum);
+        kept.remove(playerId);
+    }
+
+    /** The signals were out of reach for a while: read every inbox again. */
+    public void forgetAll() {
+        generations.replaceAll((p, g) -> g + 1);
+        kept.clear();
+    }
+}
