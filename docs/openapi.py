@@ -30,7 +30,9 @@ SHEET = obj(["level", "exp", "exp_next", "matter", "energy", "hp", "max_hp", "at
 HP = {"type": "object", "additionalProperties": I}
 
 ROUTES = {
-    "/health": ("Is the server up", obj(), reply([], ["status", "narrator", "images", "db"], status=S, narrator=S, images=S, db=S)),
+    "/health": ("Is the server up (status ok, or db_down while the database cannot be reached); db is sqlite or postgresql; "
+                "instance names this instance", obj(),
+                reply([], ["status", "narrator", "images", "db", "instance"], status=S, narrator=S, images=S, db=S, instance=S)),
     "/signup": ("Create an account and log in", obj(["email", "username", "password", "ip"], email=S, username=S,
                 password={"type": "string", "description": "the client's MD5 hex of the password"}, ip=S, image_data=NB64),
                 reply([400, 409, 410, 422], token=NS, reason=S)),

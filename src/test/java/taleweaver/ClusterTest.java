@@ -255,9 +255,12 @@ class ClusterTest {
             assertEquals("1", away.headers().get("retry-after").get(0));
             var turn = api.call("/main", "role", "Ann", "text", "hello?");
             assertEquals(503, turn.http(), turn.raw());
+            assertTrue(within(3, () -> "db_down".equals(api.call("/health").text("status"))), "/health says so (HTTP 200)");
+            assertEquals("postgresql", api.call("/health").text("db"));
             pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
             assertTrue(within(15, () -> api.call("/status", "role", "Ann").code() == 200), "play resumes once the database is back");
             assertEquals(200, api.call("/main", "role", "Ann", "text", "hello again").code());
+            assertTrue(within(3, () -> "ok".equals(api.call("/health").text("status"))));
         } finally {
             stop();
             apps.clear();

@@ -23,6 +23,14 @@ public interface CharacterDao {
         return h.createQuery(SHEET_OF).bind(0, playerId).map(SHEET_ROW).findOne();
     }
 
+    /** A sheet and the player's duel rating: /status in one read. */
+    record Rated(Sheet sheet, int rating) {}
+
+    static Optional<Rated> sheetAndRating(org.jdbi.v3.core.Handle h, long playerId) {
+        return h.createQuery("select " + SHEET + ", (select rating from players p where p.id = c.player_id) from characters c where player_id = ?")
+                .bind(0, playerId).map((rs, ctx) -> new Rated(SHEET_ROW.map(rs, ctx), rs.getInt(11))).findOne();
+    }
+
     /** A sheet from the columns of {@link #SHEET}, by position (no per-query matching of names to parameters). */
     org.jdbi.v3.core.mapper.RowMapper<Sheet> SHEET_ROW = (rs, ctx) -> new Sheet(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
             rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10));

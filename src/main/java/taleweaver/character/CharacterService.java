@@ -70,9 +70,8 @@ public final class CharacterService {
     }
 
     public StatusReply status(Player player) {
-        record Read(Sheet sheet, int rating) {}
-        Read read = db.read(h -> new Read(sheet(h, player),
-                h.createQuery("select rating from players where id = ?").bind(0, player.id()).mapTo(Integer.class).one()));
+        var read = db.read(h -> CharacterDao.sheetAndRating(h, player.id()))
+                .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
         Sheet s = read.sheet();
         int rating = read.rating();
         Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense(), rating,

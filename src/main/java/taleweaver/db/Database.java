@@ -160,9 +160,9 @@ public final class Database implements AutoCloseable {
      */
     public void lockPlayers(Handle h, long... players) {
         if (dialect != Dialect.POSTGRESQL || players.length == 0) return;
-        long[] ids = players.clone();
-        java.util.Arrays.sort(ids);
-        for (long id : ids) h.createQuery("select id from players where id = ? for update").bind(0, id).mapTo(Long.class).findOne();
+        var ids = java.util.Arrays.stream(players).boxed().distinct().toList();
+        // PostgreSQL locks the rows as the sort hands them over: in id order
+        h.createQuery("select id from players where id in (<ids>) order by id for update").bindList("ids", ids).mapTo(Long.class).list();
     }
 
     /** A read outside any write transaction. */
