@@ -118,6 +118,8 @@ def measure(b, label, servers, pg, players, seconds):
     figures = {}
     routes = [("/status", [{"role": n} for n in names]), ("/main", [{"role": n, "text": "hello, what news?"} for n in names]),
               ("/refrash", [{"role": n} for n in names]), ("/health", [{}])]
+    for path, bodies in routes:  # warm-up first: every JIT compiles before anything is counted
+        wrk_many(b, servers, path, bodies, seconds)
     for path, bodies in routes:
         pids = [s.proc.pid for s in servers] + (pg.pids() if pg else [])
         time.sleep(1.2)
@@ -232,7 +234,8 @@ def kill_under_load(b, java, seconds):
 
 
 def part_cluster(b, java, seconds):
-    print(f"\n== Several instances on one PostgreSQL ({os.path.basename(os.path.dirname(os.path.dirname(java)))})", flush=True)
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"\n== Several instances on one PostgreSQL ({version})", flush=True)
     names = [f"P{i}" for i in range(64)]
     results = {}
     for label, count in (("SQLite, 1 instance", 0), ("PostgreSQL, 1 instance", 1), ("PostgreSQL, 3 instances", 3)):

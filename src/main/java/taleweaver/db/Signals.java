@@ -28,8 +28,11 @@ import java.util.function.Consumer;
 public final class Signals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
     private static final String CHANNEL = "taleweaver";
-    /** Ids allocated before a newer id may commit after it: each read looks this far back (seen ids are skipped). */
-    private static final long LOOK_BACK_IDS = 500;
+    /**
+     * An id allocated before a newer one may commit after it, while its transaction is still open: each read looks
+     * this far back (seen ids are skipped). Open transactions are at most every instance's pool, 16 each by default.
+     */
+    private static final long LOOK_BACK_IDS = 128;
     private static final long KEEP_MILLIS = 60_000;
 
     public enum Kind {
