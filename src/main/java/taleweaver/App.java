@@ -102,7 +102,7 @@ public final class App {
             System.err.println("taleweaver: " + e.getMessage());
             return 2;
         } catch (java.sql.SQLException | RuntimeException e) {
-            System.err.println("taleweaver: move-to failed, nothing was kept in the target: " + e.getMessage());
+            System.err.println("taleweaver: move-to failed, no row was kept in the target: " + e.getMessage());
             return 1;
         }
     }

@@ -158,22 +158,7 @@ public final class Services implements AutoCloseable {
         this.characterHandlers = new CharacterHandlers(characters);
         timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::flushLedger, 1, 1, TimeUnit.SECONDS);
-        if (db.postgres()) { // several instances: what the others did reaches this one (SPEC §15)
-            signals.on(Signals.Kind.ACCOUNT, id -> accounts.forget(Long.parseLong(id)));
-            signals.on(Signals.Kind.OFFLINE, id -> {
-                accounts.forget(Long.parseLong(id));
-                presence.offlineElsewhere(Long.parseLong(id));
-            });
-            signals.on(Signals.Kind.CHALLENGE, challenges::wake);
-            signals.on(Signals.Kind.ROUND, battles::wake);
-            signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
-            signals.onReconnect(() -> {
-                accounts.forgetAll();
-                marks.forgetAll();
-            });
-            signals.start();
-            timers.scheduleWithFixedDelay(this::shareWithOthers, 0, 1, TimeUnit.SECONDS);
-        }
+        if (db.postgres()) joinTheOthers(marks);
         metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
                 () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
@@ -191,6 +176,24 @@ public final class Services implements AutoCloseable {
         }
     }
 
+    /** Several instances (SPEC §15): what the others do reaches this one, and each second what is shared is checked. */
+    private void joinTheOthers(InboxMarks marks) {
+        signals.on(Signals.Kind.ACCOUNT, id -> accounts.forget(Long.parseLong(id)));
+        signals.on(Signals.Kind.OFFLINE, id -> {
+            accounts.forget(Long.parseLong(id));
+            presence.offlineElsewhere(Long.parseLong(id));
+        });
+        signals.on(Signals.Kind.CHALLENGE, challenges::wake);
+        signals.on(Signals.Kind.ROUND, battles::wake);
+        signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
+        signals.onReconnect(() -> { // signals may have been missed meanwhile: every cache is read again
+            accounts.forgetAll();
+            marks.forgetAll();
+        });
+        signals.start();
+        timers.scheduleWithFixedDelay(this::shareWithOthers, 0, 1, TimeUnit.SECONDS);
+    }
+
     /** server.instance_id, or this machine's host name and the port. */
     private static String instanceId(Config.Server server) {
         if (!server.instanceId().isEmpty()) return server.instanceId();
@@ -202,8 +205,6 @@ public final class Services implements AutoCloseable {
         }
         return host + ":" + server.port();
     }
-
-    public String instance() { return instance; }
 
     private static ImageMaker imageMaker(Config.Images config) {
         return switch (config.provider()) {

@@ -184,13 +184,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * True when {@code failure} means the database cannot be reached right now (no connection within the pool's
-     * timeout, a dropped connection, a server shutting down or starting): the request is answered 503, not 500.
+     * timeout, a dropped connection, a server shutting down or starting, or out of connections): the request is
+     * answered 503, not 500.
      */
     public static boolean unavailable(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause()) {
             if (e instanceof ConnectionException || e instanceof SQLTransientConnectionException) return true;
             if (e instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) return true;
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) return true;
             if (e.getCause() == e) break;
         }
         return false;

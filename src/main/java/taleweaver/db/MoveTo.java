@@ -42,6 +42,7 @@ public final class MoveTo {
         var readOnly = new org.sqlite.SQLiteConfig();
         readOnly.setReadOnly(true);
         try (Connection from = readOnly.createConnection("jdbc:sqlite:" + source)) {
+            from.setAutoCommit(false); // one read transaction: every table as of one moment, even if a server still ran
             long version = count(from, "select coalesce(max(version), 0) from schema_migrations");
             if (version != Database.MIGRATIONS.length) {
                 throw new Refused(source + " is at schema version " + version + ", this release at " + Database.MIGRATIONS.length
