@@ -18,7 +18,7 @@ public final class WorldClock {
         int day = minutes / 1440 + 1;
         int hour = minutes % 1440 / 60, minute = minutes % 60;
         int part = hour < 5 ? 0 : hour < 7 ? 1 : hour < 11 ? 2 : hour < 13 ? 3 : hour < 17 ? 4 : hour < 19 ? 5 : 6;
-        String clock = String.format("%02d:%02d", hour, minute);
+        String clock = (hour < 10 ? "0" : "") + hour + (minute < 10 ? ":0" : ":") + minute; // (String.format: a formatter a call)
         return language.equals("zh") ? "第" + day + "天 " + ZH[part] + " " + clock : "Day " + day + ", " + EN[part] + ", " + clock;
     }
 }

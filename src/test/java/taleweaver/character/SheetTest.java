@@ -58,5 +58,6 @@ class SheetTest {
         assertEquals("第3天 黄昏 18:40", WorldClock.describe(2 * 1440 + 18 * 60 + 40, "zh"));
         assertEquals("Day 3, dusk, 18:40", WorldClock.describe(2 * 1440 + 18 * 60 + 40, "en"));
         assertEquals("Day 2, night, 00:10", WorldClock.describe(1440 + 10, "en"));
+        assertEquals("Day 1, morning, 09:05", WorldClock.describe(9 * 60 + 5, "en"));
     }
 }
