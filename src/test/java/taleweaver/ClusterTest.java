@@ -196,6 +196,38 @@ class ClusterTest {
     }
 
     @Test
+    void aPlayersModelCallsAreOneAtATimeAcrossInstances() throws Exception {
+        var inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        var most = new java.util.concurrent.atomic.AtomicInteger();
+        var stub = new taleweaver.narrator.ModelStub(request -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(150); // a model that takes its time: turns arriving meanwhile must wait for the lease
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return taleweaver.narrator.ModelStub.json(Map.of("text", "The mist parts."));
+        });
+        try {
+            var api = start(3, "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=k");
+            api.get(0).signup("Ann");
+            var pool = Executors.newFixedThreadPool(6);
+            var turns = new ArrayList<java.util.concurrent.Future<Api.Reply>>();
+            for (int i = 0; i < 6; i++) {
+                Api on = api.get(i % 3);
+                turns.add(pool.submit(() -> on.call("/main", "role", "Ann", "text", "what news?")));
+            }
+            for (var t : turns) assertEquals(200, t.get(60, TimeUnit.SECONDS).code());
+            pool.shutdown();
+            assertEquals(6, stub.requests.size(), "every turn was answered by the model");
+            assertEquals(1, most.get(), "never two of one player's model calls at once, whichever instances the turns reached");
+        } finally {
+            stub.close();
+        }
+    }
+
+    @Test
     void aLockoutCountsWrongPasswordsOnEveryInstance() {
         var api = start(2, "auth.max_failed_logins=3");
         api.get(0).signup("Ann");
