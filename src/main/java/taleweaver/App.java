@@ -44,6 +44,11 @@ public final class App {
             System.err.println("taleweaver: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("taleweaver: cannot open the database (storage.url / storage.database): " + cause.getMessage());
+            System.exit(2);
+            return;
         }
         Javalin app = create(config, services);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
