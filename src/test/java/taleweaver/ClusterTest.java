@@ -121,6 +121,9 @@ class ClusterTest {
         var answer = waiting.get(5, TimeUnit.SECONDS); // well before its 20 s wait: woken by the other instance
         assertEquals("accepted", answer.text("state"), answer.raw());
         assertTrue(answer.get("status").asBoolean());
+        assertEquals(200, api.get(0).call("/logout", "role", "Ann").code());
+        assertTrue(within(1.5, () -> !api.get(1).call("/get_list", "role", "Bob").get("roles").toString().contains("Ann")),
+                "logged out on instance 0: offline in instance 1's list at once");
     }
 
     @Test

@@ -71,6 +71,10 @@ public interface AccountDao {
     @SqlUpdate("update players set last_seen = ? where id = ?")
     void seen(long at, long id);
 
+    /** Offline on every instance at once (several instances share who is online through this table). */
+    @SqlUpdate("delete from presence where player_id = ?")
+    void notPresent(long id);
+
     /** A row of the host's player list. */
     record Listed(long id, String name, String email, int level, long lastSeen, long bannedUntil) {}
 

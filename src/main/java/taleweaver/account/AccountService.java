@@ -145,6 +145,7 @@ public final class AccountService {
             if (token != null) dao.endSession(hashes.get(0)); else dao.endAllSessions(player.id());
             dao.loggedOut(player.id());
             dao.seen(System.currentTimeMillis(), player.id());
+            dao.notPresent(player.id());
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(player.id()));
             return hashes;
         });
@@ -264,6 +265,7 @@ public final class AccountService {
             List<String> hashes = dao.sessionHashes(account.id());
             dao.endAllSessions(account.id());
             change.accept(dao);
+            dao.notPresent(account.id());
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(account.id()));
             return hashes;
         });
