@@ -134,7 +134,6 @@ public final class ChallengeService {
             }
             if (!presence.online(c.fromId())) {
                 dao.answer("expired", System.currentTimeMillis(), id);
-                signals.send(h, Signals.Kind.CHALLENGE, id);
                 throw new Refusal(410, "challenger_offline", "the challenger went offline");
             }
             if (dao.answer("accepted", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
