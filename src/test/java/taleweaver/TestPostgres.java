@@ -52,8 +52,4 @@ public final class TestPostgres {
     public static String freshUrl() {
         return url("fresh_" + ProcessHandle.current().pid() + "_" + made.incrementAndGet());
     }
-
-    public static int port() {
-        return server().getPort();
-    }
 }

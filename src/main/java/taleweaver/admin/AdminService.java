@@ -11,7 +11,6 @@ import taleweaver.db.Database;
 import taleweaver.pvp.Presence;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -98,15 +97,7 @@ public final class AdminService {
 
     public Status status() {
         long tokens = tokensToday().values().stream().mapToLong(Integer::longValue).sum();
-        long size = storage.postgres() ? db.read(h -> h.createQuery("select pg_database_size(current_database())").mapTo(Long.class).one()) : 0;
-        for (String suffix : List.of("", "-wal")) {
-            if (storage.postgres()) break;
-            try {
-                size += Files.size(Path.of(storage.database() + suffix));
-            } catch (IOException e) {
-                // no such file (yet)
-            }
-        }
+        long size = db.sizeBytes();
         String version = AdminService.class.getPackage().getImplementationVersion();
         return new Status(presence.onlineCount(), narratorState.get(), tokens, size, (System.currentTimeMillis() - startedAt) / 1000,
                 version == null ? "dev" : version);

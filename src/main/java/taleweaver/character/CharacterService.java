@@ -66,12 +66,16 @@ public final class CharacterService {
     /** The sheet as {@code h} sees it: a turn reads all it needs through one handle. */
     public Sheet sheet(Handle h, Player player) {
         return CharacterDao.sheet(h, player.id())
-                .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
+                .orElseThrow(() -> noCharacter(player));
+    }
+
+    private static Refusal noCharacter(Player player) {
+        return new Refusal(404, "no_character", "no character for " + player.name());
     }
 
     public StatusReply status(Player player) {
         var read = db.read(h -> CharacterDao.sheetAndRating(h, player.id()))
-                .orElseThrow(() -> new Refusal(404, "no_character", "no character for " + player.name()));
+                .orElseThrow(() -> noCharacter(player));
         Sheet s = read.sheet();
         int rating = read.rating();
         Stats stats = new Stats(s.level(), s.exp(), s.expNext(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense(), rating,

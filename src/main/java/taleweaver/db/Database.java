@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,6 +55,8 @@ public final class Database implements AutoCloseable {
     }
 
     private final Dialect dialect;
+    /** The SQLite file; null on PostgreSQL. */
+    private final Path file;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     /** SQLite's one writer, queued fairly here; unused on PostgreSQL. */
@@ -68,6 +71,7 @@ public final class Database implements AutoCloseable {
 
     public Database(Config.Storage storage) {
         this.dialect = storage.postgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
+        this.file = storage.postgres() ? null : Path.of(storage.database()).toAbsolutePath();
         this.pool = new HikariDataSource(dialect == Dialect.SQLITE ? sqlite(storage) : postgres(storage));
         this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
         // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
@@ -172,6 +176,20 @@ public final class Database implements AutoCloseable {
 
     public <T, R> R read(Class<T> dao, java.util.function.Function<T, R> work) {
         return jdbi.withExtension(dao, work::apply);
+    }
+
+    /** How much room the game's data takes: the SQLite file and its write-ahead log, or the PostgreSQL database. */
+    public long sizeBytes() {
+        if (dialect == Dialect.POSTGRESQL) return read(h -> h.createQuery("select pg_database_size(current_database())").mapTo(Long.class).one());
+        long size = 0;
+        for (Path part : List.of(file, Path.of(file + "-wal"))) {
+            try {
+                size += Files.size(part);
+            } catch (IOException e) {
+                // no such file (yet)
+            }
+        }
+        return size;
     }
 
     public boolean healthy() {

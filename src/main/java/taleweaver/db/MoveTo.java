@@ -4,7 +4,6 @@ import taleweaver.Config;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -48,29 +47,22 @@ public final class MoveTo {
                 throw new Refused(source + " is at schema version " + version + ", this release at " + Database.MIGRATIONS.length
                         + ": start this release on it once (then stop it), and move again");
             }
-            try (var db = new Database(target)) { // the schema, applied as any instance would
-                db.jdbi().useHandle(h -> {
-                    try {
-                        copy(from, h.getConnection(), out);
-                    } catch (SQLException | Refused e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            } catch (IllegalStateException e) {
-                if (e.getCause() instanceof Refused r) throw r;
-                if (e.getCause() instanceof SQLException s) throw s;
-                throw e;
-            }
-            try (Connection to = DriverManager.getConnection(target.url(), credentials(target))) {
-                var counts = new LinkedHashMap<String, Long>();
-                for (String table : TABLES) {
-                    long a = count(from, "select count(*) from " + table), b = count(to, "select count(*) from " + table);
-                    if (a != b) throw new SQLException(table + ": " + a + " rows in SQLite but " + b + " in PostgreSQL");
-                    counts.put(table, b);
-                }
-                return counts;
+            try (var db = new Database(target); var h = db.jdbi().open()) { // the schema, applied as any instance would
+                copy(from, h.getConnection(), out);
+                return counted(from, h.getConnection());
             }
         }
+    }
+
+    /** Every table's rows, the same on both sides. */
+    private static Map<String, Long> counted(Connection from, Connection to) throws SQLException {
+        var counts = new LinkedHashMap<String, Long>();
+        for (String table : TABLES) {
+            long a = count(from, "select count(*) from " + table), b = count(to, "select count(*) from " + table);
+            if (a != b) throw new SQLException(table + ": " + a + " rows in SQLite but " + b + " in PostgreSQL");
+            counts.put(table, b);
+        }
+        return counts;
     }
 
     private static void copy(Connection from, Connection to, PrintStream out) throws SQLException, Refused {
@@ -122,12 +114,5 @@ public final class MoveTo {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static java.util.Properties credentials(Config.Storage target) {
-        var p = new java.util.Properties();
-        if (!target.user().isBlank()) p.setProperty("user", target.user());
-        if (!target.password().isEmpty()) p.setProperty("password", target.password());
-        return p;
     }
 }

@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * Wake-ups between instances (SPEC §15): a write that others must hear about (a session ended, a challenge answered,
  * a round told) sends a signal in its own transaction; the instance that wrote acts on its own change as it always
  * has. On PostgreSQL the signal is a row of {@code signals} and a {@code NOTIFY}, and every other instance's listener
- * (one connection each, {@code LISTEN}) runs its handlers; on SQLite there are no other instances and it is nothing. The table is the truth: the listener reads it on every
- * notification and at least once a second, so a lost notification only delays a wake-up by that second.
+ * (one connection each, {@code LISTEN}) runs its handlers; on SQLite there are no other instances and it is nothing.
+ * The table is the truth: the listener reads it on every notification and at least once a second, so a lost
+ * notification only delays a wake-up by that second.
  * Handlers must be idempotent (drop a cache entry, wake a waiter that re-reads the database).
  */
 public final class Signals implements AutoCloseable {

@@ -24,9 +24,8 @@ public final class Presence {
 
     private final long timeoutMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
-    /** Shared rows: what was last written of each player here, those gone offline here, and everyone's as last read. */
+    /** Shared rows: what was last written of each player here, and everyone's as last read. */
     private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
-    private final java.util.Set<Long> gone = ConcurrentHashMap.newKeySet();
     private volatile Map<Long, Seen> shared = Map.of();
 
     private record Seen(Player player, long at) {}
@@ -88,7 +87,6 @@ public final class Presence {
                 s.inFlight = 0;
             }
         }
-        gone.add(playerId);
         written.remove(playerId);
         var now = new java.util.HashMap<>(shared);
         if (now.remove(playerId) != null) shared = now;
@@ -106,8 +104,9 @@ public final class Presence {
     }
 
     /**
-     * Several instances: writes the rows of players active here whose row is older than {@link #WRITE_EVERY_MILLIS},
-     * deletes those gone offline here, and reads who is online anywhere. One transaction and one read, about once a second.
+     * Several instances: writes the rows of players active here whose row is older than {@link #WRITE_EVERY_MILLIS} and
+     * reads who is online anywhere; one batch and one read, about once a second. (A logout, kick or ban deletes the
+     * player's row in its own transaction.)
      */
     public void share(taleweaver.db.Database db) {
         long now = System.currentTimeMillis();
@@ -121,17 +120,13 @@ public final class Presence {
             Long before = written.get(s.player.id());
             if (before == null || at - before >= WRITE_EVERY_MILLIS) fresh.add(new long[]{s.player.id(), at});
         }
-        var offline = new java.util.ArrayList<>(gone);
-        if (!fresh.isEmpty() || !offline.isEmpty()) {
+        if (!fresh.isEmpty()) {
             db.write(h -> {
-                for (long id : offline) h.execute("delete from presence where player_id = ?", id);
                 var batch = h.prepareBatch("insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
                         + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end");
                 for (long[] row : fresh) batch.add(row[0], row[1]);
-                if (!fresh.isEmpty()) batch.execute();
-                return null;
+                return batch.execute();
             });
-            gone.removeAll(offline);
             fresh.forEach(row -> written.put(row[0], row[1]));
         }
         var read = new java.util.HashMap<Long, Seen>();
