@@ -122,11 +122,13 @@ public final class Services implements AutoCloseable {
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
         this.gate = new Gate(perAddress, auth, new ClientAddress(config.server().trustedProxies()), metrics);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        var oneTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "timers");
             t.setDaemon(true);
             return t;
         });
+        oneTimer.setRemoveOnCancelPolicy(true); // each model call's deadline is cancelled when it answers: gone at once, not in 20 s
+        this.timers = oneTimer;
 
         var offline = new OfflineNarrator(pack, lore);
         this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers, metrics) : null;
@@ -142,7 +144,8 @@ public final class Services implements AutoCloseable {
         var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);
         var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks(), memories, deeds);
-        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters), tasks,
+        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters,
+                Prompts.turnsUsed(config.narrator().historyTurns())), tasks,
                 new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
                 new Crafting(db, pack, narrator, offline, characters, names, config.crafting(), deeds),
                 new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);
@@ -305,5 +308,6 @@ public final class Services implements AutoCloseable {
         backups.shutdownNow();
         metrics.close();
         db.close();
+        gate.close();
     }
 }

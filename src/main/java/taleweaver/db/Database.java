@@ -6,9 +6,6 @@ import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.argument.AbstractArgumentFactory;
-import org.jdbi.v3.core.argument.Argument;
-import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.mapper.RowMapperFactory;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -26,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -80,7 +76,8 @@ public final class Database implements AutoCloseable {
         var mappers = new java.util.concurrent.ConcurrentHashMap<Class<?>, org.jdbi.v3.core.mapper.RowMapper<?>>();
         jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
                 ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
-        jdbi.registerArgument(new FlagArgument());
+        jdbi.registerArgument(new GameArguments());
+        if (dialect == Dialect.SQLITE) jdbi.setStatementBuilderFactory(new KeptStatements());
         jdbi.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
             @Override
             public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext context) {
@@ -174,6 +171,32 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(work);
     }
 
+    /**
+     * Several reads together (a DM turn's scene): on SQLite in one read transaction, so they take the file's locks and
+     * check the connection's page cache once rather than once a statement (another connection's write empties that
+     * cache, and here one is written every turn: each statement read its pages from the file again). The transaction
+     * is begun and ended on the connection itself, outside the statement count. On PostgreSQL as {@link #read}.
+     */
+    public <R> R readTogether(HandleCallback<R, RuntimeException> work) {
+        if (dialect == Dialect.POSTGRESQL) return jdbi.withHandle(work);
+        return jdbi.withHandle(h -> {
+            run(h, "begin deferred");
+            try {
+                return work.withHandle(h);
+            } finally {
+                run(h, "commit");
+            }
+        });
+    }
+
+    private static void run(Handle h, String sql) {
+        try (var statement = h.getConnection().createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
+    }
+
     public <T, R> R read(Class<T> dao, java.util.function.Function<T, R> work) {
         return jdbi.withExtension(dao, work::apply);
     }
@@ -256,18 +279,6 @@ public final class Database implements AutoCloseable {
             pool.close();
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    /** Flags (done, over, moved…) are 0/1 integers on both databases: a Java boolean is bound as one. */
-    private static final class FlagArgument extends AbstractArgumentFactory<Boolean> {
-        FlagArgument() {
-            super(Types.INTEGER);
-        }
-
-        @Override
-        protected Argument build(Boolean value, ConfigRegistry config) {
-            return (position, statement, ctx) -> statement.setInt(position, value ? 1 : 0);
         }
     }
 }

@@ -1,12 +1,9 @@
 package taleweaver.narrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.Dispatcher;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One OpenAI-compatible chat endpoint: {@code POST {base_url}/chat/completions}. Calls are OkHttp enqueues
- * completed into futures (no thread waits); transport errors, 5xx, 408 and 429 are retried with backoff up
+ * One OpenAI-compatible chat endpoint: {@code POST {base_url}/chat/completions}. Each try runs on the calls'
+ * executor and completes a future (the caller's thread never waits); transport errors, 5xx, 408 and 429 are retried with backoff up
  * to max_retries; an unusable reply is asked for once more. Every failure ends as one {@link ModelFailure}.
  * Around each question (SPEC §10): a deadline over queueing, tries and backoff; at most max_concurrent_calls in
  * flight, the rest queued without a thread ({@link CallSlots}); a {@link Breaker} that answers at once while the
@@ -50,6 +47,7 @@ public final class ModelClient implements AutoCloseable {
 
     private final Config.Narrator config;
     private final OkHttpClient http;
+    private final java.util.concurrent.ExecutorService calls;
     private final ScheduledExecutorService timer;
     private final okhttp3.HttpUrl url; // parsed once: parsing it for every call showed in the profile
     final StepDown steps;
@@ -70,13 +68,11 @@ public final class ModelClient implements AutoCloseable {
         this.steps = new StepDown(config.jsonMode());
         this.slots = new CallSlots(config.maxConcurrentCalls());
         this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);
-        // OkHttp runs each call on a dispatcher thread: virtual ones on Java 21+; on Java 17 a fixed pool
-        var dispatcher = new Dispatcher(ConcurrencyUtil.isLoomAvailable() ? ConcurrencyUtil.executorService("model-calls", true)
-                : platformPool(config.maxConcurrentCalls()));
-        dispatcher.setMaxRequests(Math.max(64, config.maxConcurrentCalls()));
-        dispatcher.setMaxRequestsPerHost(Math.max(64, config.maxConcurrentCalls()));
+        // Each call runs on one of these threads, blocking in OkHttp's execute(): virtual ones on Java 21+; on Java 17 a
+        // fixed pool. (OkHttp's own enqueue renamed its thread around every call, two system calls and a string each.)
+        this.calls = ConcurrencyUtil.isLoomAvailable() ? ConcurrencyUtil.executorService("model-calls", true)
+                : platformPool(config.maxConcurrentCalls());
         this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
                 .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
                 .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
@@ -105,7 +101,7 @@ public final class ModelClient implements AutoCloseable {
     /** Runs what follows a call on the calls' executor (or here, once it has been shut down). */
     private void afterCall(Runnable next) {
         try {
-            http.dispatcher().executorService().execute(next);
+            calls.execute(next);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             next.run();
         }
@@ -131,9 +127,12 @@ public final class ModelClient implements AutoCloseable {
             exchange.holding.set(true);
             if (exchange.result.isDone()) exchange.releaseSlot(); else exchange.send();
         });
-        // whenCompleteAsync: a deadline fires on the JDK's one timer thread, and what follows (the offline turn, its
-        // database write) must not queue up there behind every other turn that timed out at once
-        return exchange.result.orTimeout(config.turnDeadlineSeconds(), TimeUnit.SECONDS).whenCompleteAsync((answer, failure) -> {
+        // What follows the answer runs on the thread that got it (no hand-over: one less thread to wake per turn). The
+        // deadline fires on the timers' one thread, so what follows a timeout (the offline turn, its database write) is
+        // handed to the calls' executor rather than queued there behind every other turn that timed out at once.
+        var deadline = deadline(exchange.result);
+        return exchange.result.whenComplete((answer, failure) -> {
+            if (deadline != null) deadline.cancel(false);
             if (!slot.cancel(false)) exchange.releaseSlot();
             exchange.cancel();
             if (failure == null) breaker.succeeded(); else breaker.failed();
@@ -141,7 +140,17 @@ public final class ModelClient implements AutoCloseable {
                 String outcome = failure == null ? "ok" : failure instanceof java.util.concurrent.TimeoutException ? "timeout" : "failed";
                 metrics.modelCall(outcome, System.nanoTime() - started);
             }
-        }, this::afterCall);
+        });
+    }
+
+    /** Fails {@code result} with a TimeoutException once the turn's deadline passes; null when the timers have stopped. */
+    private java.util.concurrent.ScheduledFuture<?> deadline(CompletableFuture<Answer> result) {
+        try {
+            return timer.schedule(() -> afterCall(() -> result.completeExceptionally(new java.util.concurrent.TimeoutException())),
+                    config.turnDeadlineSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: the call's own timeout still ends it
+            return null;
+        }
     }
 
     /** One question to the model, with its retries, its one re-ask and its steps down. */
@@ -184,21 +193,27 @@ public final class ModelClient implements AutoCloseable {
                 return;
             }
             inFlight = call;
-            call.enqueue(new Callback() {
-                @Override
-                public void onFailure(Call call, IOException e) {
-                    retryOrFail(e.getClass().getSimpleName());
-                }
+            try {
+                calls.execute(() -> exchange(call));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.completeExceptionally(new ModelFailure("shutting down"));
+            }
+        }
 
-                @Override
-                public void onResponse(Call call, Response response) {
-                    try (response) {
-                        answered(response);
-                    } catch (RuntimeException | IOException e) {
-                        retryOrFail("unreadable reply");
-                    }
-                }
-            });
+        /** One try, on a calls thread: a failed call or an unreadable reply is tried again (or ends the exchange). */
+        private void exchange(Call call) {
+            Response response;
+            try {
+                response = call.execute();
+            } catch (IOException e) {
+                retryOrFail(e.getClass().getSimpleName());
+                return;
+            }
+            try (response) {
+                answered(response);
+            } catch (RuntimeException | IOException e) {
+                retryOrFail("unreadable reply");
+            }
         }
 
         private void answered(Response response) throws IOException {
@@ -270,17 +285,38 @@ public final class ModelClient implements AutoCloseable {
     }
 
     private Request request(List<Message> messages, boolean jsonMode, boolean stream) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("model", config.model());
-        ArrayNode list = body.putArray("messages");
-        for (Message m : messages) list.addObject().put("role", m.role()).put("content", m.content());
-        body.put("temperature", config.temperature());
-        body.put("max_tokens", config.maxTokens());
-        if (jsonMode) body.putObject("response_format").put("type", "json_object");
-        if (stream) body.put("stream", true);
-        var builder = new Request.Builder().url(url).post(RequestBody.create(Json.bytes(body), JSON));
+        var builder = new Request.Builder().url(url).post(RequestBody.create(body(messages, jsonMode, stream), JSON));
         if (!config.apiKey().isBlank()) builder.header("Authorization", "Bearer " + config.apiKey());
         return builder.build();
+    }
+
+    /** The request's JSON, written straight to bytes (a tree of nodes first cost as much again as writing it). */
+    private byte[] body(List<Message> messages, boolean jsonMode, boolean stream) {
+        var out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(8192);
+        try (var g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", config.model());
+            g.writeArrayFieldStart("messages");
+            for (Message m : messages) {
+                g.writeStartObject();
+                g.writeStringField("role", m.role());
+                g.writeStringField("content", m.content());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("temperature", config.temperature());
+            g.writeNumberField("max_tokens", config.maxTokens());
+            if (jsonMode) {
+                g.writeObjectFieldStart("response_format");
+                g.writeStringField("type", "json_object");
+                g.writeEndObject();
+            }
+            if (stream) g.writeBooleanField("stream", true);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // writing to memory: not expected
+        }
+        return out.toByteArray();
     }
 
     /** The start of an error reply's body, to see what the server says it refuses. */
@@ -315,7 +351,7 @@ public final class ModelClient implements AutoCloseable {
     @Override
     public void close() {
         http.dispatcher().cancelAll();
-        http.dispatcher().executorService().shutdown();
+        calls.shutdown();
         http.connectionPool().evictAll();
     }
 }

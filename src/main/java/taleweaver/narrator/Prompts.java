@@ -32,6 +32,13 @@ public final class Prompts {
     private final ContentPack pack;
     private final Lorebook lore;
     private final int historyTurns;
+    /** The recent turns whose words also key the lore. */
+    static final int LORE_TURNS = 3;
+
+    /** The most recent turns a prompt uses (history_turns, and the lore's look-back): read no more than these. */
+    public static int turnsUsed(int historyTurns) {
+        return Math.max(historyTurns, LORE_TURNS);
+    }
     private final java.util.Map<String, String> systems = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Prompts(ContentPack pack, int historyTurns) {
@@ -189,7 +196,7 @@ public final class Prompts {
     private String keyedLore(String text, List<Turn> history) {
         var texts = new ArrayList<String>();
         texts.add(text);
-        int from = Math.max(0, history.size() - 3);
+        int from = Math.max(0, history.size() - LORE_TURNS);
         for (Turn t : history.subList(from, history.size())) {
             texts.add(t.playerText());
             texts.add(t.reply());

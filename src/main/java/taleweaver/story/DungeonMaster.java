@@ -37,8 +37,12 @@ public final class DungeonMaster {
     private final TaskService tasks;
     private final ImageStore images;
     private final CharacterService characters;
+    /** The recent turns read for the prompt (it uses no more). */
+    private final int historyTurns;
 
-    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters) {
+    public DungeonMaster(Database db, ContentPack pack, Narrator narrator, TaskService tasks, ImageStore images, CharacterService characters,
+                         int historyTurns) {
+        this.historyTurns = historyTurns;
         this.db = db;
         this.pack = pack;
         this.narrator = narrator;
@@ -48,7 +52,7 @@ public final class DungeonMaster {
     }
 
     public CompletableFuture<MainReply> talk(Player player, String text) {
-        var scene = db.read(h -> scene(h, player, text));
+        var scene = db.readTogether(h -> scene(h, player, text));
         return narrator.dm(scene).thenCompose(reply -> {
             Optional<Quest> taken = Optional.ofNullable(reply.takeTask())
                     .flatMap(name -> tasks.findCommon(player, name).or(() -> tasks.findPersonal(player, name)));
@@ -78,7 +82,7 @@ public final class DungeonMaster {
                 : personal.stream().filter(q -> q.key().equals(key)).findFirst()); // an open personal task is in that list
         String goal = active.map(q -> q.stage(standing.activeStage()).goal()).orElse(null);
         return new Narrator.DmScene(player.id(), player.name(), sheet, text, common, personal.stream().map(Quest::name).toList(),
-                active.map(Quest::name).orElse(null), goal, summaries, story.recentTurns(player.id(), "", 20),
+                active.map(Quest::name).orElse(null), goal, summaries, story.recentTurns(player.id(), "", historyTurns),
                 WorldClock.describe(sheet.minutes(), pack.language()), OfflineNarrator.seed(player.id(), sheet.minutes(), text),
                 recall(h, player, text, summaries.keySet(), active));
     }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * address's rate budget (except /health), answered 404 as JSON when no route matches, and logged in one
  * line (method, path, status, ms, role) — never a body, so no password, token or image reaches the log.
  */
-public final class Gate {
+public final class Gate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("taleweaver.request");
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
@@ -20,6 +20,8 @@ public final class Gate {
     private final ClientAddress addresses;
     private final Metrics metrics;
     private volatile boolean closing;
+    /** Null when the host turned request lines off ({@code taleweaver.request} above info). */
+    private final RequestLog lines = log.isInfoEnabled() ? new RequestLog(System.err) : null;
 
     public Gate(RateLimiter perAddress, Auth auth, ClientAddress addresses, Metrics metrics) {
         this.metrics = metrics;
@@ -52,8 +54,14 @@ public final class Gate {
         metrics.request(route(ctx), ctx.statusCode(), (long) (ms * 1_000_000));
         Integer code = ctx.attribute(ErrorMapper.STATUS_CODE);
         String status = code == null || code == ctx.statusCode() ? String.valueOf(ctx.statusCode()) : ctx.statusCode() + "/" + code;
-        log.info("{} {} {} {}ms role={} from={}", ctx.method(), clean(ctx.path()), status, Math.round(ms), Auth.roleNames(ctx),
-                clean(Auth.address(ctx)));
+        if (lines != null) lines.add(ctx.method() + " " + clean(ctx.path()) + " " + status + " " + Math.round(ms) + "ms role="
+                + Auth.roleNames(ctx) + " from=" + clean(Auth.address(ctx)));
+    }
+
+    /** Writes the request lines still queued. */
+    @Override
+    public void close() {
+        if (lines != null) lines.close();
     }
 
     /** The route's path as registered (not the raw path: a metric label must not grow with what clients send). */
@@ -68,6 +76,6 @@ public final class Gate {
 
     private static String clean(String path) {
         String p = path.length() > 80 ? path.substring(0, 80) + "…" : path;
-        return CONTROL.matcher(p).replaceAll("?");
+        return p.chars().anyMatch(Character::isISOControl) ? CONTROL.matcher(p).replaceAll("?") : p;
     }
 }

@@ -1,0 +1,137 @@
+package taleweaver.db;
+
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.TestConfig;
+
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SQLite keeps each connection's prepared statements (KeptStatements); reads can share one read transaction. */
+class KeptStatementsTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void sqliteOnly() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TestConfig.postgres(), "SQLite's statements and transactions");
+    }
+
+    /** The statement a query ran on. */
+    private static Statement used(Handle h, String sql) {
+        return h.createQuery(sql).map((rs, ctx) -> ctx.getStatement()).one();
+    }
+
+    @Test
+    void aStatementIsKeptAndRunAgainWithNewArguments() {
+        try (var db = TestConfig.database(dir)) {
+            db.write(h -> h.execute("insert into images(key, png) values ('a', ?), ('b', ?)", new byte[]{1}, new byte[]{2, 2}));
+            db.read(h -> {
+                assertSame(used(h, "select 1 where 1 = 1"), used(h, "select 1 where 1 = 1"));
+                String sql = "select length(png) from images where key = ?";
+                assertEquals(1, h.createQuery(sql).bind(0, "a").mapTo(Integer.class).one());
+                assertEquals(2, h.createQuery(sql).bind(0, "b").mapTo(Integer.class).one(), "bound anew, not the last run's value");
+                assertEquals(List.of(), h.createQuery(sql).bind(0, "none").mapTo(Integer.class).list());
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void theSameSqlInUseTwiceAtOnceGetsTwoStatements() {
+        try (var db = TestConfig.database(dir)) {
+            db.write(h -> h.execute("insert into images(key, png) values ('a', ?), ('b', ?)", new byte[]{1}, new byte[]{2}));
+            String sql = "select key from images order by key";
+            List<String> pairs = db.read(h -> h.createQuery(sql).map((rs, ctx) -> {
+                Statement outer = ctx.getStatement();
+                Statement inner = h.createQuery(sql).map((rs2, ctx2) -> ctx2.getStatement()).list().get(0);
+                assertNotSame(outer, inner);
+                return rs.getString(1) + "/" + h.createQuery(sql).mapTo(String.class).list();
+            }).list());
+            assertEquals(List.of("a/[a, b]", "b/[a, b]"), pairs, "the outer query's rows go on while the inner one runs");
+        }
+    }
+
+    @Test
+    void theLeastRecentlyUsedIsClosedPastTheLimit() throws Exception {
+        try (var db = TestConfig.database(dir)) {
+            Statement evicted = db.read(h -> {
+                Statement first = used(h, "select 0");
+                Statement recent = used(h, "select 1");
+                for (int i = 2; i <= KeptStatements.PER_CONNECTION; i++) used(h, "select " + i);
+                assertSame(recent, used(h, "select 1"), "still kept");
+                Statement again = used(h, "select 0");
+                assertNotSame(first, again, "the oldest was closed to make room");
+                return first;
+            });
+            assertTrue(evicted.isClosed());
+        }
+    }
+
+    @Test
+    void generatedKeysStillComeBack() {
+        try (var db = TestConfig.database(dir)) {
+            for (int i = 0; i < 3; i++) {
+                long id = db.write(h -> h.createUpdate("insert into signals(origin, kind, target, at) values ('x', 'ACCOUNT', '1', 0)")
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+                assertEquals(i + 1, id);
+            }
+        }
+    }
+
+    @Test
+    void readsTogetherEndTheirTransactionEvenWhenTheyFail() {
+        try (var db = TestConfig.database(dir)) {
+            for (int i = 0; i < 20; i++) { // more than the pool holds: every connection has been through it
+                assertThrows(IllegalStateException.class, () -> db.readTogether(h -> {
+                    h.createQuery("select count(*) from images").mapTo(Integer.class).one();
+                    throw new IllegalStateException("boom");
+                }));
+            }
+            db.write(h -> h.execute("insert into images(key, png) values ('after', ?)", (Object) new byte[1]));
+            int rows = db.readTogether(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            assertEquals(1, rows);
+        }
+    }
+
+    @Test
+    void readsTogetherSeeOneMoment() throws Exception {
+        try (var db = TestConfig.database(dir)) {
+            var inside = new java.util.concurrent.CountDownLatch(1);
+            var written = new java.util.concurrent.CountDownLatch(1);
+            var writer = new Thread(() -> {
+                try {
+                    inside.await();
+                    db.write(h -> h.execute("insert into images(key, png) values ('late', ?)", (Object) new byte[1]));
+                    written.countDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            writer.start();
+            List<Integer> counts = db.readTogether(h -> {
+                int before = h.createQuery("select count(*) from images").mapTo(Integer.class).one();
+                inside.countDown();
+                try {
+                    written.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return List.of(before, h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            });
+            writer.join();
+            assertEquals(List.of(0, 0), counts, "the second read sees the same moment as the first");
+            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            assertEquals(1, rows);
+        }
+    }
+}
