@@ -23,8 +23,12 @@ import java.util.Optional;
 public final class Lorebook {
     public record Entry(String title, List<String> keys, List<String> secondary, String content, boolean constant, int order) {
         boolean keyedBy(String lowerText) {
-            if (keys.stream().noneMatch(k -> has(lowerText, k))) return false;
-            return secondary.isEmpty() || secondary.stream().anyMatch(k -> has(lowerText, k));
+            return anyIn(lowerText, keys) && (secondary.isEmpty() || anyIn(lowerText, secondary));
+        }
+
+        private static boolean anyIn(String lowerText, List<String> words) {
+            for (String k : words) if (has(lowerText, k)) return true;
+            return false;
         }
     }
 
@@ -135,7 +139,9 @@ public final class Lorebook {
     /** The keyed entries whose keys are in {@code texts} (the player's words, the recent turns), within {@link #KEYED_BUDGET}. */
     public String keyed(List<String> texts) {
         String lower = String.join("\n", texts).toLowerCase(Locale.ROOT);
-        return block(entries.stream().filter(e -> !e.constant() && e.keyedBy(lower)).toList(), KEYED_BUDGET);
+        var chosen = new ArrayList<Entry>();
+        for (Entry e : entries) if (!e.constant() && e.keyedBy(lower)) chosen.add(e);
+        return chosen.isEmpty() ? "" : block(chosen, KEYED_BUDGET);
     }
 
     /** The entry a question is about: the one with the longest key in {@code text}. */

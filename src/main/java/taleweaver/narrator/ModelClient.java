@@ -50,6 +50,7 @@ public final class ModelClient implements AutoCloseable {
     private final java.util.concurrent.ExecutorService calls;
     private final ScheduledExecutorService timer;
     private final okhttp3.HttpUrl url; // parsed once: parsing it for every call showed in the profile
+    private final String temperature;
     final StepDown steps;
     private final CallSlots slots;
     private final Breaker breaker;
@@ -65,6 +66,7 @@ public final class ModelClient implements AutoCloseable {
         this.config = config;
         this.timer = timer;
         this.url = okhttp3.HttpUrl.get(config.baseUrl().replaceAll("/+$", "") + "/chat/completions");
+        this.temperature = String.valueOf(config.temperature());
         this.steps = new StepDown(config.jsonMode());
         this.slots = new CallSlots(config.maxConcurrentCalls());
         this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);
@@ -73,9 +75,9 @@ public final class ModelClient implements AutoCloseable {
         this.calls = ConcurrencyUtil.isLoomAvailable() ? ConcurrencyUtil.executorService("model-calls", true)
                 : platformPool(config.maxConcurrentCalls());
         this.http = new OkHttpClient.Builder()
-                .callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                // a try's time limit is kept by limitTry; a connect's by the socket itself
+                .callTimeout(Duration.ZERO).readTimeout(Duration.ZERO).writeTimeout(Duration.ZERO)
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
-                .readTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .followRedirects(false)
                 .retryOnConnectionFailure(true) // a pooled connection the server closed is retried at once on a fresh one
                 // connect on the call's own thread: racing addresses ("fast fallback") runs each connect on OkHttp's
@@ -200,19 +202,40 @@ public final class ModelClient implements AutoCloseable {
             }
         }
 
-        /** One try, on a calls thread: a failed call or an unreadable reply is tried again (or ends the exchange). */
+        /**
+         * One try, on a calls thread: a failed call or an unreadable reply is tried again (or ends the exchange). A try
+         * longer than timeout_seconds is cancelled from the timers (OkHttp's own timeouts woke its watchdog thread on
+         * nearly every call: a context switch a turn).
+         */
         private void exchange(Call call) {
-            Response response;
+            var timedOut = new AtomicBoolean();
+            var limit = limitTry(() -> {
+                timedOut.set(true);
+                call.cancel();
+            });
             try {
-                response = call.execute();
-            } catch (IOException e) {
-                retryOrFail(e.getClass().getSimpleName());
-                return;
+                Response response;
+                try {
+                    response = call.execute();
+                } catch (IOException e) {
+                    retryOrFail(timedOut.get() ? "timed out" : e.getClass().getSimpleName());
+                    return;
+                }
+                try (response) {
+                    answered(response);
+                } catch (RuntimeException | IOException e) {
+                    retryOrFail(timedOut.get() ? "timed out" : "unreadable reply");
+                }
+            } finally {
+                if (limit != null) limit.cancel(false);
             }
-            try (response) {
-                answered(response);
-            } catch (RuntimeException | IOException e) {
-                retryOrFail("unreadable reply");
+        }
+
+        private java.util.concurrent.ScheduledFuture<?> limitTry(Runnable cancel) {
+            try {
+                return timer.schedule(cancel, config.timeoutSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: close() cancels every call
+                return null;
             }
         }
 
@@ -304,7 +327,8 @@ public final class ModelClient implements AutoCloseable {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNumberField("temperature", config.temperature());
+            g.writeFieldName("temperature");
+            g.writeNumber(temperature); // the double's text, made once (turning it into text showed in the profile)
             g.writeNumberField("max_tokens", config.maxTokens());
             if (jsonMode) {
                 g.writeObjectFieldStart("response_format");

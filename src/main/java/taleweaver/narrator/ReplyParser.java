@@ -9,12 +9,14 @@ import taleweaver.web.Json;
  * dropped, and a reply with no object at all is taken as plain {@code text}. Null means unusable.
  */
 public final class ReplyParser {
+    private static final java.util.regex.Pattern THINKING = java.util.regex.Pattern.compile("(?s)<think>.*?</think>");
+
     private ReplyParser() {}
 
     public static ObjectNode parse(String content) {
         if (content == null || content.isBlank()) return null;
         String s = content.strip();
-        s = s.replaceAll("(?s)<think>.*?</think>", "").strip(); // reasoning models may think out loud first
+        if (s.contains("<think>")) s = THINKING.matcher(s).replaceAll("").strip(); // reasoning models may think out loud first
         if (s.startsWith("```")) {
             s = s.replaceFirst("^```[A-Za-z]*\\s*", "");
             int end = s.lastIndexOf("```");
