@@ -174,17 +174,18 @@ public final class Database implements AutoCloseable {
     /**
      * Several reads together (a DM turn's scene): on SQLite in one read transaction, so they take the file's locks and
      * check the connection's page cache once rather than once a statement (another connection's write empties that
-     * cache, and here one is written every turn: each statement read its pages from the file again). The transaction
-     * is begun and ended on the connection itself, outside the statement count. On PostgreSQL as {@link #read}.
+     * cache, and here one is written every turn: each statement read its pages from the file again). A savepoint: on
+     * its own it begins and ends a deferred transaction; inside a write (the handle is the write's) it only nests. Run
+     * on the connection itself, outside the statement count. On PostgreSQL as {@link #read}.
      */
     public <R> R readTogether(HandleCallback<R, RuntimeException> work) {
         if (dialect == Dialect.POSTGRESQL) return jdbi.withHandle(work);
         return jdbi.withHandle(h -> {
-            run(h, "begin deferred");
+            run(h, "savepoint read_together");
             try {
                 return work.withHandle(h);
             } finally {
-                run(h, "commit");
+                run(h, "release read_together");
             }
         });
     }

@@ -300,7 +300,7 @@ public final class ModelClient implements AutoCloseable {
             long backoff = (long) (250 * Math.pow(2, attempt)) + ThreadLocalRandom.current().nextLong(100);
             attempt++;
             try {
-                timer.schedule(this::send, backoff, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> afterCall(this::send), backoff, TimeUnit.MILLISECONDS); // sent from the calls, not the timers
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
             }

@@ -104,6 +104,21 @@ class KeptStatementsTest {
     }
 
     @Test
+    void readsTogetherInsideAWriteSeeItsRowsAndLeaveItOpen() {
+        try (var db = TestConfig.database(dir)) {
+            assertThrows(IllegalStateException.class, () -> db.write(h -> {
+                h.execute("insert into images(key, png) values ('mine', ?)", (Object) new byte[1]);
+                int seen = db.readTogether(inner -> inner.createQuery("select count(*) from images").mapTo(Integer.class).one());
+                assertEquals(1, seen, "the write's own row, on the write's handle");
+                h.execute("insert into images(key, png) values ('more', ?)", (Object) new byte[1]);
+                throw new IllegalStateException("then the write fails");
+            }));
+            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            assertEquals(0, rows, "the whole write rolled back: the reads did not commit it");
+        }
+    }
+
+    @Test
     void readsTogetherSeeOneMoment() throws Exception {
         try (var db = TestConfig.database(dir)) {
             var inside = new java.util.concurrent.CountDownLatch(1);
