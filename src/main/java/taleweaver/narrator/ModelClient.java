@@ -150,7 +150,7 @@ public final class ModelClient implements AutoCloseable {
         try {
             return timer.schedule(() -> afterCall(() -> result.completeExceptionally(new java.util.concurrent.TimeoutException())),
                     config.turnDeadlineSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: the call's own timeout still ends it
+        } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: close() cancels every call
             return null;
         }
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class RequestLog implements AutoCloseable {
     static final int BACKLOG = 100_000;
     /** After writing, the writer waits this long for more lines before it writes again. */
-    static final long GATHER_MILLIS = 10;
+    static final long GATHER_MILLIS = 2;
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.").withZone(ZoneId.systemDefault());
 
     private final BlockingQueue<String> lines;

@@ -62,6 +62,22 @@ class KeptStatementsTest {
     }
 
     @Test
+    void aKeptStatementReadHalfwayHoldsNoOldSnapshot() {
+        try (var db = TestConfig.database(dir)) {
+            db.write(h -> h.execute("insert into images(key, png) values ('a', ?), ('b', ?)", new byte[]{1}, new byte[]{2}));
+            for (int i = 0; i < 3; i++) {
+                // one row of several read, the statement kept: it must be reset, or its connection keeps reading the old file
+                String first = db.read(h -> h.createQuery("select key from images order by key").mapTo(String.class).findFirst().orElseThrow());
+                assertEquals("a", first);
+                int n = i;
+                db.write(h -> h.execute("insert into images(key, png) values (?, ?)", "new" + n, new byte[]{3}));
+                int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+                assertEquals(3 + i, rows, "the write just committed is seen");
+            }
+        }
+    }
+
+    @Test
     void theLeastRecentlyUsedIsClosedPastTheLimit() throws Exception {
         try (var db = TestConfig.database(dir)) {
             Statement evicted = db.read(h -> {
