@@ -107,11 +107,27 @@ def wrk(port, path, body, seconds, connections=32, threads=2):
                 f"wrk.body = [[{json.dumps(body, ensure_ascii=False)}]]\n")
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script,
                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rps, non2xx = wrk_rate(out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    return rps, float(p99.group(1)) * scale, non2xx
+
+
+def wrk_rate(out):
+    """Requests per second and non-2xx answers, from wrk's report."""
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), int(non2xx.group(1)) if non2xx else 0
+
+
+def wrk_bodies(name, bodies, in_turn):
+    """A wrk script whose requests carry one of `bodies` each: the next in turn, or one at random; returns its path."""
+    script = os.path.join(tempfile.gettempdir(), f"tw-{name}-{os.getpid()}.lua")
+    lua = ",\n".join("[[" + json.dumps(x, ensure_ascii=False) + "]]" for x in bodies)
+    pick = ("local i = 0\nrequest = function() i = i + 1 return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end\n" if in_turn
+            else "request = function() return wrk.format(nil, nil, nil, bodies[math.random(#bodies)]) end\n")
+    with open(script, "w") as f:
+        f.write('wrk.method = "GET"\nwrk.headers["Content-Type"] = "application/json"\n' f"local bodies = {{{lua}}}\n" + pick)
+    return script
 
 
 def probe(port, path, body, seconds, rate=400, clients=4, bodies=None):

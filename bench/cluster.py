@@ -95,20 +95,14 @@ def b_jar():
 
 def wrk_many(b, servers, path, bodies, seconds, connections=32):
     """wrk against every instance at once (one player's body per request, chosen at random); the summed rate."""
-    script = os.path.join(tempfile.gettempdir(), f"tw-wrk-many-{os.getpid()}.lua")
-    lua = ",\n".join("[[" + json.dumps(x, ensure_ascii=False) + "]]" for x in bodies)
-    with open(script, "w") as f:
-        f.write('wrk.method = "GET"\nwrk.headers["Content-Type"] = "application/json"\n'
-                f"local bodies = {{{lua}}}\n"
-                "request = function() return wrk.format(nil, nil, nil, bodies[math.random(#bodies)]) end\n")
+    script = b.wrk_bodies("wrk-many", bodies, in_turn=False)
     procs = [subprocess.Popen(["wrk", "-t", "1", "-c", str(max(1, connections // len(servers))), "-d", f"{seconds}s", "-s", script,
                                f"http://127.0.0.1:{s.port}{path}"], stdout=subprocess.PIPE, text=True) for s in servers]
     total, bad = 0.0, 0
     for p in procs:
-        out = p.communicate()[0]
-        total += float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        non = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        bad += int(non.group(1)) if non else 0
+        rps, non2xx = b.wrk_rate(p.communicate()[0])
+        total += rps
+        bad += non2xx
     return total, bad
 
 

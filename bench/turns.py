@@ -8,7 +8,6 @@ import re
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 
@@ -157,20 +156,12 @@ def many_players(b, java, version, jvm, label):
         stub.close()
 
 
-def wrk_players(port, path, bodies, seconds, connections=16):
+def wrk_players(b, port, path, bodies, seconds, connections=16):
     """wrk with `connections` connections, each request the next player's body in turn (more players than connections:
     no player has two turns at once); returns (answers per second, non-2xx answers)."""
-    script = os.path.join(tempfile.gettempdir(), f"tw-wrk-players-{os.getpid()}.lua")
-    lua = ",\n".join("[[" + json.dumps(x, ensure_ascii=False) + "]]" for x in bodies)
-    with open(script, "w") as f:
-        f.write('wrk.method = "GET"\nwrk.headers["Content-Type"] = "application/json"\n'
-                f"local bodies = {{{lua}}}\nlocal i = 0\n"
-                "request = function() i = i + 1 return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end\n")
-    out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", script,
-                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    non = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, int(non.group(1)) if non else 0
+    script = b.wrk_bodies("wrk-players", bodies, in_turn=True)
+    return b.wrk_rate(subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", script,
+                                      f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout)
 
 
 def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings"):
@@ -192,13 +183,13 @@ def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings"):
             looks = [{"role": n} for n in names]
             # warm-up: a minute of turns, so the JIT has compiled what they run before anything is counted (after 20 s
             # its threads were still a tenth of the CPU; their share of the measured window is printed)
-            wrk_players(s.port, "/main", turns, 60)
-            wrk_players(s.port, "/status", looks, seconds)
+            wrk_players(b, s.port, "/main", turns, 60)
+            wrk_players(b, s.port, "/status", looks, seconds)
             figures = {}
             for path, bodies in (("/main", turns), ("/status", looks)):
                 time.sleep(1)
                 cpu0, jit0 = cpu_seconds(s.proc.pid), compiler_seconds(s.proc.pid)
-                rps, bad = wrk_players(s.port, path, bodies, seconds)
+                rps, bad = wrk_players(b, s.port, path, bodies, seconds)
                 spent = cpu_seconds(s.proc.pid) - cpu0
                 figures[path] = (spent / (rps * seconds) * 1000, (compiler_seconds(s.proc.pid) - jit0) / max(spent, 1e-9) * 100, rps, bad)
             reply = b.call(s.port, "/main", turns[0])[1]

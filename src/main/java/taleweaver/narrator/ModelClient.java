@@ -75,7 +75,7 @@ public final class ModelClient implements AutoCloseable {
         this.calls = ConcurrencyUtil.isLoomAvailable() ? ConcurrencyUtil.executorService("model-calls", true)
                 : platformPool(config.maxConcurrentCalls());
         this.http = new OkHttpClient.Builder()
-                // a try's time limit is kept by limitTry; a connect's by the socket itself
+                // a try's time limit is kept on the timers (see exchange); a connect's by the socket itself
                 .callTimeout(Duration.ZERO).readTimeout(Duration.ZERO).writeTimeout(Duration.ZERO)
                 .connectTimeout(Duration.ofSeconds(Math.min(10, config.timeoutSeconds())))
                 .followRedirects(false)
@@ -147,10 +147,15 @@ public final class ModelClient implements AutoCloseable {
 
     /** Fails {@code result} with a TimeoutException once the turn's deadline passes; null when the timers have stopped. */
     private java.util.concurrent.ScheduledFuture<?> deadline(CompletableFuture<Answer> result) {
+        return onTimers(() -> afterCall(() -> result.completeExceptionally(new java.util.concurrent.TimeoutException())),
+                config.turnDeadlineSeconds() * 1000L);
+    }
+
+    /** {@code task} on the timers after {@code millis}; null when they have stopped (shutting down: close() cancels every call). */
+    private java.util.concurrent.ScheduledFuture<?> onTimers(Runnable task, long millis) {
         try {
-            return timer.schedule(() -> afterCall(() -> result.completeExceptionally(new java.util.concurrent.TimeoutException())),
-                    config.turnDeadlineSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: close() cancels every call
+            return timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
             return null;
         }
     }
@@ -209,10 +214,10 @@ public final class ModelClient implements AutoCloseable {
          */
         private void exchange(Call call) {
             var timedOut = new AtomicBoolean();
-            var limit = limitTry(() -> {
+            var limit = onTimers(() -> {
                 timedOut.set(true);
                 call.cancel();
-            });
+            }, config.timeoutSeconds() * 1000L);
             try {
                 Response response;
                 try {
@@ -228,14 +233,6 @@ public final class ModelClient implements AutoCloseable {
                 }
             } finally {
                 if (limit != null) limit.cancel(false);
-            }
-        }
-
-        private java.util.concurrent.ScheduledFuture<?> limitTry(Runnable cancel) {
-            try {
-                return timer.schedule(cancel, config.timeoutSeconds(), TimeUnit.SECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) { // shutting down: close() cancels every call
-                return null;
             }
         }
 
@@ -299,9 +296,7 @@ public final class ModelClient implements AutoCloseable {
             }
             long backoff = (long) (250 * Math.pow(2, attempt)) + ThreadLocalRandom.current().nextLong(100);
             attempt++;
-            try {
-                timer.schedule(() -> afterCall(this::send), backoff, TimeUnit.MILLISECONDS); // sent from the calls, not the timers
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (onTimers(() -> afterCall(this::send), backoff) == null) { // sent from the calls, not the timers
                 result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
             }
         }
