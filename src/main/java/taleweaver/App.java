@@ -1,6 +1,8 @@
 package taleweaver;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import io.javalin.util.ConcurrencyUtil;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Server;
@@ -12,6 +14,8 @@ import taleweaver.db.Backups;
 import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.Lorebook;
 import taleweaver.web.Routes;
+
+import java.util.List;
 
 /** Entry point: load config → open the database → wire services → serve. {@link #create} builds the same app for tests. */
 public final class App {
@@ -130,6 +134,18 @@ public final class App {
         };
     }
 
+    /**
+     * Gzip for large replies, as Javalin's default; the game's JSON is named as allowed, so deciding for each reply
+     * skips matching its type against every excluded one.
+     */
+    private static CompressionStrategy compression() {
+        var gzip = new CompressionStrategy(null, new Gzip());
+        var allowed = new java.util.ArrayList<>(gzip.getAllowedMimeTypes());
+        allowed.addAll(List.of("application/json;charset=utf-8", "application/json; charset=utf-8", io.javalin.http.ContentType.JSON));
+        gzip.setAllowedMimeTypes(allowed);
+        return gzip;
+    }
+
     /** The app for {@code config}, with its own services; stopping the app closes them. */
     public static Javalin create(Config config) {
         return create(config, new Services(config));
@@ -151,8 +167,10 @@ public final class App {
                 http.setUriCompliance(UriCompliance.LEGACY);
                 http.setSendServerVersion(false);
             });
+            cfg.http.compressionStrategy = compression();
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
             cfg.jetty.modifyServer(server -> {
+                server.setHandler((org.eclipse.jetty.server.Handler) null); // Javalin's request statistics: nothing reads them
                 server.setStopTimeout(config.server().shutdownGraceSeconds() * 1000L);
                 server.addEventListener(connectorSettings(server, config.server()));
             });

@@ -57,6 +57,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     /** SQLite's one writer, queued fairly here; unused on PostgreSQL. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** SQLite: each connection's prepared statements, kept (null on PostgreSQL). */
+    private final KeptStatements kept;
     /** Statements run through JDBI since start (the bench divides them by requests). */
     private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
 
@@ -77,7 +79,11 @@ public final class Database implements AutoCloseable {
         jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
                 ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
         jdbi.registerArgument(new GameArguments());
-        if (dialect == Dialect.SQLITE) jdbi.setStatementBuilderFactory(new KeptStatements());
+        this.kept = dialect == Dialect.SQLITE ? new KeptStatements() : null;
+        if (kept != null) {
+            jdbi.setStatementBuilderFactory(kept);
+            jdbi.setTransactionHandler(new SqliteTransactions(kept, pool::evictConnection));
+        }
         jdbi.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
             @Override
             public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext context) {
@@ -190,9 +196,10 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    private static void run(Handle h, String sql) {
-        try (var statement = h.getConnection().createStatement()) {
-            statement.execute(sql);
+    /** A statement without parameters or rows on SQLite (begin, commit, a savepoint), its kept copy. */
+    private void run(Handle h, String sql) {
+        try {
+            kept.run(h.getConnection(), sql);
         } catch (SQLException e) {
             throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }

@@ -45,6 +45,21 @@ final class KeptStatements implements StatementBuilderFactory {
         }
     }
 
+    /**
+     * Runs a statement without parameters or rows (begin, commit, a savepoint) with the connection's kept copy: these
+     * run around every transaction, and compiling each anew cost more than running it.
+     */
+    void run(Connection connection, String sql) throws SQLException {
+        StatementBuilder builder = createStatementBuilder(connection);
+        if (builder instanceof Kept kept) {
+            kept.run(sql);
+        } else {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }
+    }
+
     private static boolean closed(Connection c) {
         try {
             return c.isClosed();
@@ -72,6 +87,18 @@ final class KeptStatements implements StatementBuilderFactory {
             return kept;
         }
 
+        void run(String sql) throws SQLException {
+            PreparedStatement statement = idle.remove(sql);
+            if (statement == null || statement.isClosed()) statement = own.prepareStatement(sql);
+            try {
+                statement.execute();
+            } catch (SQLException e) {
+                statement.close();
+                throw e;
+            }
+            keep(sql, statement);
+        }
+
         @Override
         public void close(Connection conn, String sql, Statement stmt) throws SQLException {
             if (stmt == null || !lent.remove(stmt)) {
@@ -89,7 +116,12 @@ final class KeptStatements implements StatementBuilderFactory {
                 back.close();
                 return;
             }
-            idle.put(sql, back);
+            keep(sql, back);
+        }
+
+        /** Back among the idle ones; past the limit the least recently used is closed. */
+        private void keep(String sql, PreparedStatement statement) throws SQLException {
+            idle.put(sql, statement);
             if (idle.size() > PER_CONNECTION) {
                 var eldest = idle.entrySet().iterator();
                 PreparedStatement old = eldest.next().getValue();

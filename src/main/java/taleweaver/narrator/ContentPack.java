@@ -172,7 +172,8 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
     }
 
     public Optional<TaskDef> task(String name) {
-        return tasks.stream().filter(t -> t.name.equals(name)).findFirst();
+        for (TaskDef t : tasks) if (t.name.equals(name)) return Optional.of(t); // a loop: every DM turn asks for each task
+        return Optional.empty();
     }
 
     /** Names a player may not take: the DM's, the reserved words, every NPC's. */

@@ -267,7 +267,7 @@ public final class ModelClient implements AutoCloseable {
                 content = read.content();
                 usage = read.usage();
             } else {
-                JsonNode body = Json.parse(response.body().string());
+                JsonNode body = Json.parse(response.body().bytes()); // from bytes: no string of the whole reply first
                 content = content(body.path("choices").path(0).path("message").path("content"));
                 usage = body.path("usage");
             }

@@ -3,7 +3,6 @@ package taleweaver.narrator;
 import taleweaver.db.Database;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +22,10 @@ public final class TokenLedger implements taleweaver.character.Meter {
     private final int dailyBudget;
     /** Today's totals of the players seen today; emptied when the day turns. */
     private final ConcurrentHashMap<Long, Integer> spent = new ConcurrentHashMap<>();
-    private volatile String spentDay = today();
+    private static final long DAY_MILLIS = 86_400_000L;
+    private volatile long spentEpochDay = Math.floorDiv(System.currentTimeMillis(), DAY_MILLIS);
+    /** That day as the table keeps it (ISO, UTC); the number is what each call compares: cheaper than a date's text. */
+    private volatile String spentDay = LocalDate.ofEpochDay(spentEpochDay).toString();
     /** Tokens counted but not yet written. */
     private final ConcurrentHashMap<Key, Integer> unwritten = new ConcurrentHashMap<>();
 
@@ -93,12 +95,13 @@ public final class TokenLedger implements taleweaver.character.Meter {
     }
 
     private ConcurrentHashMap<Long, Integer> totals() {
-        String today = today();
-        if (!today.equals(spentDay)) {
+        long today = Math.floorDiv(System.currentTimeMillis(), DAY_MILLIS);
+        if (today != spentEpochDay) {
             synchronized (this) {
-                if (!today.equals(spentDay)) {
+                if (today != spentEpochDay) {
                     spent.clear();
-                    spentDay = today;
+                    spentDay = LocalDate.ofEpochDay(today).toString();
+                    spentEpochDay = today;
                 }
             }
         }
@@ -111,9 +114,5 @@ public final class TokenLedger implements taleweaver.character.Meter {
         int written = db.read(h -> h.createQuery("select tokens from token_usage where player_id = ? and day = ?")
                 .bind(0, playerId).bind(1, day).mapTo(Integer.class).findOne().orElse(0));
         return written + unwritten.getOrDefault(new Key(playerId, day), 0);
-    }
-
-    private static String today() {
-        return LocalDate.now(ZoneOffset.UTC).toString();
     }
 }

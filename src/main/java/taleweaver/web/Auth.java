@@ -73,6 +73,7 @@ public final class Auth {
     static String roleNames(Context ctx) {
         List<Player> roles = ctx.attribute(ROLES);
         if (roles == null || roles.isEmpty()) return "-";
+        if (roles.size() == 1) return roles.get(0).name();
         return String.join(",", roles.stream().map(Player::name).toList());
     }
 

@@ -76,6 +76,9 @@ public final class Gate implements AutoCloseable {
 
     private static String clean(String path) {
         String p = path.length() > 80 ? path.substring(0, 80) + "…" : path;
-        return p.chars().anyMatch(Character::isISOControl) ? CONTROL.matcher(p).replaceAll("?") : p;
+        for (int i = 0; i < p.length(); i++) {
+            if (Character.isISOControl(p.charAt(i))) return CONTROL.matcher(p).replaceAll("?");
+        }
+        return p;
     }
 }

@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SQLite keeps each connection's prepared statements (KeptStatements); reads can share one read transaction. */
+/**
+ * SQLite keeps each connection's prepared statements (KeptStatements); reads can share one read transaction; a write
+ * begins and ends its own transaction with kept statements.
+ */
 class KeptStatementsTest {
     @TempDir
     Path dir;
@@ -163,6 +166,65 @@ class KeptStatementsTest {
             assertEquals(List.of(0, 0), counts, "the second read sees the same moment as the first");
             int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
             assertEquals(1, rows);
+        }
+    }
+
+    private static int images(Database db) {
+        return db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+    }
+
+    @Test
+    void aWriteInsideAWriteIsPartOfIt() {
+        try (var db = TestConfig.database(dir)) {
+            assertThrows(IllegalStateException.class, () -> db.write(h -> {
+                h.execute("insert into images(key, png) values ('outer', ?)", (Object) new byte[1]);
+                db.write(inner -> inner.execute("insert into images(key, png) values ('inner', ?)", (Object) new byte[1]));
+                throw new IllegalStateException("the outer write fails after the inner one");
+            }));
+            assertEquals(0, images(db), "the inner write rolled back with the outer one");
+            db.write(h -> {
+                h.execute("insert into images(key, png) values ('outer', ?)", (Object) new byte[1]);
+                return db.write(inner -> inner.execute("insert into images(key, png) values ('inner', ?)", (Object) new byte[1]));
+            });
+            assertEquals(2, images(db));
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesItsConnectionOutsideAnyTransaction() throws Exception {
+        try (var db = TestConfig.database(dir)) {
+            for (int i = 0; i < 20; i++) { // more than the pool holds
+                assertThrows(IllegalStateException.class, () -> db.write(h -> {
+                    h.execute("insert into images(key, png) values ('lost', ?)", (Object) new byte[1]);
+                    throw new IllegalStateException("boom");
+                }));
+            }
+            for (int i = 0; i < 20; i++) {
+                String key = "kept" + i;
+                db.write(h -> h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]));
+            }
+            var other = java.util.concurrent.Executors.newSingleThreadExecutor(); // another connection sees them committed
+            try {
+                assertEquals(20, other.submit(() -> images(db)).get());
+            } finally {
+                other.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aWriteWhoseRollbackFailsStillReportsItsOwnFailure() {
+        try (var db = TestConfig.database(dir)) {
+            var failure = assertThrows(IllegalStateException.class, () -> db.write(h -> {
+                h.execute("commit"); // the transaction is gone: the rollback that follows fails
+                throw new IllegalStateException("boom");
+            }));
+            assertEquals("boom", failure.getMessage());
+            for (int i = 0; i < 20; i++) {
+                String key = "after" + i;
+                db.write(h -> h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]));
+            }
+            assertEquals(20, images(db));
         }
     }
 }
