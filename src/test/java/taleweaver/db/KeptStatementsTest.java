@@ -227,4 +227,52 @@ class KeptStatementsTest {
             assertEquals(20, images(db));
         }
     }
+
+    @Test
+    void aWriteIsOneTransactionThatOthersSeeOnlyOnceItCommits() throws Exception {
+        try (var db = TestConfig.database(dir)) {
+            var inserted = new java.util.concurrent.CountDownLatch(1);
+            var looked = new java.util.concurrent.CountDownLatch(1);
+            var other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var seenMeanwhile = other.submit(() -> {
+                    inserted.await();
+                    int seen = images(db);
+                    looked.countDown();
+                    return seen;
+                });
+                db.write(h -> {
+                    h.execute("insert into images(key, png) values ('first', ?)", (Object) new byte[1]);
+                    inserted.countDown();
+                    try {
+                        looked.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return h.execute("insert into images(key, png) values ('second', ?)", (Object) new byte[1]);
+                });
+                assertEquals(0, seenMeanwhile.get(), "nothing of the write is seen before it commits");
+                assertEquals(2, other.submit(() -> images(db)).get());
+            } finally {
+                other.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void afterCommitRunsOnceTheOutermostWriteCommitsAndNeverOnRollback() {
+        try (var db = TestConfig.database(dir)) {
+            var ran = new java.util.ArrayList<String>();
+            db.write(h -> {
+                db.write(inner -> inner.afterCommit(() -> ran.add("inner")));
+                assertEquals(List.of(), ran, "not before the outer write commits");
+                return h.afterCommit(() -> ran.add("outer"));
+            });
+            assertThrows(IllegalStateException.class, () -> db.write(h -> {
+                h.afterCommit(() -> ran.add("rolled back"));
+                throw new IllegalStateException("boom");
+            }));
+            assertEquals(List.of("inner", "outer"), ran);
+        }
+    }
 }
