@@ -21,6 +21,8 @@ final class SqliteTransactions implements TransactionHandler {
     private final KeptStatements kept;
     /** Told of a connection that could not even roll back: it must not be lent again. */
     private final Consumer<Connection> broken;
+    /** Whether this handle is in a transaction: JDBI gives each handle its own copy ({@link #specialize}). */
+    private boolean open;
 
     SqliteTransactions(KeptStatements kept, Consumer<Connection> broken) {
         this.kept = kept;
@@ -29,130 +31,91 @@ final class SqliteTransactions implements TransactionHandler {
 
     @Override
     public TransactionHandler specialize(Handle handle) {
-        return new OnHandle();
+        return new SqliteTransactions(kept, broken);
     }
 
-    // Each handle gets its own OnHandle (specialize), which keeps whether that handle is in a transaction.
-    @Override
-    public void begin(Handle handle) { throw unbound(); }
-
-    @Override
-    public void commit(Handle handle) { throw unbound(); }
-
-    @Override
-    public void rollback(Handle handle) { throw unbound(); }
-
-    @Override
-    public boolean isInTransaction(Handle handle) { throw unbound(); }
-
-    @Override
-    public void savepoint(Handle handle, String name) { throw unbound(); }
-
-    @Override
-    public void rollbackToSavepoint(Handle handle, String name) { throw unbound(); }
-
-    @Override
-    public void releaseSavepoint(Handle handle, String name) { throw unbound(); }
-
-    @Override
-    public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) { throw unbound(); }
-
-    @Override
-    public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) {
-        throw unbound();
+    private void run(Handle handle, String sql, String what) {
+        try {
+            kept.run(handle.getConnection(), sql);
+        } catch (SQLException e) {
+            throw new TransactionException("could not " + what, e);
+        }
     }
 
-    private static IllegalStateException unbound() {
-        return new IllegalStateException("used through a handle's own handler (specialize)");
+    @Override
+    public void begin(Handle handle) {
+        if (open) return;
+        run(handle, "begin immediate", "begin a transaction");
+        open = true;
     }
 
-    /** One handle's transactions. */
-    private final class OnHandle implements TransactionHandler {
-        private boolean open;
-
-        private void run(Handle handle, String sql, String what) {
+    @Override
+    public void commit(Handle handle) {
+        if (!open) return;
+        try {
+            kept.run(handle.getConnection(), "commit");
+            open = false;
+        } catch (SQLException e) {
+            var failure = new TransactionException("could not commit", e);
             try {
-                kept.run(handle.getConnection(), sql);
-            } catch (SQLException e) {
-                throw new TransactionException("could not " + what, e);
+                rollback(handle);
+            } catch (RuntimeException again) {
+                failure.addSuppressed(again);
             }
+            throw failure;
         }
+    }
 
-        @Override
-        public void begin(Handle handle) {
-            if (open) return;
-            run(handle, "begin immediate", "begin a transaction");
-            open = true;
+    @Override
+    public void rollback(Handle handle) {
+        if (!open) return;
+        open = false;
+        try {
+            kept.run(handle.getConnection(), "rollback");
+        } catch (SQLException e) {
+            broken.accept(handle.getConnection()); // perhaps still in the transaction: never lent again
+            throw new TransactionException("could not roll back", e);
         }
+    }
 
-        @Override
-        public void commit(Handle handle) {
-            if (!open) return;
-            try {
-                kept.run(handle.getConnection(), "commit");
-                open = false;
-            } catch (SQLException e) {
-                var failure = new TransactionException("could not commit", e);
+    @Override
+    public boolean isInTransaction(Handle handle) { return open; }
+
+    @Override
+    public void savepoint(Handle handle, String name) { run(handle, "savepoint " + quoted(name), "make a savepoint"); }
+
+    @Override
+    public void rollbackToSavepoint(Handle handle, String name) { run(handle, "rollback to " + quoted(name), "roll back to a savepoint"); }
+
+    @Override
+    public void releaseSavepoint(Handle handle, String name) { run(handle, "release " + quoted(name), "release a savepoint"); }
+
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
+        if (open) throw new IllegalStateException("Already in transaction");
+        handle.begin(); // through the handle, as commit and rollback below: it runs the after-commit callbacks
+        try {
+            R result = callback.withHandle(handle);
+            if (open) handle.commit();
+            return result;
+        } catch (Throwable failure) {
+            if (open) {
                 try {
-                    rollback(handle);
+                    handle.rollback();
                 } catch (RuntimeException again) {
                     failure.addSuppressed(again);
                 }
-                throw failure;
             }
+            throw failure;
         }
+    }
 
-        @Override
-        public void rollback(Handle handle) {
-            if (!open) return;
-            open = false;
-            try {
-                kept.run(handle.getConnection(), "rollback");
-            } catch (SQLException e) {
-                broken.accept(handle.getConnection()); // perhaps still in the transaction: never lent again
-                throw new TransactionException("could not roll back", e);
-            }
-        }
-
-        @Override
-        public boolean isInTransaction(Handle handle) { return open; }
-
-        @Override
-        public void savepoint(Handle handle, String name) { run(handle, "savepoint " + quoted(name), "make a savepoint"); }
-
-        @Override
-        public void rollbackToSavepoint(Handle handle, String name) { run(handle, "rollback to " + quoted(name), "roll back to a savepoint"); }
-
-        @Override
-        public void releaseSavepoint(Handle handle, String name) { run(handle, "release " + quoted(name), "release a savepoint"); }
-
-        private static String quoted(String name) {
-            return "\"" + name.replace("\"", "\"\"") + "\"";
-        }
-
-        @Override
-        public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-            if (open) throw new IllegalStateException("Already in transaction");
-            handle.begin(); // through the handle: it runs the after-commit callbacks
-            try {
-                R result = callback.withHandle(handle);
-                if (open) handle.commit();
-                return result;
-            } catch (Throwable failure) {
-                if (open) {
-                    try {
-                        handle.rollback();
-                    } catch (RuntimeException again) {
-                        failure.addSuppressed(again);
-                    }
-                }
-                throw failure;
-            }
-        }
-
-        @Override
-        public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
-            return inTransaction(handle, callback);
-        }
+    @Override
+    public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
+        return inTransaction(handle, callback);
     }
 }

@@ -18,11 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TokenLedger implements taleweaver.character.Meter {
     private record Key(long playerId, String day) {}
 
+    private static final long DAY_MILLIS = 86_400_000L;
+
     private final Database db;
     private final int dailyBudget;
     /** Today's totals of the players seen today; emptied when the day turns. */
     private final ConcurrentHashMap<Long, Integer> spent = new ConcurrentHashMap<>();
-    private static final long DAY_MILLIS = 86_400_000L;
     private volatile long spentEpochDay = Math.floorDiv(System.currentTimeMillis(), DAY_MILLIS);
     /** That day as the table keeps it (ISO, UTC); the number is what each call compares: cheaper than a date's text. */
     private volatile String spentDay = LocalDate.ofEpochDay(spentEpochDay).toString();
