@@ -103,12 +103,10 @@ final class SqliteTransactions implements TransactionHandler {
             if (open) handle.commit();
             return result;
         } catch (Throwable failure) {
-            if (open) {
-                try {
-                    handle.rollback();
-                } catch (RuntimeException again) {
-                    failure.addSuppressed(again);
-                }
+            try {
+                handle.rollback(); // also after a failed commit (which rolled back already): the callbacks hear of it
+            } catch (RuntimeException again) {
+                failure.addSuppressed(again);
             }
             throw failure;
         }
