@@ -74,7 +74,7 @@ class KeptStatementsTest {
                 assertEquals("a", first);
                 int n = i;
                 db.write(h -> h.execute("insert into images(key, png) values (?, ?)", "new" + n, new byte[]{3}));
-                int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+                int rows = images(db);
                 assertEquals(3 + i, rows, "the write just committed is seen");
             }
         }
@@ -112,12 +112,12 @@ class KeptStatementsTest {
         try (var db = TestConfig.database(dir)) {
             for (int i = 0; i < 20; i++) { // more than the pool holds: every connection has been through it
                 assertThrows(IllegalStateException.class, () -> db.readTogether(h -> {
-                    h.createQuery("select count(*) from images").mapTo(Integer.class).one();
+                    images(h);
                     throw new IllegalStateException("boom");
                 }));
             }
             db.write(h -> h.execute("insert into images(key, png) values ('after', ?)", (Object) new byte[1]));
-            int rows = db.readTogether(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            int rows = db.readTogether(KeptStatementsTest::images);
             assertEquals(1, rows);
         }
     }
@@ -127,12 +127,12 @@ class KeptStatementsTest {
         try (var db = TestConfig.database(dir)) {
             assertThrows(IllegalStateException.class, () -> db.write(h -> {
                 h.execute("insert into images(key, png) values ('mine', ?)", (Object) new byte[1]);
-                int seen = db.readTogether(inner -> inner.createQuery("select count(*) from images").mapTo(Integer.class).one());
+                int seen = db.readTogether(KeptStatementsTest::images);
                 assertEquals(1, seen, "the write's own row, on the write's handle");
                 h.execute("insert into images(key, png) values ('more', ?)", (Object) new byte[1]);
                 throw new IllegalStateException("then the write fails");
             }));
-            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            int rows = images(db);
             assertEquals(0, rows, "the whole write rolled back: the reads did not commit it");
         }
     }
@@ -153,24 +153,37 @@ class KeptStatementsTest {
             });
             writer.start();
             List<Integer> counts = db.readTogether(h -> {
-                int before = h.createQuery("select count(*) from images").mapTo(Integer.class).one();
+                int before = images(h);
                 inside.countDown();
                 try {
                     written.await();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return List.of(before, h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+                return List.of(before, images(h));
             });
             writer.join();
             assertEquals(List.of(0, 0), counts, "the second read sees the same moment as the first");
-            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            int rows = images(db);
             assertEquals(1, rows);
         }
     }
 
+    /** Rows in the images table, as {@code h} sees them. */
+    private static int images(Handle h) {
+        return h.createQuery("select count(*) from images").mapTo(Integer.class).one();
+    }
+
     private static int images(Database db) {
-        return db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+        return db.read(KeptStatementsTest::images);
+    }
+
+    /** {@code count} writes of one row each, keyed {@code prefix0, prefix1…}. */
+    private static void writeImages(Database db, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String key = prefix + i;
+            db.write(h -> h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]));
+        }
     }
 
     @Test
@@ -199,10 +212,7 @@ class KeptStatementsTest {
                     throw new IllegalStateException("boom");
                 }));
             }
-            for (int i = 0; i < 20; i++) {
-                String key = "kept" + i;
-                db.write(h -> h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]));
-            }
+            writeImages(db, "kept", 20);
             var other = java.util.concurrent.Executors.newSingleThreadExecutor(); // another connection sees them committed
             try {
                 assertEquals(20, other.submit(() -> images(db)).get());
@@ -220,10 +230,7 @@ class KeptStatementsTest {
                 throw new IllegalStateException("boom");
             }));
             assertEquals("boom", failure.getMessage());
-            for (int i = 0; i < 20; i++) {
-                String key = "after" + i;
-                db.write(h -> h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]));
-            }
+            writeImages(db, "after", 20);
             assertEquals(20, images(db));
         }
     }
