@@ -217,6 +217,8 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                         c.num("challenge.push_timeout_seconds", 1, 120), c.oneOf("challenge.callback_hosts", "same_as_client", "any")),
                 new Battle(c.num("battle.round_timeout_seconds", 1, 3600), c.num("battle.max_rounds", 1, 1000),
                         c.num("battle.win_exp", 0, 1_000_000), c.num("battle.win_matter", 0, 1_000_000)));
+        String broad = new taleweaver.web.ClientAddress(config.server.trustedProxies).tooBroad(config.auth.mode.equals("token_or_address"));
+        if (broad != null) throw new Invalid("config key server.trusted_proxies: '" + config.server.trustedProxies + "' " + broad);
         if (config.narrator.provider.equals("openai") && config.narrator.baseUrl.isBlank())
             throw new Invalid("config key narrator.base_url: required when narrator.provider is openai");
         return config;

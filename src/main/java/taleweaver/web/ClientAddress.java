@@ -30,6 +30,9 @@ public final class ClientAddress {
     }
 
     private final List<Network> trusted;
+    /** The private ranges: trusting a whole one lets anyone on that network claim another's address. */
+    private static final List<Network> PRIVATE = List.of(network("10.0.0.0/8"), network("172.16.0.0/12"),
+            network("192.168.0.0/16"), network("fc00::/7"));
 
     /** {@code proxies}: addresses or CIDRs, comma-separated; throws IllegalArgumentException naming a bad one. */
     public ClientAddress(String proxies) {
@@ -52,6 +55,29 @@ public final class ClientAddress {
             list.add(new Network(address, bits));
         }
         this.trusted = List.copyOf(list);
+    }
+
+    private static Network network(String cidr) {
+        String[] parts = cidr.split("/");
+        return new Network(literal(parts[0]), Integer.parseInt(parts[1]));
+    }
+
+    /**
+     * Why these proxies may not be trusted, or null: a network that covers every address lets any client name itself
+     * anyone (and reach what loopback may); with address auth on, so does one that covers a whole private range.
+     */
+    public String tooBroad(boolean addressAuth) {
+        for (Network n : trusted) {
+            if (n.bits() == 0) return "trusts every address, so any client could claim any address; name the proxy's own address";
+            if (!addressAuth) continue;
+            for (Network p : PRIVATE) {
+                if (p.address().length == n.address().length && n.bits() <= p.bits() && n.contains(p.address())) {
+                    return "trusts a whole private range while auth.mode is token_or_address, so anyone on that network could "
+                            + "play as another player; name the proxy's own address, or set auth.mode to token";
+                }
+            }
+        }
+        return null;
     }
 
     /** Resolves the client's address of this request and keeps it for the rest of the request. */

@@ -28,7 +28,7 @@ class ProxyTest {
 
     @Test
     void behindATrustedProxyTheForwardedAddressIsTheClients() {
-        var config = TestConfig.of(dir, "server.trusted_proxies=127.0.0.1, 10.0.0.0/8", "auth.max_failed_logins=2");
+        var config = TestConfig.of(dir, "server.trusted_proxies=127.0.0.1, 10.1.0.0/16", "auth.max_failed_logins=2");
         JavalinTest.test(App.create(config), (server, client) -> {
             String base = "http://127.0.0.1:" + server.port();
             var ann = RawHttp.from("127.0.0.1", xff("203.0.113.9"), base, "/signup", "email", "ann@x.org", "username", "Ann",
