@@ -36,6 +36,7 @@ public final class Metrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         tokens = Counter.builder("taleweaver.model.tokens").description("model tokens used").register(registry);
         for (String narrator : new String[]{"model", "offline", "fallback"}) turn(narrator, 0);
+        for (String outcome : new String[]{"ok", "failed", "timeout", "down"}) modelCallTimer(outcome); // every family from start
     }
 
     /** A figure read when scraped. */
@@ -50,8 +51,11 @@ public final class Metrics implements AutoCloseable {
 
     /** {@code outcome}: ok, failed, timeout or down (breaker open). */
     public void modelCall(String outcome, long nanos) {
-        modelCalls.computeIfAbsent(outcome, k -> Timer.builder("taleweaver.model.calls").tag("outcome", outcome)
-                .register(registry)).record(Duration.ofNanos(nanos));
+        modelCallTimer(outcome).record(Duration.ofNanos(nanos));
+    }
+
+    private Timer modelCallTimer(String outcome) {
+        return modelCalls.computeIfAbsent(outcome, k -> Timer.builder("taleweaver.model.calls").tag("outcome", outcome).register(registry));
     }
 
     public void tokens(int used) {

@@ -107,15 +107,12 @@ public final class AccountService {
         if (addressWait > 0) throw locked(addressWait);
         Account account = db.read(AccountDao.class, dao -> dao.byEmail(email.toLowerCase(Locale.ROOT)))
                 .orElseThrow(() -> new Refusal(404, "not_registered", "no account has that email"));
-        long accountWait = guard.accountLocked(account.id(), now);
-        if (accountWait > 0) throw locked(accountWait);
         if (account.banned(now)) throw banned(account.bannedUntil() - now);
+        long wait = guard.attempt(account.id(), address, now); // counted before hashing: parallel guesses see each other
+        if (wait > 0) throw locked(wait);
         return passwords.matches(password, account.passwordHash()).thenApplyAsync(ok -> {
-            if (!ok) {
-                guard.failed(account.id(), address, System.currentTimeMillis());
-                throw new Refusal(401, "wrong_password", "wrong password");
-            }
-            guard.succeeded(account.id());
+            if (!ok) throw new Refusal(401, "wrong_password", "wrong password");
+            guard.succeeded(account.id(), address);
             String token = Passwords.newToken();
             List<String> dropped = db.write(h -> {
                 var dao = h.attach(AccountDao.class);

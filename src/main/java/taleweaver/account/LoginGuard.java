@@ -3,11 +3,19 @@ package taleweaver.account;
 import taleweaver.db.Database;
 
 /**
- * Counts wrong passwords, in the database so that every instance sees the same count (SPEC §15). {@code maxFailures}
+ * Counts login attempts, in the database so that every instance sees the same count (SPEC §15). An attempt is counted
+ * before its password is hashed, by one atomic increment that returns the new count, so parallel guesses cannot all
+ * pass a check made before any of them failed; a right password then takes its attempt back. {@code maxFailures}
  * for one account lock it for the lockout time, even for the right password; ten times that from one address lock the
- * address, so one NAT does not lock all its players. A count older than the lockout starts again.
+ * address, so one NAT does not lock all its players. A count older than the lockout starts again, and attempts while
+ * locked do not lengthen the lock.
  */
 final class LoginGuard {
+    private static final String COUNT = "insert into login_failures(key, failures, last_at) values (?, 1, ?) on conflict(key) do update set "
+            + "failures = case when ? - login_failures.last_at > ? then 1 else login_failures.failures + 1 end, "
+            + "last_at = case when ? - login_failures.last_at > ? or login_failures.failures < ? then ? else login_failures.last_at end "
+            + "returning failures, last_at";
+
     private final Database db;
     private final int maxFailures;
     private final long lockoutMillis;
@@ -18,32 +26,38 @@ final class LoginGuard {
         this.lockoutMillis = lockoutMinutes * 60_000L;
     }
 
-    /** Milliseconds until the account may try again; 0 when it is not locked. */
-    long accountLocked(long accountId, long now) { return lockedFor("a:" + accountId, maxFailures, now); }
-    long addressLocked(String address, long now) { return lockedFor("ip:" + address, maxFailures * 10, now); }
+    /** Milliseconds until the address may try again, without counting anything; 0 when it is not locked. */
+    long addressLocked(String address, long now) {
+        return db.read(h -> h.createQuery("select failures, last_at from login_failures where key = ?").bind(0, "ip:" + address)
+                .map((rs, ctx) -> wait(rs.getInt(1), rs.getLong(2), maxFailures * 10, now)).findOne().orElse(0L));
+    }
 
-    void failed(long accountId, String address, long now) {
+    /**
+     * Counts an attempt on the account from the address, before its password is checked: milliseconds until it may
+     * try again when this attempt is one too many (it is then not checked at all), else 0.
+     */
+    long attempt(long accountId, String address, long now) {
+        return db.write(h -> Math.max(count(h, "a:" + accountId, maxFailures, now), count(h, "ip:" + address, maxFailures * 10, now)));
+    }
+
+    private long count(org.jdbi.v3.core.Handle h, String key, int limit, long now) {
+        return h.createQuery(COUNT).bind(0, key).bind(1, now).bind(2, now).bind(3, lockoutMillis).bind(4, now).bind(5, lockoutMillis)
+                .bind(6, limit).bind(7, now)
+                .map((rs, ctx) -> rs.getInt(1) > limit ? Math.max(1, rs.getLong(2) + lockoutMillis - now) : 0L).one();
+    }
+
+    private long wait(int failures, long lastAt, int limit, long now) {
+        if (now - lastAt > lockoutMillis || failures < limit) return 0L;
+        return Math.max(1, lastAt + lockoutMillis - now);
+    }
+
+    /** The right password: the account starts again, and the address's count loses the attempt it was charged. */
+    void succeeded(long accountId, String address) {
         db.write(h -> {
-            for (String key : new String[]{"a:" + accountId, "ip:" + address}) {
-                h.execute("insert into login_failures(key, failures, last_at) values (?, 1, ?) on conflict(key) do update set "
-                        + "failures = case when ? - login_failures.last_at > ? then 1 else login_failures.failures + 1 end, last_at = ?",
-                        key, now, now, lockoutMillis, now);
-            }
+            h.execute("delete from login_failures where key = ?", "a:" + accountId);
+            h.execute("update login_failures set failures = failures - 1 where key = ? and failures > 0", "ip:" + address);
             return null;
         });
-    }
-
-    void succeeded(long accountId) {
-        db.write(h -> h.execute("delete from login_failures where key = ?", "a:" + accountId));
-    }
-
-    private long lockedFor(String key, int limit, long now) {
-        return db.read(h -> h.createQuery("select failures, last_at from login_failures where key = ?").bind(0, key)
-                .map((rs, ctx) -> {
-                    long last = rs.getLong(2);
-                    if (now - last > lockoutMillis || rs.getInt(1) < limit) return 0L;
-                    return Math.max(1, last + lockoutMillis - now);
-                }).findOne().orElse(0L));
     }
 
     void sweep(long now) {

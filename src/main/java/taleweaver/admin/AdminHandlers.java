@@ -4,21 +4,15 @@ import taleweaver.web.ApiError;
 import taleweaver.web.Body;
 import taleweaver.web.Call;
 import taleweaver.web.Done;
-import taleweaver.web.RateLimiter;
 
 
 /**
- * HTTP side of /admin/... (SPEC §13). Every call carries the admin token as {@code Authorization: Bearer}; it is
- * compared in constant time, and wrong tokens are limited per address like wrong passwords (a few a minute, and
- * while over, even the right token waits). Every action is audited.
+ * HTTP side of /admin/... (SPEC §13). Every call carries the admin token as {@code Authorization: Bearer}, checked
+ * by {@link AdminToken#verify} (constant time, wrong tokens limited per address). Every action is audited.
  */
 public final class AdminHandlers {
-    /** Wrong admin tokens an address may send a minute. */
-    static final int WRONG_TOKENS_PER_MINUTE = 5;
-
     private final AdminService admin;
     private final AdminToken token;
-    private final RateLimiter wrongTokens = new RateLimiter(WRONG_TOKENS_PER_MINUTE);
 
     public AdminHandlers(AdminService admin, AdminToken token) {
         this.admin = admin;
@@ -27,14 +21,10 @@ public final class AdminHandlers {
 
     /** Checks the token before anything else is read; then the action is audited. */
     private void authorize(Call c) {
-        String address = c.address();
-        long locked = wrongTokens.waitFor("admin:" + address, System.currentTimeMillis());
-        if (locked > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", locked);
-        if (!token.matches(c.token())) {
-            long wait = wrongTokens.acquire("admin:" + address, System.currentTimeMillis());
-            if (wait > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", wait);
-            throw new ApiError(401, "unauthorized", "the admin token is missing or wrong");
-        }
+        var verdict = token.verify(c.address(), c.token());
+        if (verdict.allowed()) return;
+        if (verdict.retryMillis() > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", verdict.retryMillis());
+        throw new ApiError(401, "unauthorized", "the admin token is missing or wrong");
     }
 
     private void audit(Call c, String action, String target, String detail) {

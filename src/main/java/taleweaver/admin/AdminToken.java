@@ -1,20 +1,46 @@
 package taleweaver.admin;
 
+import taleweaver.web.RateLimiter;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** The host's token (admin.token): compared in constant time, by digest; an empty one matches nothing (admin off). */
+/**
+ * The host's token (admin.token): compared in constant time, by digest; an empty one matches nothing (admin off).
+ * Wrong tokens are limited per address wherever a token is taken (/admin/... and /metrics): a few a minute, and while
+ * over, even the right token waits.
+ */
 public final class AdminToken {
+    /** Wrong admin tokens an address may send a minute. */
+    static final int WRONG_TOKENS_PER_MINUTE = 5;
+
+    /** Whether a sent token is let in; when not, how long the address must wait (0: it was just wrong). */
+    public record Verdict(boolean allowed, long retryMillis) {}
+
     private final byte[] digest;
     private final boolean set;
+    private final RateLimiter wrongTokens = new RateLimiter(WRONG_TOKENS_PER_MINUTE);
 
     public AdminToken(String token) {
         this.set = !token.isBlank();
         this.digest = sha256(token);
     }
 
-    public boolean matches(String sent) {
+    /** The token {@code address} sent, checked against the wrong-token limit first; a wrong one counts against it. */
+    public Verdict verify(String address, String sent) {
+        long now = System.currentTimeMillis();
+        long locked = wrongTokens.waitFor("admin:" + address, now);
+        if (locked > 0) return new Verdict(false, locked);
+        if (matches(sent)) return new Verdict(true, 0);
+        return new Verdict(false, wrongTokens.acquire("admin:" + address, now));
+    }
+
+    public void sweep(long now) {
+        wrongTokens.sweep(now);
+    }
+
+    boolean matches(String sent) {
         return set && sent != null && MessageDigest.isEqual(sha256(sent), digest);
     }
 

@@ -103,6 +103,33 @@ class AccountsTest {
         });
     }
 
+    /** 29 wrong guesses at once, then the right one: the lock holds however the hashing interleaves (default cost). */
+    @Test
+    void parallelGuessesDoNotWalkThroughTheLockout() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=5", "auth.bcrypt_cost=10", "auth.bcrypt_threads=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(30);
+            try {
+                var replies = new java.util.ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                for (int i = 0; i < 30; i++) {
+                    String password = i == 29 ? md5("pw-Ann") : md5("wrong" + i);
+                    replies.add(pool.submit(() -> api.call("/login", "email", email("Ann"), "password", password, "ip", "127.0.0.1:9")));
+                }
+                int wrong = 0, locked = 0, in = 0;
+                for (var r : replies) {
+                    int code = r.get().code();
+                    if (code == 401) wrong++; else if (code == 429) locked++; else if (code == 200) in++;
+                }
+                assertTrue(wrong + in <= 5, "at most five passwords checked: " + wrong + " wrong, " + in + " in, " + locked + " locked");
+                assertEquals(30, wrong + locked + in);
+                if (in == 0) assertEquals(429, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     @Test
     void aSuccessfulLoginClearsTheCount() {
         JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=3")), (server, client) -> {

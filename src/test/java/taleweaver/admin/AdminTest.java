@@ -52,7 +52,7 @@ class AdminTest {
             assertEquals(401, api.post("/admin/status", Map.of(), Map.of("Authorization", "Bearer " + TOKEN + "x")).http());
             assertEquals(200, admin(api, "/admin/status").http());
             int limited = 0;
-            for (int i = 0; i < AdminHandlers.WRONG_TOKENS_PER_MINUTE + 3; i++) {
+            for (int i = 0; i < AdminToken.WRONG_TOKENS_PER_MINUTE + 3; i++) {
                 var r = api.post("/admin/status", Map.of(), Map.of("Authorization", "Bearer guess" + i));
                 if (r.http() == 429) limited++;
             }

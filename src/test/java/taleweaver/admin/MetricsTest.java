@@ -31,7 +31,7 @@ class MetricsTest {
             var api = new Api(client.getOrigin());
             String before = api.send("GET", "/metrics", null, Map.of()).raw();
             for (String family : List.of("taleweaver_players_online", "taleweaver_turns_total",
-                    "taleweaver_model_tokens_total", "taleweaver_battles_active", "taleweaver_waits_parked", "taleweaver_narrator_down",
+                    "taleweaver_model_tokens_total", "taleweaver_battles_active", "taleweaver_model_calls_seconds_count{outcome=\"ok\"} 0", "taleweaver_waits_parked", "taleweaver_narrator_down",
                     "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads")) {
                 assertTrue(before.contains(family), "missing " + family);
             }
@@ -54,10 +54,14 @@ class MetricsTest {
 
     /** GET /metrics from 127.0.0.2, "another machine". */
     private static String get(int port, String headers) throws java.io.IOException {
+        return get(port, "/metrics", headers);
+    }
+
+    private static String get(int port, String path, String headers) throws java.io.IOException {
         try (var s = new java.net.Socket()) {
             s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
             s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
-            s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n")
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -72,6 +76,20 @@ class MetricsTest {
             assertTrue(get(server.port(), "Authorization: Bearer wrong\r\n").startsWith("HTTP/1.1 404"));
             String allowed = get(server.port(), "Authorization: Bearer " + AdminTest.TOKEN + "\r\n");
             assertTrue(allowed.startsWith("HTTP/1.1 200") && allowed.contains("taleweaver_players_online"), allowed);
+        });
+    }
+
+    @Test
+    void tokenGuessesAtMetricsAreLimitedAsAtTheAdminRoutes() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "admin.token=" + AdminTest.TOKEN)), (server, client) -> {
+            for (int i = 0; i < AdminToken.WRONG_TOKENS_PER_MINUTE + 3; i++) {
+                assertTrue(get(server.port(), "Authorization: Bearer wrong" + i + "\r\n").startsWith("HTTP/1.1 404"));
+            }
+            String right = get(server.port(), "Authorization: Bearer " + AdminTest.TOKEN + "\r\n");
+            assertTrue(right.startsWith("HTTP/1.1 404"), "after the guesses even the right token waits: " + right.lines().findFirst().orElse(""));
+            // the guesses made here count at /admin/... too
+            String admin = get(server.port(), "/admin/players", "Authorization: Bearer " + AdminTest.TOKEN + "\r\n");
+            assertTrue(admin.startsWith("HTTP/1.1 429"), admin.lines().findFirst().orElse(""));
         });
     }
 }
