@@ -11,17 +11,4 @@ public record Account(long id, String name, String email, String passwordHash, S
     public Account loggedIn(String newCallback, String address) {
         return new Account(id, name, email, passwordHash, newCallback != null ? newCallback : callback, address, true, bannedUntil);
     }
-
-    /** After /logout (or a kick, ban or password reset): address-based access ends. */
-    public Account loggedOut() {
-        return new Account(id, name, email, passwordHash, callback, loginAddress, false, bannedUntil);
-    }
-
-    public Account withPassword(String hash) {
-        return new Account(id, name, email, hash, callback, loginAddress, false, bannedUntil);
-    }
-
-    public Account withBan(long until) {
-        return new Account(id, name, email, passwordHash, callback, loginAddress, false, until);
-    }
 }

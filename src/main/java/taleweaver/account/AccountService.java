@@ -40,10 +40,16 @@ public final class AccountService {
     private final CharacterService characters;
     private final Presence presence;
     private final LoginGuard guard;
-    /** Bounded caches of what the database holds: accounts by name key, session owners by token hash, names by id. */
+    /**
+     * Bounded caches of what the database holds: accounts by name key, session owners by token hash, names by id. The
+     * first two expire, and go stale the moment a change to their player is stamped (here after it commits, or from
+     * another instance's signal), so a logout or kick racing a read is never undone by the read's fill.
+     */
     static final int CACHED = 100_000;
-    private final ConcurrentMap<String, Account> byKey = Caffeine.newBuilder().maximumSize(CACHED).<String, Account>build().asMap();
-    private final ConcurrentMap<String, Long> sessions = Caffeine.newBuilder().maximumSize(CACHED).<String, Long>build().asMap();
+    private static final java.time.Duration CACHE_EXPIRY = java.time.Duration.ofMinutes(1);
+    private final Stamps stamps = new Stamps(CACHED * 2);
+    private final FreshCache<String, Account> byKey = new FreshCache<>(stamps, Account::id, CACHED, CACHE_EXPIRY);
+    private final FreshCache<String, Long> sessions = new FreshCache<>(stamps, owner -> owner, CACHED, CACHE_EXPIRY);
     private final ConcurrentMap<Long, String> namesById = Caffeine.newBuilder().maximumSize(CACHED).<Long, String>build().asMap();
     /** Where account writes run after bcrypt: never on the low-priority hashing threads. */
     private final Executor writes;
@@ -77,6 +83,7 @@ public final class AccountService {
         return passwords.hash(s.password()).thenApplyAsync(hash -> {
             String token = Passwords.newToken();
             long now = System.currentTimeMillis();
+            long since = stamps.now();
             long id;
             try {
                 id = db.write(h -> {
@@ -92,9 +99,9 @@ public final class AccountService {
                 String which = String.valueOf(e.getMessage()); // the index's name as SQLite and PostgreSQL say it
                 throw which.contains("players.email") || which.contains("players_email_key") ? emailTaken() : nameTaken();
             }
-            sessions.put(Passwords.tokenHash(token), id);
+            sessions.put(Passwords.tokenHash(token), id, since);
             Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true, 0);
-            byKey.put(NameRules.key(s.username()), account);
+            byKey.put(NameRules.key(s.username()), account, since);
             presence.seen(account.player());
             return new SignupReply(token);
         }, writes);
@@ -114,6 +121,7 @@ public final class AccountService {
             if (!ok) throw new Refusal(401, "wrong_password", "wrong password");
             guard.succeeded(account.id(), address);
             String token = Passwords.newToken();
+            long since = stamps.now();
             List<String> dropped = db.write(h -> {
                 var dao = h.attach(AccountDao.class);
                 dao.loggedIn(ip, address, account.id());
@@ -126,9 +134,9 @@ public final class AccountService {
                 return before;
             });
             dropped.forEach(sessions::remove); // the oldest device's token, when this login was one too many
-            sessions.put(Passwords.tokenHash(token), account.id());
+            sessions.put(Passwords.tokenHash(token), account.id(), since);
             Account fresh = account.loggedIn(ip, address);
-            byKey.put(NameRules.key(account.name()), fresh);
+            byKey.put(NameRules.key(account.name()), fresh, since);
             presence.seen(fresh.player());
             return new LoginReply(account.name(), token);
         }, writes);
@@ -146,23 +154,19 @@ public final class AccountService {
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(player.id()));
             return hashes;
         });
+        stamps.changed(player.id());
         ended.forEach(sessions::remove);
-        byKey.computeIfPresent(NameRules.key(player.name()), (k, a) -> a.loggedOut());
         presence.offline(player);
     }
 
     public Optional<Account> byName(String name) {
         if (name == null || name.isEmpty() || name.length() > 64) return Optional.empty();
         String key = NameRules.key(name);
-        Account cached = byKey.get(key);
-        if (cached != null) return Optional.of(cached);
-        Optional<Account> found = db.read(AccountDao.class, dao -> dao.byNameKey(key));
-        found.ifPresent(a -> byKey.putIfAbsent(key, a));
-        return found;
+        return Optional.ofNullable(byKey.get(key, k -> db.read(AccountDao.class, dao -> dao.byNameKey(k)).orElse(null)));
     }
 
     public Optional<Account> byId(long id) {
-        return db.read(AccountDao.class, dao -> dao.byId(id)).map(a -> byKey.getOrDefault(NameRules.key(a.name()), a));
+        return db.read(AccountDao.class, dao -> dao.byId(id));
     }
 
     /** A player's name by id (names never change, so they are kept once read). */
@@ -178,11 +182,7 @@ public final class AccountService {
     public boolean tokenBelongsTo(String token, long playerId) {
         if (token == null || token.isEmpty() || token.length() > 128) return false;
         String hash = Passwords.tokenHash(token);
-        Long owner = sessions.get(hash);
-        if (owner == null) {
-            owner = db.read(AccountDao.class, dao -> dao.sessionPlayer(hash)).orElse(null);
-            if (owner != null) sessions.put(hash, owner);
-        }
+        Long owner = sessions.get(hash, k -> db.read(AccountDao.class, dao -> dao.sessionPlayer(k)).orElse(null));
         return owner != null && owner == playerId;
     }
 
@@ -200,14 +200,12 @@ public final class AccountService {
 
     /** Another instance changed this player's account or sessions: what is cached of them is read again when needed. */
     public void forget(long playerId) {
-        byKey.values().removeIf(a -> a.id() == playerId);
-        sessions.values().removeIf(owner -> owner == playerId);
+        stamps.changed(playerId);
     }
 
     /** The other instances' changes may have been missed: every cached account and session is read again. */
     public void forgetAll() {
-        byKey.clear();
-        sessions.clear();
+        stamps.changedAll();
     }
 
     public void sweep(long now) {
@@ -236,7 +234,6 @@ public final class AccountService {
         Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
         return passwords.hash(password).thenApplyAsync(hash -> {
             endSessions(account, dao -> dao.setPassword(hash, account.id()));
-            byKey.put(NameRules.key(account.name()), account.withPassword(hash));
             return true;
         }, writes);
     }
@@ -246,14 +243,12 @@ public final class AccountService {
         Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
         long until = minutes <= 0 ? 0 : System.currentTimeMillis() + minutes * 60_000L;
         endSessions(account, dao -> dao.ban(until, account.id()));
-        byKey.put(NameRules.key(account.name()), account.withBan(until));
     }
 
     /** Ends a player's sessions and marks them offline. */
     public void kick(String name) {
         Account account = byName(name).orElseThrow(() -> unknownPlayer(name));
         endSessions(account, dao -> dao.kicked(System.currentTimeMillis(), account.id()));
-        byKey.computeIfPresent(NameRules.key(account.name()), (k, a) -> a.loggedOut());
     }
 
     private void endSessions(Account account, java.util.function.Consumer<AccountDao> change) {
@@ -266,6 +261,7 @@ public final class AccountService {
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(account.id()));
             return hashes;
         });
+        stamps.changed(account.id());
         ended.forEach(sessions::remove);
         presence.offline(account.player());
     }
