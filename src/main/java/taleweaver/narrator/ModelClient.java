@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.util.ConcurrencyUtil;
 import okhttp3.Call;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import taleweaver.Config;
 import taleweaver.Metrics;
@@ -33,7 +30,6 @@ import java.util.function.Consumer;
  * model is down. With a listener, the reply is streamed (SPEC §11) and its text passed on as it is written.
  */
 public final class ModelClient implements AutoCloseable {
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
     /** A message of the conversation sent to the model. */
     public record Message(String role, String content) {}
@@ -49,8 +45,7 @@ public final class ModelClient implements AutoCloseable {
     private final OkHttpClient http;
     private final java.util.concurrent.ExecutorService calls;
     private final ScheduledExecutorService timer;
-    private final okhttp3.HttpUrl url; // parsed once: parsing it for every call showed in the profile
-    private final String temperature;
+    private final ChatRequest requests;
     final StepDown steps;
     private final CallSlots slots;
     private final Breaker breaker;
@@ -65,8 +60,7 @@ public final class ModelClient implements AutoCloseable {
         this.metrics = metrics;
         this.config = config;
         this.timer = timer;
-        this.url = okhttp3.HttpUrl.get(config.baseUrl().replaceAll("/+$", "") + "/chat/completions");
-        this.temperature = String.valueOf(config.temperature());
+        this.requests = new ChatRequest(config);
         this.steps = new StepDown(config.jsonMode());
         this.slots = new CallSlots(config.maxConcurrentCalls());
         this.breaker = new Breaker(config.retryDownSeconds() * 1000L, System::currentTimeMillis);
@@ -164,7 +158,7 @@ public final class ModelClient implements AutoCloseable {
     private final class Exchange {
         final CompletableFuture<Answer> result = new CompletableFuture<>();
         final AtomicBoolean holding = new AtomicBoolean();
-        final Consumer<String> onText;
+        final UnsentText onText;
         List<Message> messages;
         StepDown.Form form = steps.first();
         boolean stream;
@@ -177,7 +171,7 @@ public final class ModelClient implements AutoCloseable {
 
         Exchange(List<Message> messages, Consumer<String> onText) {
             this.messages = messages;
-            this.onText = onText;
+            this.onText = onText == null ? null : new UnsentText(onText);
             this.stream = onText != null && steps.streamAllowed();
         }
 
@@ -194,7 +188,7 @@ public final class ModelClient implements AutoCloseable {
             if (result.isDone()) return;
             Call call;
             try {
-                call = http.newCall(request(form == StepDown.Form.COMPACT ? Prompts.compact(messages) : messages, form == StepDown.Form.JSON, stream));
+                call = http.newCall(requests.build(form == StepDown.Form.COMPACT ? Prompts.compact(messages) : messages, form == StepDown.Form.JSON, stream));
             } catch (RuntimeException e) { // a request that can't even be built fails like one that went wrong later
                 result.completeExceptionally(new ModelFailure("could not start the call: " + e.getClass().getSimpleName()));
                 return;
@@ -228,9 +222,13 @@ public final class ModelClient implements AutoCloseable {
                 }
                 try (response) {
                     answered(response);
+                } catch (ReplyBody.TooLarge e) { // asking again would only bring as much again
+                    result.completeExceptionally(new ModelFailure(e.getMessage()));
                 } catch (RuntimeException | IOException e) {
                     retryOrFail(timedOut.get() ? "timed out" : "unreadable reply");
                 }
+            } catch (Throwable e) { // an Error too (out of memory, say): the turn is answered now, not at its deadline
+                result.completeExceptionally(new ModelFailure("the call failed: " + e.getClass().getSimpleName()));
             } finally {
                 if (limit != null) limit.cancel(false);
             }
@@ -263,11 +261,12 @@ public final class ModelClient implements AutoCloseable {
             JsonNode usage;
             String type = String.valueOf(response.header("Content-Type"));
             if (stream && type.startsWith("text/event-stream")) {
-                ChatStream.Read read = ChatStream.read(response.body().source(), onText);
+                onText.newTry();
+                ChatStream.Read read = ChatStream.read(ReplyBody.bounded(response.body()), onText);
                 content = read.content();
                 usage = read.usage();
             } else {
-                JsonNode body = Json.parse(response.body().bytes()); // from bytes: no string of the whole reply first
+                JsonNode body = Json.parse(ReplyBody.bytes(response.body())); // from bytes: no string of the whole reply first
                 content = content(body.path("choices").path(0).path("message").path("content"));
                 usage = body.path("usage");
             }
@@ -300,42 +299,6 @@ public final class ModelClient implements AutoCloseable {
                 result.completeExceptionally(new ModelFailure(why + " (shutting down)"));
             }
         }
-    }
-
-    private Request request(List<Message> messages, boolean jsonMode, boolean stream) {
-        var builder = new Request.Builder().url(url).post(RequestBody.create(body(messages, jsonMode, stream), JSON));
-        if (!config.apiKey().isBlank()) builder.header("Authorization", "Bearer " + config.apiKey());
-        return builder.build();
-    }
-
-    /** The request's JSON, written straight to bytes (a tree of nodes first cost as much again as writing it). */
-    private byte[] body(List<Message> messages, boolean jsonMode, boolean stream) {
-        var out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(8192);
-        try (var g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("model", config.model());
-            g.writeArrayFieldStart("messages");
-            for (Message m : messages) {
-                g.writeStartObject();
-                g.writeStringField("role", m.role());
-                g.writeStringField("content", m.content());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("temperature");
-            g.writeNumber(temperature); // the double's text, made once (turning it into text showed in the profile)
-            g.writeNumberField("max_tokens", config.maxTokens());
-            if (jsonMode) {
-                g.writeObjectFieldStart("response_format");
-                g.writeStringField("type", "json_object");
-                g.writeEndObject();
-            }
-            if (stream) g.writeBooleanField("stream", true);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // writing to memory: not expected
-        }
-        return out.toByteArray();
     }
 
     /** The start of an error reply's body, to see what the server says it refuses. */

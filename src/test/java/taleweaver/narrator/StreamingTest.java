@@ -97,9 +97,50 @@ class StreamingTest {
     }
 
     private void play(Function<JsonNode, MockResponse> reply, io.javalin.testtools.TestCase test) throws Exception {
+        play(reply, test, "narrator.max_retries=0");
+    }
+
+    private void play(Function<JsonNode, MockResponse> reply, io.javalin.testtools.TestCase test, String... sets) throws Exception {
         stub = new ModelStub(reply);
-        JavalinTest.test(App.create(TestConfig.of(dir, "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
-                "narrator.api_key=k", "narrator.max_retries=0")), test);
+        var all = new ArrayList<>(List.of("narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=k"));
+        all.addAll(List.of(sets));
+        JavalinTest.test(App.create(TestConfig.of(dir, all.toArray(String[]::new))), test);
+    }
+
+    @Test
+    void aRetryAfterAStreamCutHalfwaySendsOnlyTheWordsNotYetSent() throws Exception {
+        String content = "{\"text\": \"The lantern flickers as the fog rolls in over the harbour.\"}";
+        var tries = new java.util.concurrent.atomic.AtomicInteger();
+        play(r -> tries.getAndIncrement() == 0
+                ? new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(sse(content.substring(0, 30), 4, false))
+                        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE).build()
+                : streamed(sse(content, 5, true)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ash");
+            var events = events(ask(api, "/main", "role", "Ash", "text", "hello").raw());
+            String joined = String.join("", events.stream().filter(e -> e.name().equals("delta")).map(e -> e.data().path("text").asText()).toList());
+            Event done = events.get(events.size() - 1);
+            assertEquals("The lantern flickers as the fog rolls in over the harbour.", done.data().path("text").asText());
+            assertEquals(done.data().path("text").asText(), joined, "each word once, though the stream was tried twice");
+            assertEquals(2, stub.requests.size());
+        }, "narrator.max_retries=1");
+    }
+
+    @Test
+    void aReplyOfManyMegabytesEndsItsTryAndTheOfflineNarratorAnswersAtOnce() throws Exception {
+        String huge = "{\"text\": \"" + "A".repeat(6 << 20) + "\"}";
+        play(r -> r.path("stream").asBoolean()
+                ? streamed(sse(huge, 64 << 10, true))
+                : ModelStub.json(Map.of("text", huge)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ash");
+            var plain = api.call("/main", "role", "Ash", "text", "hello");
+            assertEquals(200, plain.code());
+            assertFalse(plain.text("text").contains("AAAA"), "not the model's reply");
+            var streamedReply = events(ask(api, "/main", "role", "Ash", "text", "hello").raw());
+            assertFalse(streamedReply.get(streamedReply.size() - 1).data().path("text").asText().contains("AAAA"));
+            assertEquals(2, stub.requests.size(), "a reply too large is not asked for again");
+        }, "narrator.max_retries=2");
     }
 
     @Test
