@@ -124,7 +124,7 @@ public final class ChallengeService {
 
     /** The addressee accepts: the battle starts now, unless someone got there first. */
     public void accept(Player who, String id) {
-        db.write(h -> {
+        boolean started = db.write(h -> {
             var dao = h.attach(PvpDao.class);
             ChallengeRow asked = answerable(dao, who, id);
             db.lockPlayers(h, asked.fromId(), asked.toId()); // then decide on what is committed now
@@ -132,17 +132,23 @@ public final class ChallengeService {
             if (dao.activeBattlesOf(c.fromId(), c.fromId()) > 0 || dao.activeBattlesOf(c.toId(), c.toId()) > 0) {
                 throw new Refusal(409, "in_battle", "one of you is already in another battle");
             }
-            if (!presence.online(c.fromId())) {
-                dao.answer("expired", System.currentTimeMillis(), id);
-                throw new Refusal(410, "challenger_offline", "the challenger went offline");
+            if (!presence.online(c.fromId())) { // the challenge ends here, committed: not refused now and accepted later
+                if (dao.answer("expired", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
+                signals.send(h, Signals.Kind.CHALLENGE, id);
+                marks.changed(h, c.fromId(), c.toId());
+                return false;
             }
             if (dao.answer("accepted", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
             signals.send(h, Signals.Kind.CHALLENGE, id); // the challenger may wait on another instance
             marks.changed(h, c.fromId(), c.toId());
             var sheets = h.attach(CharacterDao.class);
             battles.start(h, id, c.fromId(), c.toId(), sheets.sheet(c.fromId()).orElseThrow().maxHp(), sheets.sheet(c.toId()).orElseThrow().maxHp());
-            return null;
+            return true;
         });
+        if (!started) {
+            answered(id, "expired");
+            throw new Refusal(410, "challenger_offline", "the challenger went offline");
+        }
         battles.opened(id);
         answered(id, "accepted");
     }
