@@ -15,15 +15,36 @@ import java.util.Optional;
 
 /**
  * World lore in SillyTavern's World Info form (SPEC §14): {@code entries}, each with {@code key},
- * {@code keysecondary}, {@code content}, {@code constant}, {@code disable} and {@code order}. An entry joins a
- * prompt when one of its keys is in the player's words or the recent turns (and, with secondary keys, one of
- * those too), or always when it is constant; higher {@code order} wins the lore budget, and the chosen
- * entries are written in ascending order. Keys match without regard to case, anywhere in the text.
+ * {@code keysecondary}, {@code selective}, {@code selectiveLogic}, {@code content}, {@code constant}, {@code disable}
+ * and {@code order}. An entry joins a prompt when one of its keys is in the player's words or the recent turns (and,
+ * when it is selective with secondary keys, those as {@code selectiveLogic} says: 0 any of them, 1 not all, 2 none,
+ * 3 all), or always when it is constant; higher {@code order} wins the lore budget, and the chosen entries are written
+ * in ascending order. Keys match without regard to case, anywhere in the text. As SillyTavern writes them: an entry
+ * with no content is skipped, and one longer than {@link #CONTENT_MAX} characters is shortened; both with a warning
+ * naming it. A file without {@code selective} (written by hand) uses its secondary keys as "any of them".
  */
 public final class Lorebook {
-    public record Entry(String title, List<String> keys, List<String> secondary, String content, boolean constant, int order) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lorebook.class);
+    /** How secondary keys count (SillyTavern's selectiveLogic): none given, any of them, not all, none, all. */
+    public enum Logic { IGNORED, AND_ANY, NOT_ALL, NOT_ANY, AND_ALL }
+
+    public record Entry(String title, List<String> keys, List<String> secondary, Logic logic, String content, boolean constant, int order) {
+        public Entry(String title, List<String> keys, List<String> secondary, String content, boolean constant, int order) {
+            this(title, keys, secondary, secondary.isEmpty() ? Logic.IGNORED : Logic.AND_ANY, content, constant, order);
+        }
+
         boolean keyedBy(String lowerText) {
-            return anyIn(lowerText, keys) && (secondary.isEmpty() || anyIn(lowerText, secondary));
+            if (!anyIn(lowerText, keys)) return false;
+            if (secondary.isEmpty()) return true;
+            int found = 0;
+            for (String k : secondary) if (has(lowerText, k)) found++;
+            return switch (logic) {
+                case IGNORED -> true;
+                case AND_ANY -> found > 0;
+                case NOT_ALL -> found < secondary.size();
+                case NOT_ANY -> found == 0;
+                case AND_ALL -> found == secondary.size();
+            };
         }
 
         private static boolean anyIn(String lowerText, List<String> words) {
@@ -92,7 +113,7 @@ public final class Lorebook {
         return new Lorebook(out);
     }
 
-    /** One entry, checked; null when it is disabled. */
+    /** One entry, checked; null when it is disabled or says nothing. */
     private static Entry entry(JsonNode e, String where) {
         if (!e.isObject()) throw new Broken(where + ": is not an object");
         String title = e.path("comment").asText("");
@@ -101,15 +122,34 @@ public final class Lorebook {
             List<String> keys = words(e, "key", named), secondary = words(e, "keysecondary", named);
             boolean constant = flag(e, "constant", named);
             JsonNode content = e.get("content");
-            if (content == null || !content.isTextual() || content.asText().isBlank()) throw new Broken(named + ": \"content\" is empty");
-            if (content.asText().length() > CONTENT_MAX) throw new Broken(named + ": \"content\" is longer than " + CONTENT_MAX + " characters");
+            if (content != null && !content.isNull() && !content.isTextual()) throw new Broken(named + ": \"content\" must be text");
+            String text = content == null || content.isNull() ? "" : content.asText().strip();
+            if (text.isEmpty()) {
+                LOG.warn("{}: no content, skipped", named);
+                return null;
+            }
+            if (text.length() > CONTENT_MAX) {
+                LOG.warn("{}: content of {} characters shortened to {}", named, text.length(), CONTENT_MAX);
+                text = text.substring(0, Character.isHighSurrogate(text.charAt(CONTENT_MAX - 1)) ? CONTENT_MAX - 1 : CONTENT_MAX);
+            }
             if (!constant && keys.isEmpty()) throw new Broken(named + ": needs a \"key\" (or \"constant\": true)");
             JsonNode order = e.get("order");
             if (order != null && !order.isNull() && !order.canConvertToInt()) throw new Broken(named + ": \"order\" must be a whole number");
-            return new Entry(title.isBlank() ? keys.isEmpty() ? "" : keys.get(0) : title, keys, secondary, content.asText().strip(), constant,
-                    order == null || order.isNull() ? 100 : order.asInt());
+            return new Entry(title.isBlank() ? keys.isEmpty() ? "" : keys.get(0) : title, keys, secondary, logic(e, secondary, named), text,
+                    constant, order == null || order.isNull() ? 100 : order.asInt());
         }
         return null;
+    }
+
+    /** {@code selective} false: secondary keys are not used; absent: any of them; else {@code selectiveLogic} (0..3). */
+    private static Logic logic(JsonNode e, List<String> secondary, String where) {
+        if (secondary.isEmpty()) return Logic.IGNORED;
+        JsonNode selective = e.get("selective");
+        if (selective != null && !selective.isNull() && !flag(e, "selective", where)) return Logic.IGNORED;
+        JsonNode logic = e.get("selectiveLogic");
+        if (logic == null || logic.isNull()) return Logic.AND_ANY;
+        if (!logic.canConvertToInt() || logic.asInt() < 0 || logic.asInt() > 3) throw new Broken(where + ": \"selectiveLogic\" must be 0, 1, 2 or 3");
+        return Logic.values()[logic.asInt() + 1];
     }
 
     private static boolean flag(JsonNode e, String field, String where) {

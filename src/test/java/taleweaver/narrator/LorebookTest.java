@@ -69,7 +69,8 @@ class LorebookTest {
         assertThrows(Lorebook.Broken.class, () -> parse("not json"));
         assertThrows(Lorebook.Broken.class, () -> parse("{\"entries\": 5}"));
         var cases = List.of(
-                "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": [\"mill\"], \"content\": \"\"}}}",
+                "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": [\"mill\"], \"content\": 5}}}",
+                "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": [\"mill\"], \"keysecondary\": [\"x\"], \"content\": \"x\", \"selectiveLogic\": 9}}}",
                 "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": \"mill\", \"content\": \"x\"}}}",
                 "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": [], \"content\": \"x\"}}}",
                 "{\"entries\": {\"7\": {\"comment\": \"Mill\", \"key\": [\"mill\"], \"content\": \"x\", \"order\": \"first\"}}}",
@@ -81,12 +82,58 @@ class LorebookTest {
         }
     }
 
+    /** A World Info file as SillyTavern exports it: every field it writes, empty entries, long ones, selective logic. */
+    static final String SILLYTAVERN = """
+            {"entries": {
+              "0": {"uid": 0, "key": ["harbour"], "keysecondary": ["storm"], "comment": "Harbour in storms", "content": "Boats stay in.",
+                    "constant": false, "vectorized": false, "selective": true, "selectiveLogic": 0, "addMemo": true, "order": 100,
+                    "position": 0, "disable": false, "excludeRecursion": false, "preventRecursion": false, "delayUntilRecursion": false,
+                    "probability": 100, "useProbability": true, "depth": 4, "group": "", "groupOverride": false, "groupWeight": 100,
+                    "scanDepth": null, "caseSensitive": null, "matchWholeWords": null, "useGroupScoring": null, "automationId": "",
+                    "role": null, "sticky": 0, "cooldown": 0, "delay": 0, "displayIndex": 0},
+              "1": {"uid": 1, "key": ["tower"], "keysecondary": ["night", "fog"], "comment": "Tower by day", "content": "Gulls nest on the tower.",
+                    "selective": true, "selectiveLogic": 2, "constant": false, "disable": false, "order": 90},
+              "2": {"uid": 2, "key": ["bell"], "keysecondary": ["rope", "iron"], "comment": "Bell, whole", "content": "The bell is iron, its rope new.",
+                    "selective": true, "selectiveLogic": 3, "constant": false, "disable": false, "order": 80},
+              "3": {"uid": 3, "key": ["well"], "keysecondary": ["spirit"], "comment": "Well, not selective", "content": "The well is deep.",
+                    "selective": false, "selectiveLogic": 0, "constant": false, "disable": false, "order": 70},
+              "4": {"uid": 4, "key": ["gate"], "keysecondary": ["north", "south"], "comment": "Gate", "content": "One gate stands open.",
+                    "selective": true, "selectiveLogic": 1, "constant": false, "disable": false, "order": 60},
+              "5": {"uid": 5, "key": [], "keysecondary": [], "comment": "New entry", "content": "", "constant": false, "selective": true,
+                    "selectiveLogic": 0, "disable": false, "order": 100},
+              "6": {"uid": 6, "key": ["saga"], "keysecondary": [], "comment": "The long saga", "content": "%s", "constant": false,
+                    "selective": true, "selectiveLogic": 0, "disable": false, "order": 10}
+            }}""".formatted("s".repeat(Lorebook.CONTENT_MAX + 500));
+
+    @Test
+    void aLorebookAsSillyTavernExportsItIsUsedAsItMeans() throws Exception {
+        Lorebook book = parse(SILLYTAVERN);
+        assertEquals(6, book.entries().size(), "the empty entry is skipped, the rest kept");
+        assertEquals("", book.keyed(List.of("the harbour is calm")), "AND ANY: a secondary key is needed");
+        assertEquals("Boats stay in.", book.keyed(List.of("a storm over the harbour")));
+        assertEquals("Gulls nest on the tower.", book.keyed(List.of("the tower")), "NOT ANY: none of the secondary keys");
+        assertEquals("", book.keyed(List.of("the tower at night")));
+        assertEquals("", book.keyed(List.of("the bell rope")), "AND ALL: every secondary key");
+        assertEquals("The bell is iron, its rope new.", book.keyed(List.of("the bell rope of iron")));
+        assertEquals("The well is deep.", book.keyed(List.of("the well")), "not selective: the secondary keys are not used");
+        assertEquals("One gate stands open.", book.keyed(List.of("the north gate")), "NOT ALL: not every secondary key");
+        assertEquals("", book.keyed(List.of("the gate, north and south")));
+        assertEquals(Lorebook.CONTENT_MAX, book.about("the saga").orElseThrow().content().length(), "shortened, not refused");
+        Path file = dir.resolve("st.json");
+        Files.writeString(file, SILLYTAVERN);
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "game.lorebook=" + file)), (server, client) -> {
+            var api = new taleweaver.Api(client.getOrigin());
+            api.signup("Sage");
+            assertEquals("The well is deep.", api.call("/main", "role", "Sage", "text", "tell me about the well").text("text"));
+        });
+    }
+
     @Test
     void aBrokenLorebookStopsStartUp() throws Exception {
         Path file = dir.resolve("lore.json");
-        Files.writeString(file, "{\"entries\": [{\"key\": [\"a\"], \"content\": \"ok\"}, {\"comment\": \"The Well\", \"key\": [\"well\"]}]}");
+        Files.writeString(file, "{\"entries\": [{\"key\": [\"a\"], \"content\": \"ok\"}, {\"comment\": \"The Well\", \"key\": \"well\", \"content\": \"x\"}]}");
         var e = assertThrows(Lorebook.Broken.class, () -> App.create(TestConfig.of(dir, "game.lorebook=" + file)));
-        assertTrue(e.getMessage().contains("entry 1 ('The Well')") && e.getMessage().contains("content"), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 1 ('The Well')") && e.getMessage().contains("key"), e.getMessage());
     }
 
     @Test
