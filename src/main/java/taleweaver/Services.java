@@ -57,9 +57,6 @@ import taleweaver.world.Memories;
 import io.javalin.util.ConcurrencyUtil;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** Everything the routes need, built once from the config; {@link #close} releases it in reverse order. */
 public final class Services implements AutoCloseable {
@@ -88,15 +85,9 @@ public final class Services implements AutoCloseable {
     private final ChallengeNotifier notifier;
     private final ChallengeService challenges;
     private final BattleService battles;
-    private final ScheduledExecutorService timers;
+    private final Jobs jobs = new Jobs();
     /** Account writes after bcrypt (normal priority; virtual threads on Java 21+). */
     private final ExecutorService accountWrites = ConcurrencyUtil.executorService("account-writes", true);
-    /** Scheduled backups, one at a time. */
-    private final ExecutorService backups = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "backups");
-        t.setDaemon(true);
-        return t;
-    });
     private final ModelClient model;
     private final String instance;
     private final Signals signals;
@@ -122,16 +113,8 @@ public final class Services implements AutoCloseable {
         this.perRole = new RateLimiter(config.limits().requestsPerMinute());
         this.auth = new Auth(config.auth(), accounts, presence, perRole);
         this.gate = new Gate(perAddress, auth, new ClientAddress(config.server().trustedProxies()), metrics);
-        var oneTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "timers");
-            t.setDaemon(true);
-            return t;
-        });
-        oneTimer.setRemoveOnCancelPolicy(true); // each model call's deadline is cancelled when it answers: gone at once, not in 20 s
-        this.timers = oneTimer;
-
         var offline = new OfflineNarrator(pack, lore);
-        this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), timers, metrics) : null;
+        this.model = config.narrator().provider().equals("openai") ? new ModelClient(config.narrator(), jobs.timer(), metrics) : null;
         var streams = new ReplyStreams();
         Narrator narrator = model == null ? new CountingNarrator(offline, metrics) : new OpenAiNarrator(model, offline,
                 new Prompts(pack, lore, config.narrator().historyTurns()), ledger,
@@ -139,7 +122,7 @@ public final class Services implements AutoCloseable {
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"), !db.postgres() ? null
-                : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, timers, () -> lines.say("busy")));
+                : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, jobs, () -> lines.say("busy")));
         var memories = new Memories(db);
         var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);
@@ -152,15 +135,15 @@ public final class Services implements AutoCloseable {
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
         var marks = new InboxMarks(signals);
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), timers, deeds, signals, marks);
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), jobs, deeds, signals, marks);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals, marks);
         this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles);
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
-        timers.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(this::flushLedger, 1, 1, TimeUnit.SECONDS);
+        jobs.every("sweep", 60_000, 60_000, this::sweep);
+        jobs.every("token ledger", 1_000, 1_000, this::flushLedger);
         if (db.postgres()) joinTheOthers(marks);
         metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
@@ -171,9 +154,7 @@ public final class Services implements AutoCloseable {
         this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
         if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, adminToken);
         int every = config.storage().backupEveryHours();
-        if (every > 0) { // the timer only hands the work on: a backup takes a moment
-            timers.scheduleAtFixedRate(() -> backups.execute(admin::scheduledBackup), every, every, TimeUnit.HOURS);
-        }
+        if (every > 0) jobs.every("backup", every * 3_600_000L, every * 3_600_000L, admin::scheduledBackup);
         if (config.auth().mode().equals("open")) {
             org.slf4j.LoggerFactory.getLogger(Services.class).warn("auth.mode is open: any request may act as any player (trusted LAN only)");
         }
@@ -194,7 +175,7 @@ public final class Services implements AutoCloseable {
             marks.forgetAll();
         });
         signals.start();
-        timers.scheduleWithFixedDelay(this::shareWithOthers, 0, 1, TimeUnit.SECONDS);
+        jobs.every("sharing with other instances", 0, 1_000, this::shareWithOthers);
     }
 
     /** server.instance_id, or this machine's host name and the port. */
@@ -299,14 +280,13 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        jobs.close();
         signals.close();
         if (model != null) model.close();
         flushLedger();
         notifier.close();
         passwords.close();
         accountWrites.shutdown();
-        backups.shutdownNow();
         metrics.close();
         db.close();
         gate.close();

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,7 +56,7 @@ public final class BattleService {
     private final Lines lines;
     private final BattleJudge judge;
     private final Config.Battle config;
-    private final ScheduledExecutorService timers;
+    private final taleweaver.Jobs jobs;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> told = new ConcurrentHashMap<>();
     private final AtomicLong judgements = new AtomicLong();
     private final Deeds deeds;
@@ -66,7 +64,7 @@ public final class BattleService {
     private final InboxMarks marks;
 
     public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
-                         Lines lines, String language, Config.Battle config, ScheduledExecutorService timers, Deeds deeds,
+                         Lines lines, String language, Config.Battle config, taleweaver.Jobs jobs, Deeds deeds,
                          Signals signals, InboxMarks marks) {
         this.signals = signals;
         this.marks = marks;
@@ -79,7 +77,7 @@ public final class BattleService {
         this.lines = lines;
         this.judge = new BattleJudge(lines, language, config.maxRounds());
         this.config = config;
-        this.timers = timers;
+        this.jobs = jobs;
     }
 
     /** Rounds judged since start (for the bench's exactly-once count). */
@@ -207,7 +205,7 @@ public final class BattleService {
             roundTold(id, round).complete(null);
             if (db.postgres()) signalTold(id, round);
             told.remove(id + "#" + (round - 2));
-            if (b.over()) timers.schedule(() -> told.keySet().removeIf(k -> k.startsWith(id + "#")), 2, TimeUnit.MINUTES);
+            if (b.over()) jobs.after(120_000, () -> told.keySet().removeIf(k -> k.startsWith(id + "#")));
         });
     }
 
@@ -257,11 +255,7 @@ public final class BattleService {
     }
 
     private void schedule(String id, int round, long delayMillis) {
-        try {
-            timers.schedule(() -> timeout(id, round), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // shutting down: the round is resumed at the next start
-        }
+        jobs.after(delayMillis, () -> timeout(id, round)); // null when shutting down: the round is resumed at the next start
     }
 
     /** The round's time is up: judge it with whoever moved; the other side hesitates. A timer of a past round does nothing. */

@@ -1,21 +1,21 @@
 package taleweaver.story;
 
+import taleweaver.Jobs;
 import taleweaver.Refusal;
 import taleweaver.db.Database;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Several instances (SPEC §15): a player's story turn holds a lease in the {@code lanes} table, so turns of one player
  * are one at a time across instances as {@link PlayerLane} keeps them here, model call included. The lease is a row
  * with an expiry, not a lock or a connection: nothing is held while the model thinks, and an instance that dies
- * holding one frees it when it expires. A turn that finds the lease taken tries again every {@link #RETRY_MILLIS}
- * (no thread waits) until a lease's length has passed, then is refused as busy.
+ * holding one frees it when it expires. The holder renews it every third of its length for as long as the work under
+ * it runs (a turn waiting for a remote picture may outlast any fixed length); an instance that dies stops renewing.
+ * A turn that finds the lease taken tries again every {@link #RETRY_MILLIS} (no thread waits) until a lease's length
+ * has passed, then is refused as busy. Tries and renewals run on {@link Jobs}' workers, never on its timer.
  */
 public final class TurnLease {
     static final long RETRY_MILLIS = 100;
@@ -23,14 +23,14 @@ public final class TurnLease {
     private final Database db;
     private final String instance;
     private final long leaseMillis;
-    private final ScheduledExecutorService timers;
+    private final Jobs jobs;
     private final Supplier<String> busyText;
 
-    public TurnLease(Database db, String instance, long leaseMillis, ScheduledExecutorService timers, Supplier<String> busyText) {
+    public TurnLease(Database db, String instance, long leaseMillis, Jobs jobs, Supplier<String> busyText) {
         this.db = db;
         this.instance = instance;
         this.leaseMillis = leaseMillis;
-        this.timers = timers;
+        this.jobs = jobs;
         this.busyText = busyText;
     }
 
@@ -39,8 +39,25 @@ public final class TurnLease {
         String holder = instance + "/" + UUID.randomUUID();
         var held = new CompletableFuture<Void>();
         attempt(playerId, holder, System.currentTimeMillis() + leaseMillis, held);
+        var renewing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        held.thenRun(() -> renew(playerId, holder, renewing));
         return held.thenCompose(v -> work.get()).whenComplete((v, e) -> {
+            renewing.set(false);
             if (held.isDone() && !held.isCompletedExceptionally()) release(playerId, holder);
+        });
+    }
+
+    /** Every third of the lease's length while the work runs: the lease is pushed out again. */
+    private void renew(long playerId, String holder, java.util.concurrent.atomic.AtomicBoolean renewing) {
+        jobs.after(leaseMillis / 3, () -> {
+            if (!renewing.get()) return;
+            try {
+                db.write(h -> h.execute("update lanes set until_at = ? where player_id = ? and holder = ?",
+                        System.currentTimeMillis() + leaseMillis, playerId, holder));
+            } catch (RuntimeException e) { // the next renewal tries again; the lease still has two thirds left
+                org.slf4j.LoggerFactory.getLogger(TurnLease.class).warn("turn lease of player {} not renewed: {}", playerId, e.toString());
+            }
+            renew(playerId, holder, renewing);
         });
     }
 
@@ -54,12 +71,11 @@ public final class TurnLease {
                 held.complete(null);
             } else if (now >= giveUpAt) {
                 held.completeExceptionally(new Refusal(429, "busy", busyText.get()));
-            } else {
-                timers.schedule(() -> attempt(playerId, holder, giveUpAt, held), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } else if (jobs.after(RETRY_MILLIS, () -> attempt(playerId, holder, giveUpAt, held)) == null) {
+                held.completeExceptionally(new Refusal(429, "busy", busyText.get())); // shutting down
             }
         } catch (RuntimeException | Error e) {
-            if (e instanceof RejectedExecutionException) held.completeExceptionally(new Refusal(429, "busy", busyText.get()));
-            else held.completeExceptionally(e);
+            held.completeExceptionally(e);
         }
     }
 
