@@ -257,6 +257,7 @@ public final class Services implements AutoCloseable {
     public ErrorMapper errors() { return errors; }
     public Gate gate() { return gate; }
     public AccountHandlers accountHandlers() { return accountHandlers; }
+    public AccountService accounts() { return accounts; }
     public CharacterHandlers characterHandlers() { return characterHandlers; }
     public StoryHandlers storyHandlers() { return storyHandlers; }
     public PvpHandlers pvpHandlers() { return pvpHandlers; }

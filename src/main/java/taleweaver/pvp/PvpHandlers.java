@@ -46,7 +46,7 @@ public final class PvpHandlers {
         return new OnlineReply(names, avatars(others));
     }
 
-    /** With images: the first {@link #LIST_IMAGES} players' avatars within {@link #LIST_IMAGE_BYTES}, read in one query; null past that. */
+    /** With images: the first {@link #LIST_IMAGES} players' avatars within {@link #LIST_IMAGE_BYTES} as sent (base64), read in one query; null past that. */
     static final int LIST_IMAGES = 50;
     static final int LIST_IMAGE_BYTES = 4 << 20;
 
@@ -57,8 +57,9 @@ public final class PvpHandlers {
         long bytes = 0;
         for (Player p : others) {
             byte[] png = found.get(p.id());
-            boolean fits = png != null && bytes + png.length <= LIST_IMAGE_BYTES;
-            if (fits) bytes += png.length;
+            long sent = png == null ? 0 : (png.length + 2L) / 3 * 4; // base64's size, as the reply carries it
+            boolean fits = png != null && bytes + sent <= LIST_IMAGE_BYTES;
+            if (fits) bytes += sent;
             out.add(fits ? Png.base64(png) : null);
         }
         return out;

@@ -53,6 +53,9 @@ public final class Routes {
         byte[] openapi = OpenApi.document(); // docs/openapi.py writes it; tests hold the server's replies to it
         config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openapi));
 
+        var portraits = new Portraits(s.accounts()); // the browser client's <img>s; /get_list keeps base64 for the protocol
+        config.routes.get("/portrait/{name}", portraits::serve);
+
         var client = s.clientFiles(); // the browser client: its page and assets, not protocol routes
         config.routes.get("/", client::page);
         config.routes.get(ClientFiles.PREFIX + "{version}/<file>", client::asset);

@@ -27,9 +27,9 @@ export function fill(node, ...children) {
   return node;
 }
 
-/** A base64 PNG from the server as an <img>, or a lettered disc when there is none. */
-export function picture(base64, name, className) {
-  if (base64) return el('img', { class: className, src: 'data:image/png;base64,' + base64, alt: name || '' });
+/** A picture as an <img>: a base64 PNG from the server or a URL of the server's (a player's /portrait); a lettered disc when there is none. */
+export function picture(image, name, className) {
+  if (image) return el('img', { class: className, src: image.startsWith('/') ? image : 'data:image/png;base64,' + image, alt: name || '' });
   const letter = (name || '?').trim().slice(0, 1).toUpperCase();
   return el('span', { class: className + ' placeholder', 'aria-hidden': 'true' }, letter);
 }

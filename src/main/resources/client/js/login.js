@@ -9,7 +9,7 @@ const NO_CALLBACK = '0.0.0.0:9';
 
 function field(form, label, props) {
   const id = form + '-' + props.name;
-  return el('p', { class: 'field' }, el('label', { for: id }, label), el('input', { id, ...props }));
+  return el('p', { class: 'field' }, el('label', { for: id }, label), el('input', { id, type: 'text', ...props }));
 }
 
 /** Words for a refusal of /login or /signup. */

@@ -2,15 +2,15 @@
 import { call, session } from './api.js';
 import { el, fill, picture, toast, busy } from './el.js';
 import { language, t } from './i18n.js';
-import { avatar, state } from './store.js';
+import { avatar, portraitUrl, state } from './store.js';
 
 // A challenge lives two minutes (challenge.ttl_seconds); a refusal is not reported to the challenger.
 const CHALLENGE_LIFE_MS = 120_000;
 
-/** Fetches the online list with portraits, keeping each portrait for the challenge prompt and the duel. */
+/** Fetches the online list; each portrait is its own cacheable URL (the browser asks for it once), kept for the challenge prompt and the duel. */
 export async function onlinePlayers() {
-  const reply = await call('/get_list', { role: session.role, images: true });
-  reply.roles.forEach((name, i) => avatar.put(name, (reply.image_data || [])[i]));
+  const reply = await call('/get_list', { role: session.role, images: false });
+  reply.roles.forEach(name => avatar.put(name, portraitUrl(name)));
   return reply.roles;
 }
 

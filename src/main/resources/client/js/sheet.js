@@ -2,7 +2,7 @@
 import { call, session } from './api.js';
 import { el, fill, picture } from './el.js';
 import { t } from './i18n.js';
-import { avatar } from './store.js';
+import { avatar, portraitUrl } from './store.js';
 
 const node = el('section', { class: 'sheet', 'aria-label': t('sheet.label') });
 export const sheet = { node, stats: null };
@@ -34,7 +34,7 @@ export async function refreshSheet() {
   const previous = levelBase(s.level);
   fill(node,
     el('div', { class: 'who' },
-      picture(avatar.get(role), role, 'face'),
+      picture(avatar.get(role) || portraitUrl(role), role, 'face'),
       el('div', {}, el('strong', { class: 'name' }, role), el('span', { class: 'level' }, t('sheet.level', { n: s.level }))),
       el('span', { class: 'time', 'aria-label': t('sheet.time') }, time.time)),
     bar(t('sheet.hp'), s.hp, s.max_hp, 'hp'),

@@ -207,7 +207,7 @@ class ChallengeTest {
             assertEquals(200, api.call("/login", "email", Api.email("Ann"), "password", Api.md5("pw-Ann"), "ip", "127.0.0.1:9").code());
             assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size());
             assertEquals(410, api.call("/accept_challenge", "role", "Bob", "id", id).code());
-            assertEquals(0, api.call("/refrash", "role", "Ann").path("battle_id").asText("").length(), "no battle began");
+            assertEquals(0, api.call("/refrash", "role", "Ann").get("battle_id").asText("").length(), "no battle began");
         });
     }
 

@@ -111,6 +111,39 @@ class PvpStateTest {
         });
     }
 
+    /** A PNG of about {@code kb} kilobytes (noise does not compress). */
+    static String noisyPng(int kb, long seed) throws java.io.IOException {
+        int side = (int) Math.sqrt(kb * 1024 / 3.0);
+        var image = new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var random = new java.util.Random(seed);
+        for (int y = 0; y < side; y++) for (int x = 0; x < side; x++) image.setRGB(x, y, random.nextInt(1 << 24));
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    @Test
+    void theOnlineListIsBoundedAsSentAndPortraitsHaveCacheableUrls() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "server.max_body_bytes=1048576")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Viewer");
+            for (int i = 0; i < 24; i++) {
+                var r = api.call("/signup", "email", "big" + i + "@x.org", "username", "Big" + i, "password", Api.md5("pw"),
+                        "ip", "127.0.0.1:9", "image_data", noisyPng(200, i));
+                assertEquals(200, r.code(), r.raw());
+            }
+            var list = api.call("/get_list", "role", "Viewer", "images", true);
+            assertTrue(list.raw().length() <= PvpHandlers.LIST_IMAGE_BYTES + 64 * 1024, "bounded as sent: " + list.raw().length());
+            var portrait = api.send("GET", "/portrait/Big3", null, java.util.Map.of());
+            assertEquals(200, portrait.http());
+            assertEquals("image/png", portrait.headers().get("content-type").get(0));
+            String tag = portrait.headers().get("etag").get(0);
+            assertTrue(portrait.headers().get("cache-control").get(0).contains("max-age"));
+            assertEquals(304, api.send("GET", "/portrait/Big3", null, java.util.Map.of("If-None-Match", tag)).http(), "kept by the browser");
+            assertEquals(404, api.send("GET", "/portrait/Nobody", null, java.util.Map.of()).http());
+        });
+    }
+
     @Test
     void theOnlineListSendsAtMostFiftyAvatars() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {

@@ -31,9 +31,16 @@ class TurnLeaseTest {
         if (db != null) db.close();
     }
 
+    /** The test's database with a player whose id is 7. */
+    private Database player7() {
+        var opened = TestConfig.database(dir);
+        opened.write(h -> h.execute("insert into players(id, name, name_key, email, password_hash, created_at) values (7, 'Ann', 'ann', 'a@x.org', 'x', 0)"));
+        return opened;
+    }
+
     @Test
     void aTurnLongerThanTheLeaseKeepsItAndNoOtherInstanceRunsOneMeanwhile() throws Exception {
-        db = TestConfig.database(dir);
+        db = player7();
         var here = new TurnLease(db, "one", 300, jobs, () -> "busy");
         var there = new TurnLease(db, "two", 300, jobs, () -> "busy");
         var slow = new CompletableFuture<String>(); // a turn waiting for its picture, far past the lease's length
@@ -52,7 +59,7 @@ class TurnLeaseTest {
 
     @Test
     void aTurnThatWaitedForTheLeaseRunsOnTheWorkersNotTheTimer() throws Exception {
-        db = TestConfig.database(dir);
+        db = player7();
         var here = new TurnLease(db, "one", 5_000, jobs, () -> "busy");
         var gate = new CompletableFuture<String>();
         var first = here.holding(7, () -> gate);
