@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /** The server's settings: config.yaml, then --set overrides, checked against the known keys and their defaults. */
 public record Config(Server server, Storage storage, Admin admin, Game game, Auth auth, Presence presence, Limits limits,
                      Narrator narrator, Images images, Moderation moderation, Tasks tasks, Crafting crafting,
-                     Events events, Challenge challenge, Battle battle) {
+                     Events events, Challenge challenge, Battle battle, Party party) {
 
     public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds,
                          String trustedProxies, String instanceId) {}
@@ -47,6 +47,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
     public record Events(int maxChange) {}
     public record Challenge(int waitSeconds, int ttlSeconds, int pushTimeoutSeconds, String callbackHosts) {}
     public record Battle(int roundTimeoutSeconds, int maxRounds, int winExp, int winMatter) {}
+    public record Party(int maxMembers, int roundSeconds, int idleMinutes) {}
 
     /** A setting that stops start-up; the message names the key. */
     public static final class Invalid extends RuntimeException {
@@ -79,6 +80,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
         d.put("challenge", ordered("wait_seconds", 20, "ttl_seconds", 120, "push_timeout_seconds", 15,
                 "callback_hosts", "same_as_client"));
         d.put("battle", ordered("round_timeout_seconds", 60, "max_rounds", 10, "win_exp", 50, "win_matter", 20));
+        d.put("party", ordered("max_members", 4, "round_seconds", 90, "idle_minutes", 30));
         return d;
     }
 
@@ -216,7 +218,8 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                 new Challenge(c.num("challenge.wait_seconds", 0, 60), c.num("challenge.ttl_seconds", 1, 86_400),
                         c.num("challenge.push_timeout_seconds", 1, 120), c.oneOf("challenge.callback_hosts", "same_as_client", "any")),
                 new Battle(c.num("battle.round_timeout_seconds", 1, 3600), c.num("battle.max_rounds", 1, 1000),
-                        c.num("battle.win_exp", 0, 1_000_000), c.num("battle.win_matter", 0, 1_000_000)));
+                        c.num("battle.win_exp", 0, 1_000_000), c.num("battle.win_matter", 0, 1_000_000)),
+                new Party(c.num("party.max_members", 2, 4), c.num("party.round_seconds", 1, 3600), c.num("party.idle_minutes", 1, 10_000)));
         String broad = new taleweaver.web.ClientAddress(config.server.trustedProxies).tooBroad(config.auth.mode.equals("token_or_address"));
         if (broad != null) throw new Invalid("config key server.trusted_proxies: '" + config.server.trustedProxies + "' " + broad);
         if (config.narrator.provider.equals("openai") && config.narrator.baseUrl.isBlank())

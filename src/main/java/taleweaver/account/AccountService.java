@@ -55,6 +55,22 @@ public final class AccountService {
     private final Executor writes;
 
     private final Signals signals;
+    /** Told when a player's sessions end (logout, kick, ban, reset): their party lets them go (SPEC §16). */
+    private final List<java.util.function.Consumer<Player>> departures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void onDeparture(java.util.function.Consumer<Player> listener) {
+        departures.add(listener);
+    }
+
+    private void departed(Player player) {
+        for (var listener : departures) {
+            try {
+                listener.accept(player);
+            } catch (RuntimeException e) { // the sessions have ended whatever a listener makes of it
+                org.slf4j.LoggerFactory.getLogger(AccountService.class).warn("after {} left: {}", player.name(), e.toString());
+            }
+        }
+    }
 
     public AccountService(Config.Auth config, Database db, Passwords passwords, NameRules names,
                           CharacterService characters, Presence presence, Executor writes, Signals signals) {
@@ -157,6 +173,7 @@ public final class AccountService {
         stamps.changed(player.id());
         ended.forEach(sessions::remove);
         presence.offline(player);
+        departed(player);
     }
 
     public Optional<Account> byName(String name) {
@@ -264,6 +281,7 @@ public final class AccountService {
         stamps.changed(account.id());
         ended.forEach(sessions::remove);
         presence.offline(account.player());
+        departed(account.player());
     }
 
     public List<AccountDao.Listed> listed() {

@@ -46,7 +46,9 @@ public final class Signals implements AutoCloseable {
         /** A battle round was judged and told: wake the movers waiting for it. Target: "battle id#round". */
         ROUND,
         /** Something in a player's heartbeat changed (a challenge to or from them, a battle's start or end). */
-        INBOX
+        INBOX,
+        /** A party has new events: wake its members waiting here. Target: the party id. */
+        PARTY
     }
 
     private final Database db;

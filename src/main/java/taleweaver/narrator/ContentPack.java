@@ -56,7 +56,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
 
     /** A pack that can't be used; the message names the broken entry. */
     public static final class Broken extends RuntimeException {
-        Broken(String message) { super(message); }
+        public Broken(String message) { super(message); }
     }
 
     public static ContentPack load(Config.Game game) {

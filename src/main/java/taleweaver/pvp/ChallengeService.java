@@ -62,9 +62,23 @@ public final class ChallengeService {
         return (int) Math.max(0, Math.min(60, Math.floor(asked)));
     }
 
+    /** Players who may not duel now: a party quest of theirs is under way (SPEC §16: 423). */
+    private java.util.function.LongPredicate questing = id -> false;
+
+    public void refuseWhileQuesting(java.util.function.LongPredicate questing) {
+        this.questing = questing;
+    }
+
+    private void notQuesting(long... players) {
+        for (long p : players) {
+            if (questing.test(p)) throw new Refusal(423, "in_quest", "a player is in a party quest; duel when it is over");
+        }
+    }
+
     public CompletableFuture<ChallengeReply> challenge(Player from, String toName, String imageData, int waitSeconds) {
         if (NameRules.key(toName).equals(NameRules.key(from.name()))) throw new Refusal(400, "self_challenge", "you cannot challenge yourself");
         Account to = accounts.byName(toName).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + toName));
+        notQuesting(from.id(), to.id());
         if (!presence.online(to.id())) throw new Refusal(409, "offline", to.name() + " is offline");
         long now = System.currentTimeMillis();
         String id = newId();
@@ -129,6 +143,7 @@ public final class ChallengeService {
             ChallengeRow asked = answerable(dao, who, id);
             db.lockPlayers(h, asked.fromId(), asked.toId()); // then decide on what is committed now
             ChallengeRow c = answerable(dao, who, id);
+            notQuesting(c.fromId(), c.toId());
             if (dao.activeBattlesOf(c.fromId(), c.fromId()) > 0 || dao.activeBattlesOf(c.toId(), c.toId()) > 0) {
                 throw new Refusal(409, "in_battle", "one of you is already in another battle");
             }

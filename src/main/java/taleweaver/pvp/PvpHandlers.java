@@ -21,7 +21,7 @@ public final class PvpHandlers {
                                List<String> acceptId, String role, String roleText, String systemText, boolean status,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Integer round,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> hp,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String winner) {}
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String winner, List<?> partyInvites) {}
     public record AnswerReply(boolean status) {}
 
     private final Ladder ladder;
@@ -30,7 +30,12 @@ public final class PvpHandlers {
     private final ChallengeService challenges;
     private final BattleService battles;
 
-    public PvpHandlers(Ladder ladder, Presence presence, AccountService accounts, ChallengeService challenges, BattleService battles) {
+    /** A player's party invitations for the heartbeat (SPEC §16); [] when none. */
+    private final java.util.function.LongFunction<List<?>> invites;
+
+    public PvpHandlers(Ladder ladder, Presence presence, AccountService accounts, ChallengeService challenges, BattleService battles,
+                       java.util.function.LongFunction<List<?>> invites) {
+        this.invites = invites;
         this.ladder = ladder;
         this.presence = presence;
         this.accounts = accounts;
@@ -80,7 +85,8 @@ public final class PvpHandlers {
         boolean over = battleId != null && battles.over(me, battleId);
         return new RefreshReply(inbox.ids(), inbox.senders(), inbox.accepted(), inbox.accepted(), inbox.accepted(),
                 round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over,
-                round == null ? null : round.round(), round == null ? null : round.hp(), round == null ? null : round.winner());
+                round == null ? null : round.round(), round == null ? null : round.hp(), round == null ? null : round.winner(),
+                invites.apply(me.id()));
     }
 
     /**

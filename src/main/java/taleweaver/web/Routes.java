@@ -91,6 +91,22 @@ public final class Routes {
         r.streamed("/battle", pvp::battle, "status", false);
         r.on("/ladder", pvp::ladder, "ladder", List.of());
 
+        var party = s.partyHandlers();
+        r.on("/party_create", party::create, "party_id", null, "code", null);
+        r.on("/party_join", party::join);
+        r.on("/party_invite", party::invite);
+        r.on("/party_accept", party::accept);
+        r.on("/party_leave", party::leave);
+        r.on("/party_kick", party::kick);
+        r.on("/party_tasks", party::tasks, "task_list", List.of());
+        r.on("/party_start", party::start);
+        r.on("/party_ready", party::ready);
+        r.on("/party_act", party::act);
+        r.on("/party_hold", party::hold);
+        r.on("/party_say", party::say);
+        r.on("/party_status", party::status);
+        r.on("/party_wait", party::await, "events", List.of(), "last", 0);
+
         var admin = s.adminHandlers(); // only when admin.token is set; else every /admin/... path is 404
         if (admin != null) {
             r.on("/admin/players", admin::players);

@@ -22,7 +22,7 @@ public final class Chronicle {
     }
 
     /** Part of the deed's own transaction. */
-    static void write(Handle h, long playerId, String text) {
+    public static void write(Handle h, long playerId, String text) {
         h.attach(WorldDao.class).chronicle(playerId, text, System.currentTimeMillis());
     }
 

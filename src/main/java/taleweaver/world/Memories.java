@@ -38,7 +38,7 @@ public final class Memories {
     }
 
     /** Part of the deed's own transaction. */
-    static void remember(Handle h, long playerId, Kind kind, String text, Collection<String> npcs, String taskKey) {
+    public static void remember(Handle h, long playerId, Kind kind, String text, Collection<String> npcs, String taskKey) {
         h.attach(WorldDao.class).remember(playerId, kind.name().toLowerCase(Locale.ROOT), text, String.join("\n", npcs), taskKey,
                 System.currentTimeMillis());
     }

@@ -1,0 +1,88 @@
+package taleweaver.party;
+
+import taleweaver.account.Player;
+import taleweaver.web.Body;
+import taleweaver.web.Call;
+import taleweaver.web.Done;
+
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/** HTTP side of /party_* (SPEC §16): each route reads its fields and hands them to {@link PartyService} or {@link PartyFeed}. */
+public final class PartyHandlers {
+    public record TaskList(List<String> taskList) {}
+
+    private final PartyService parties;
+    private final PartyFeed feed;
+    private final ToIntFunction<Double> waitSeconds;
+
+    public PartyHandlers(PartyService parties, PartyFeed feed, ToIntFunction<Double> waitSeconds) {
+        this.parties = parties;
+        this.feed = feed;
+        this.waitSeconds = waitSeconds;
+    }
+
+    public Object create(Call c) { return parties.create(c.player("role")); }
+
+    public Object join(Call c) {
+        parties.join(c.player("role"), c.body().str("code"));
+        return new Done();
+    }
+
+    public Object invite(Call c) {
+        parties.invite(c.player("role"), c.body().str("name"));
+        return new Done();
+    }
+
+    public Object accept(Call c) {
+        parties.accept(c.player("role"), c.body().str("party_id"));
+        return new Done();
+    }
+
+    public Object leave(Call c) {
+        parties.leave(c.player("role"));
+        return new Done();
+    }
+
+    public Object kick(Call c) {
+        parties.kick(c.player("role"), c.body().str("name"));
+        return new Done();
+    }
+
+    public Object tasks(Call c) { return new TaskList(parties.tasks(c.player("role"))); }
+
+    public Object start(Call c) {
+        parties.start(c.player("role"), c.body().str("task_name"));
+        return new Done();
+    }
+
+    public Object ready(Call c) {
+        parties.ready(c.player("role"), c.body().bool("ready", true));
+        return new Done();
+    }
+
+    public Object act(Call c) {
+        Player me = c.player("role");
+        Body b = c.body();
+        parties.act(me, b.text("text", PartyService.ACTION_MAX), b.list("items"), b.list("skills"));
+        return new Done();
+    }
+
+    public Object hold(Call c) {
+        parties.hold(c.player("role"));
+        return new Done();
+    }
+
+    public Object say(Call c) {
+        parties.say(c.player("role"), c.body().text("text", PartyService.CHAT_MAX));
+        return new Done();
+    }
+
+    public Object status(Call c) { return parties.status(c.player("role")); }
+
+    public Object await(Call c) {
+        Player me = c.player("role");
+        Body b = c.body();
+        return feed.await(me, (int) b.number("after", 0), waitSeconds.applyAsInt(b.number("wait", Double.NaN)));
+    }
+}

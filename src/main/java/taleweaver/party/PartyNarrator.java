@@ -1,0 +1,125 @@
+package taleweaver.party;
+
+import taleweaver.narrator.ModelClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Tells a party round (SPEC §16): one narrator call per round, never one per player. Offline, from the party lines;
+ * with a model, one question holding the party's cards, the task, its stage and needs, the last three rounds and a
+ * summary of earlier ones, and this round's actions by name. Every member who acted must be addressed by name: one
+ * the model left out gets the offline line. The model's words change nothing: what happened was decided before.
+ */
+public final class PartyNarrator {
+    /** One member's declaration as judged: {@code need} is the index of the need it met, -1 for none. */
+    record Declared(String name, String kind, String text, List<String> items, List<String> skills, int need, boolean timedOut) {
+        boolean acted() { return kind.equals("act"); }
+    }
+
+    /** What the server decided about the round; the narrator only tells it. */
+    record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyStore.Member> members, boolean stageMet,
+                 boolean finished, List<String> recent, String summary, long seed) {
+        PartyContent.Stage current() { return task.stages().get(stage); }
+    }
+
+    record Told(String text, String speaker) {}
+
+    /** The most characters of earlier rounds the prompt carries: three rounds in full, the rest as a summary this long. */
+    static final int RECENT_ROUNDS = 3;
+    static final int SUMMARY_MAX = 600;
+    static final int ROUND_TEXT_MAX = 1200;
+
+    private final PartyContent content;
+    private final String dm;
+    private final ModelClient model;
+
+    public PartyNarrator(PartyContent content, String dm, ModelClient model) {
+        this.content = content;
+        this.dm = dm;
+        this.model = model;
+    }
+
+    CompletableFuture<Told> tell(Scene scene) {
+        Told offline = offline(scene);
+        if (model == null) return CompletableFuture.completedFuture(offline);
+        return model.ask(prompt(scene)).handle((answer, failure) -> {
+            if (failure != null || answer == null) return offline;
+            String text = answer.object().path("text").asText("").strip();
+            if (text.isEmpty()) return offline;
+            if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX);
+            var out = new StringBuilder(text);
+            for (Declared d : scene.declared()) {
+                if (d.acted() && !text.contains(d.name())) out.append(' ').append(line(d, scene.current(), scene.seed())); // everyone who acted is answered
+            }
+            return new Told(out.toString(), dm);
+        });
+    }
+
+    /** The offline telling: a line for each member, then the stage's character (or the narrator) on what came of it. */
+    Told offline(Scene scene) {
+        var parts = new ArrayList<String>();
+        for (Declared d : scene.declared()) parts.add(line(d, scene.current(), scene.seed() + parts.size()));
+        PartyContent.Stage stage = scene.current();
+        if (scene.stageMet()) {
+            parts.add(content.say("met", scene.seed(), "npc", stage.npc(), "line", stage.line()));
+            parts.add(scene.finished() ? content.say("finished", scene.seed(), "done", stage.done()) : stage.done());
+            if (!scene.finished()) parts.add(scene.task().stages().get(scene.stage() + 1).goal());
+        } else {
+            var missing = new ArrayList<String>();
+            var met = new java.util.HashSet<Integer>();
+            for (Declared d : scene.declared()) if (d.need() >= 0) met.add(d.need());
+            for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
+            parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", stage.waiting(), "needs", String.join(", ", missing)));
+        }
+        return new Told(String.join(" ", parts), dm);
+    }
+
+    private String line(Declared d, PartyContent.Stage stage, long seed) {
+        if (!d.acted()) return content.say("held", seed, "name", d.name());
+        if (d.need() >= 0) return content.say("acted_need", seed, "name", d.name(), "what", stage.needs().get(d.need()).what());
+        return content.say("acted", seed, "name", d.name(), "text", d.text());
+    }
+
+    /** The one question for the round: bounded however long the quest (three rounds in full, a capped summary). */
+    List<ModelClient.Message> prompt(Scene scene) {
+        PartyContent.Stage stage = scene.current();
+        var system = "You are " + dm + ", the game master of a party quest for " + scene.members().size() + " players. Narrate this round "
+                + "in the players' language, in at most 150 words. Address by name every player who acted, and say what came of "
+                + "their attempt. Characters speak in their own voice, in quotes. You decide no effects: the stage, energy, hp and "
+                + "rewards are decided by the server and stated below; never say a player's hp or belongings changed. Answer with "
+                + "one JSON object: {\"text\": \"...\"}.";
+        var user = new StringBuilder();
+        user.append("Task: ").append(scene.task().name()).append(" — ").append(scene.task().summary()).append('\n');
+        user.append("Stage: ").append(stage.goal()).append(" (character: ").append(stage.npc()).append(", ")
+                .append(scene.task().persona(stage.npc())).append(")\nNeeds: ");
+        for (var n : stage.needs()) user.append(n.what()).append("; ");
+        user.append("\nParty:\n");
+        for (var m : scene.members()) {
+            user.append("- ").append(m.name()).append(", level ").append(m.level()).append(", hp ").append(m.hp()).append('/').append(m.maxHp())
+                    .append(", energy ").append(m.energy()).append(", ").append(m.state()).append('\n');
+        }
+        if (!scene.summary().isBlank()) user.append("Earlier: ").append(cut(scene.summary(), SUMMARY_MAX)).append('\n');
+        var recent = scene.recent();
+        for (String r : recent.subList(Math.max(0, recent.size() - RECENT_ROUNDS), recent.size())) user.append("Before: ").append(cut(r, ROUND_TEXT_MAX)).append('\n');
+        user.append("This round:\n");
+        for (Declared d : scene.declared()) {
+            user.append("- ").append(d.name()).append(": ");
+            if (!d.acted()) user.append(d.timedOut() ? "(did not act in time: holds)" : "(holds)");
+            else {
+                user.append(d.text());
+                if (!d.items().isEmpty() || !d.skills().isEmpty()) user.append(" [using ").append(String.join(", ", d.items()))
+                        .append(d.items().isEmpty() || d.skills().isEmpty() ? "" : ", ").append(String.join(", ", d.skills())).append(']');
+            }
+            user.append('\n');
+        }
+        user.append("Outcome decided by the server: ").append(scene.finished() ? "the task is complete: " + stage.done()
+                : scene.stageMet() ? "the stage is met: " + stage.done() : "the stage is not met yet");
+        return List.of(new ModelClient.Message("system", system), new ModelClient.Message("user", user.toString()));
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(s.length() - max);
+    }
+}

@@ -1,0 +1,235 @@
+package taleweaver.party;
+
+import taleweaver.Jobs;
+import taleweaver.character.CharacterDao;
+import taleweaver.character.Sheet;
+import taleweaver.character.WorldClock;
+import taleweaver.db.Database;
+import taleweaver.pvp.Presence;
+import taleweaver.world.Chronicle;
+import taleweaver.world.Memories;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolving a party's rounds (SPEC §16). A round resolves as soon as every active member who is online has acted or
+ * held, or at its deadline (whoever did neither holds). It is resolved exactly once whichever instance gets there: a
+ * claim moves the party to the next round in one conditional update (declarations from then on count for the next
+ * round), the round is told by one narrator call outside any transaction, and the telling is committed only while the
+ * claim is still this one's. A claim whose instance died is taken over after {@link #STALE_MILLIS} by any instance's
+ * periodic check (told offline then), so no acknowledged declaration is lost and the round still resolves once.
+ */
+public final class PartyRounds {
+    static final long STALE_MILLIS = 60_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartyRounds.class);
+
+    private final Database db;
+    private final PartyService parties;
+    private final PartyNarrator narrator;
+    private final Presence presence;
+    private final Jobs jobs;
+    private final int roundSeconds;
+    private final String dm;
+    private final String joint;
+
+    public PartyRounds(Database db, PartyService parties, PartyNarrator narrator, Presence presence, Jobs jobs, int roundSeconds,
+                       String dm, String language) {
+        this.db = db;
+        this.parties = parties;
+        this.narrator = narrator;
+        this.presence = presence;
+        this.jobs = jobs;
+        this.roundSeconds = roundSeconds;
+        this.dm = dm;
+        this.joint = language.equals("zh") ? "、" : ", ";
+        parties.rounds(this);
+    }
+
+    String dm() { return dm; }
+
+    /** A quest began or a round was resolved: its deadline is kept here too (any instance's check also finds it). */
+    void opened(String partyId) {
+        jobs.after(roundSeconds * 1000L + 50, () -> due(partyId));
+    }
+
+    /** A declaration committed for {@code round}: resolve it if it was the last one awaited. */
+    void declared(String partyId, int round) {
+        resolve(partyId, round, false);
+    }
+
+    /** Members came or went: the open round may now have all it waits for. */
+    void afterChange(String partyId) {
+        db.read(h -> parties.store(h).party(partyId)).ifPresent(p -> {
+            if (p.phase().equals("playing") && p.resolving() == null) resolve(partyId, p.round(), false);
+        });
+    }
+
+    /** Any instance, about once a second: rounds past their deadline, and claims whose instance went quiet. */
+    public void check() {
+        long now = System.currentTimeMillis();
+        for (String partyId : db.read(h -> parties.store(h).due(now, now - STALE_MILLIS))) due(partyId);
+    }
+
+    private void due(String partyId) {
+        try {
+            var party = db.read(h -> parties.store(h).party(partyId)).orElse(null);
+            if (party == null || !party.phase().equals("playing")) return;
+            long now = System.currentTimeMillis();
+            if (party.resolving() != null) {
+                int round = party.resolving();
+                if (db.write(h -> parties.store(h).retake(partyId, round, now - STALE_MILLIS, now))) {
+                    LOG.warn("party {} round {}: its resolution went quiet; told here", partyId, round);
+                    var claimed = db.read(h -> scene(parties.store(h), partyId, round, true));
+                    if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));
+                }
+            } else if (party.deadline() != null && party.deadline() <= now) {
+                resolve(partyId, party.round(), true);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("party {}: {}", partyId, e.toString());
+        }
+    }
+
+    /** A round claimed for resolution: the scene to tell and what each member did. */
+    record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills) {}
+
+    private void resolve(String partyId, int round, boolean deadline) {
+        Claimed claimed = parties.change(partyId, s -> {
+            var party = s.party(partyId).orElse(null);
+            if (party == null || !party.phase().equals("playing") || party.round() != round || party.resolving() != null) return null;
+            var members = s.members(partyId);
+            var actions = s.actions(partyId, round);
+            var declaredIds = new java.util.HashSet<Long>();
+            actions.forEach(a -> declaredIds.add(a.playerId()));
+            boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && presence.online(m.playerId()) && !declaredIds.contains(m.playerId()));
+            if (!deadline && (awaited || actions.isEmpty())) return null;
+            if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
+            long now = System.currentTimeMillis();
+            for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
+                boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
+                boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId());
+                s.counted(partyId, m.playerId(), acted, timedOut);
+                if (timedOut && m.timeouts() + 1 >= 2) {
+                    s.setState(partyId, m.playerId(), "passive");
+                    s.event(partyId, "passive", Map.of("name", m.name()), now);
+                }
+            }
+            return scene(s, partyId, round, false);
+        });
+        if (claimed == null) return;
+        narrator.tell(claimed.scene())
+                .exceptionally(e -> narrator.offline(claimed.scene()))
+                .thenAccept(told -> commit(partyId, round, claimed, told))
+                .exceptionally(e -> {
+                    LOG.warn("party {} round {} not committed: {}", partyId, round, e.toString());
+                    return null;
+                });
+    }
+
+    /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
+    private Claimed scene(PartyStore s, String partyId, int round, boolean retaken) {
+        var party = s.party(partyId).orElseThrow();
+        var task = parties.content().task(party.task()).orElseThrow();
+        var stage = task.stages().get(party.stage());
+        var members = s.members(partyId);
+        var actions = s.actions(partyId, round);
+        var declared = new ArrayList<PartyNarrator.Declared>();
+        var lower = new ArrayList<String>();
+        var actedIds = new ArrayList<Long>();
+        var skills = new LinkedHashMap<Long, List<String>>();
+        var acting = new ArrayList<PartyStore.Action>();
+        for (var m : members) {
+            var a = actions.stream().filter(x -> x.playerId() == m.playerId()).findFirst().orElse(null);
+            if (a != null && a.kind().equals("act")) {
+                acting.add(a);
+                lower.add((a.text() + " " + String.join(" ", a.items()) + " " + String.join(" ", a.skills())).toLowerCase(Locale.ROOT));
+                actedIds.add(m.playerId());
+                skills.put(m.playerId(), a.skills());
+            }
+        }
+        int[] needs = PartyContent.assign(stage, lower);
+        boolean met = java.util.Arrays.stream(needs).filter(n -> n >= 0).count() == stage.needs().size();
+        for (var m : members) {
+            var a = actions.stream().filter(x -> x.playerId() == m.playerId()).findFirst().orElse(null);
+            if (a != null && a.kind().equals("act")) {
+                declared.add(new PartyNarrator.Declared(m.name(), "act", a.text(), a.items(), a.skills(), needs[acting.indexOf(a)], false));
+            } else if (a != null || m.state().equals("active")) {
+                declared.add(new PartyNarrator.Declared(m.name(), "hold", "", List.of(), List.of(), -1, a == null));
+            }
+        }
+        boolean finished = met && party.stage() == task.stages().size() - 1;
+        var recent = s.recentResolved(partyId, PartyNarrator.RECENT_ROUNDS).stream()
+                .map(e -> taleweaver.web.Json.parse(e.data()).path("text").asText("")).toList();
+        String summary = String.join(" ", task.stages().subList(0, party.stage()).stream().map(PartyContent.Stage::done).toList());
+        long seed = (partyId.hashCode() * 31L + round);
+        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, seed), actedIds, skills);
+    }
+
+    /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */
+    private void commit(String partyId, int round, Claimed claimed, PartyNarrator.Told told) {
+        var scene = claimed.scene();
+        boolean committed = parties.change(partyId, s -> {
+            var party = s.party(partyId).orElse(null);
+            if (party == null || party.resolving() == null || party.resolving() != round) return false;
+            long now = System.currentTimeMillis();
+            var sheets = s.handle().attach(CharacterDao.class);
+            for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
+            int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
+            var event = new LinkedHashMap<String, Object>();
+            event.put("round", round);
+            event.put("actions", scene.declared().stream().map(d -> Map.of("name", d.name(), "text", d.acted() ? d.text() : "")).toList());
+            event.put("text", told.text());
+            event.put("speaker", told.speaker());
+            event.put("stage", stage);
+            event.put("finished", scene.finished());
+            s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L);
+            if (scene.finished()) {
+                event.put("reward", reward(s, sheets, partyId, scene, now));
+                s.end(partyId);
+            }
+            s.event(partyId, "resolved", event, now);
+            return true;
+        });
+        if (!committed) return;
+        if (!scene.finished()) {
+            opened(partyId);
+            afterChange(partyId); // the next round may already have every declaration
+        }
+    }
+
+    private void spendEnergy(PartyStore s, CharacterDao sheets, long playerId, List<String> skills) {
+        if (skills == null || skills.isEmpty()) return;
+        int cost = 0;
+        for (var k : sheets.skills(playerId)) if (skills.contains(k.name())) cost += k.cost();
+        Sheet sheet = sheets.sheet(playerId).orElseThrow();
+        sheets.update(sheet.withResources(0, -Math.min(cost, sheet.energy()))); // checked when declared; never below zero
+    }
+
+    /** The task's reward to each member who acted in at least half the rounds, exactly once (this transaction ends the quest). */
+    private Map<String, Object> reward(PartyStore s, CharacterDao sheets, String partyId, PartyNarrator.Scene scene, long now) {
+        var party = s.party(partyId).orElseThrow();
+        var members = s.members(partyId);
+        var r = scene.task().reward();
+        var out = new LinkedHashMap<String, Object>();
+        List<String> names = members.stream().map(PartyStore.Member::name).toList();
+        for (var m : members) {
+            if (m.acted() * 2 < party.roundsPlayed()) continue;
+            Sheet was = sheets.sheet(m.playerId()).orElseThrow();
+            Sheet sheet = was.gainExp(r.exp()).withResources(r.matter(), 0).rested().later(WorldClock.TASK_DONE);
+            sheets.update(sheet);
+            for (var item : r.items()) sheets.addEquipment(m.playerId(), item.name(), item.description(), item.power(), now);
+            out.put(m.name(), Map.of("exp", r.exp(), "matter", r.matter(), "items", r.items().stream().map(i -> i.name()).toList()));
+            var others = names.stream().filter(n -> !n.equals(m.name())).toList();
+            Memories.remember(s.handle(), m.playerId(), Memories.Kind.TASK,
+                    parties.content().say("memory", now, "task", scene.task().name(), "others", String.join(joint, others)),
+                    scene.task().npcs().stream().map(n -> n.name()).toList(), "party:" + scene.task().name());
+        }
+        Chronicle.write(s.handle(), party.leaderId(), parties.content().say("chronicle", now, "task", scene.task().name(),
+                "names", String.join(joint, names)));
+        return out;
+    }
+}

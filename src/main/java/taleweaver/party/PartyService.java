@@ -1,0 +1,370 @@
+package taleweaver.party;
+
+import org.jdbi.v3.core.Handle;
+import taleweaver.Refusal;
+import taleweaver.account.AccountService;
+import taleweaver.account.Player;
+import taleweaver.character.CharacterService;
+import taleweaver.db.Database;
+import taleweaver.db.Signals;
+import taleweaver.pvp.Presence;
+import taleweaver.web.RateLimiter;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Forming a party and declaring in its rounds (SPEC §16). Each change is one transaction on the party's row (locked on
+ * PostgreSQL; SQLite's writes are one at a time) that appends the party's events; once it commits, the members waiting
+ * here are woken and, on PostgreSQL, those waiting on other instances through a signal. Rounds are resolved by
+ * {@link PartyRounds}.
+ */
+public final class PartyService {
+    public record Created(String partyId, String code) {}
+    public record Invite(String partyId, String from) {}
+
+    static final String CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud across a room
+    static final int CODE_LENGTH = 6;
+    public static final int ACTION_MAX = 400;
+    public static final int CHAT_MAX = 300;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+    private final AccountService accounts;
+    private final CharacterService characters;
+    private final Presence presence;
+    private final PartyContent content;
+    private final taleweaver.Config.Party config;
+    private final Signals signals;
+    private final PartyWaits waits;
+    private final taleweaver.account.NameRules names;
+    private final RateLimiter chat = new RateLimiter(10);
+    private PartyRounds rounds;
+
+    public PartyService(Database db, AccountService accounts, CharacterService characters, Presence presence, PartyContent content,
+                        taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names) {
+        this.db = db;
+        this.accounts = accounts;
+        this.characters = characters;
+        this.presence = presence;
+        this.content = content;
+        this.config = config;
+        this.signals = signals;
+        this.waits = waits;
+        this.names = names;
+    }
+
+    void rounds(PartyRounds rounds) {
+        this.rounds = rounds;
+    }
+
+    PartyContent content() { return content; }
+
+    /** A write on the party's tables; once it commits, the party's waiting members are woken (here and elsewhere). */
+    <R> R change(String partyId, Function<PartyStore, R> work) {
+        R result = db.write(h -> {
+            R r = work.apply(store(h));
+            signals.send(h, Signals.Kind.PARTY, partyId);
+            return r;
+        });
+        waits.wake(partyId);
+        return result;
+    }
+
+    PartyStore store(Handle h) {
+        return new PartyStore(h, db.postgres());
+    }
+
+    private String mine(PartyStore s, Player p) {
+        return s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+    }
+
+    private PartyStore.Party party(PartyStore s, String id) {
+        return s.party(id).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+    }
+
+    private static Map<String, Object> named(String name) {
+        return Map.of("name", name);
+    }
+
+    // ------------------------------------------------------------------ forming
+
+    public Created create(Player leader) {
+        String id = HexFormat.of().formatHex(bytes(9));
+        for (int tries = 0; ; tries++) {
+            String code = code();
+            try {
+                return change(id, s -> {
+                    if (s.partyOf(leader.id()).isPresent()) throw inParty();
+                    if (s.byCode(code).isPresent()) throw new CodeTaken();
+                    long now = System.currentTimeMillis();
+                    s.create(id, code, leader.id(), now);
+                    s.addMember(id, leader.id(), now);
+                    s.event(id, "joined", named(leader.name()), now);
+                    return new Created(id, code);
+                });
+            } catch (CodeTaken e) {
+                if (tries > 20) throw new IllegalStateException("no free party code");
+            }
+        }
+    }
+
+    private static final class CodeTaken extends RuntimeException {
+        CodeTaken() { super(null, null, false, false); }
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    static String code() {
+        var out = new StringBuilder();
+        for (int i = 0; i < CODE_LENGTH; i++) out.append(CODE_LETTERS.charAt(RANDOM.nextInt(CODE_LETTERS.length())));
+        return out.toString();
+    }
+
+    public void join(Player p, String code) {
+        String normal = code == null ? "" : code.strip().toUpperCase(java.util.Locale.ROOT);
+        String id = db.read(h -> store(h).byCode(normal).map(PartyStore.Party::id))
+                .orElseThrow(() -> new Refusal(404, "unknown_code", "no party has that code"));
+        enter(p, id, false);
+    }
+
+    public void accept(Player p, String partyId) {
+        enter(p, partyId, true);
+    }
+
+    private void enter(Player p, String partyId, boolean byInvite) {
+        change(partyId, s -> {
+            var party = s.party(partyId).orElseThrow(() -> new Refusal(404, byInvite ? "unknown_invite" : "unknown_code", "that party is gone"));
+            if (s.partyOf(p.id()).isPresent()) throw inParty();
+            if (byInvite && !s.invited(partyId, p.id())) throw new Refusal(404, "unknown_invite", "you were not invited to that party");
+            if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "that party is full");
+            long now = System.currentTimeMillis();
+            s.addMember(partyId, p.id(), now);
+            if (party.phase().equals("playing")) s.setState(partyId, p.id(), "passive"); // joins as a follower, active by acting
+            s.event(partyId, "joined", named(p.name()), now);
+            return null;
+        });
+    }
+
+    public void invite(Player from, String name) {
+        Player to = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
+        String partyId = db.read(h -> store(h).partyOf(from.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        change(partyId, s -> {
+            if (s.partyOf(to.id()).isPresent()) throw new Refusal(409, "in_party", name + " is already in a party");
+            if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "your party is full");
+            s.invite(partyId, to.id(), from.name(), System.currentTimeMillis());
+            return null;
+        });
+    }
+
+    /** The player's invitations, for the heartbeat; [] when none. */
+    public List<Invite> invites(long playerId) {
+        return db.read(h -> store(h).invitesOf(playerId)).stream()
+                .map(m -> new Invite((String) m.get("party_id"), (String) m.get("from"))).toList();
+    }
+
+    public void leave(Player p) {
+        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        depart(partyId, p, "left");
+        rounds.afterChange(partyId);
+    }
+
+    public void kick(Player leader, String name) {
+        Player who = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
+        String partyId = db.read(h -> store(h).partyOf(leader.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        var party = db.read(h -> store(h).party(partyId)).orElseThrow();
+        if (party.leaderId() != leader.id()) throw notLeader();
+        if (who.id() == leader.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
+        if (!db.read(h -> store(h).partyOf(who.id())).map(partyId::equals).orElse(false)) {
+            throw new Refusal(404, "not_a_member", name + " is not in your party");
+        }
+        depart(partyId, who, "left");
+        rounds.afterChange(partyId);
+    }
+
+    /** A player logged out or was kicked by the host: they leave their party, and stop blocking its rounds. */
+    public void departed(Player p) {
+        db.read(h -> store(h).partyOf(p.id())).ifPresent(partyId -> {
+            depart(partyId, p, "left");
+            rounds.afterChange(partyId);
+        });
+    }
+
+    private void depart(String partyId, Player p, String kind) {
+        change(partyId, s -> {
+            var party = s.party(partyId).orElse(null);
+            if (party == null || !s.partyOf(p.id()).map(partyId::equals).orElse(false)) return null;
+            long now = System.currentTimeMillis();
+            s.removeMember(partyId, p.id());
+            var rest = s.members(partyId);
+            if (rest.isEmpty()) {
+                s.delete(partyId);
+                return null;
+            }
+            s.event(partyId, kind, named(p.name()), now);
+            if (party.leaderId() == p.id()) { // the lead passes to the longest member
+                s.setLeader(partyId, rest.get(0).playerId());
+                s.event(partyId, "lead", named(rest.get(0).name()), now);
+            }
+            if (!party.phase().equals("forming") && rest.size() < 2) { // a party of one ends its quest, without reward
+                s.end(partyId);
+                var ended = new LinkedHashMap<String, Object>();
+                ended.put("round", party.round());
+                ended.put("actions", List.of());
+                ended.put("text", content.say("alone", now));
+                ended.put("speaker", rounds.dm());
+                ended.put("stage", party.stage());
+                ended.put("finished", true);
+                s.event(partyId, "resolved", ended, now);
+            }
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ starting
+
+    public List<String> tasks(Player p) {
+        return db.read(h -> {
+            var s = store(h);
+            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+            int lowest = s.members(id).stream().mapToInt(PartyStore.Member::level).min().orElse(1);
+            return content.partyTasks().stream().filter(t -> t.minLevel() <= lowest).map(PartyContent.Task::name).toList();
+        });
+    }
+
+    /** The leader opens a ready check; started again with at least two ready, the quest begins with those. */
+    public void start(Player leader, String taskName) {
+        var task = content.task(taskName).orElseThrow(() -> new Refusal(404, "unknown_task", "there is no party task called " + taskName));
+        String partyId = db.read(h -> store(h).partyOf(leader.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        boolean started = change(partyId, s -> {
+            var party = party(s, partyId);
+            if (party.leaderId() != leader.id()) throw notLeader();
+            if (party.phase().equals("playing")) throw new Refusal(409, "quest_running", "your party's quest is already under way");
+            var members = s.members(partyId);
+            if (members.size() < 2) throw new Refusal(409, "party_too_small", "a party quest needs at least two players");
+            for (var m : members) {
+                if (m.level() < task.minLevel()) throw new Refusal(403, "level_too_low", m.name() + " needs level " + task.minLevel());
+            }
+            long now = System.currentTimeMillis();
+            long ready = members.stream().filter(PartyStore.Member::ready).count();
+            if (party.phase().equals("ready_check") && taskName.equals(party.task()) && ready >= 2) {
+                begin(s, partyId, task, now);
+                return true;
+            }
+            s.readyCheck(partyId, taskName);
+            s.ready(partyId, leader.id(), true);
+            s.event(partyId, "ready_check", Map.of("task", taskName, "name", leader.name()), now);
+            s.event(partyId, "ready", Map.of("name", leader.name(), "ready", true), now);
+            return false;
+        });
+        if (started) rounds.opened(partyId);
+    }
+
+    public void ready(Player p, boolean ready) {
+        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        boolean started = change(partyId, s -> {
+            var party = party(s, partyId);
+            if (!party.phase().equals("ready_check")) throw new Refusal(409, "no_ready_check", "nothing to be ready for");
+            long now = System.currentTimeMillis();
+            s.ready(partyId, p.id(), ready);
+            s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
+            if (s.members(partyId).stream().allMatch(PartyStore.Member::ready)) {
+                begin(s, partyId, content.task(party.task()).orElseThrow(), now);
+                return true;
+            }
+            return false;
+        });
+        if (started) rounds.opened(partyId);
+    }
+
+    private void begin(PartyStore s, String partyId, PartyContent.Task task, long now) {
+        s.start(partyId, now + config.roundSeconds() * 1000L);
+        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
+                "speaker", rounds.dm()), now);
+    }
+
+    // ------------------------------------------------------------------ rounds
+
+    /** An action for the round now open; a second one replaces the first until the round locks. */
+    public void act(Player p, String text, List<String> items, List<String> skills) {
+        if (text.codePointCount(0, text.length()) > ACTION_MAX) throw new Refusal(400, "too_long", "an action is at most " + ACTION_MAX + " characters");
+        if (text.isBlank() && items.isEmpty() && skills.isEmpty()) throw new Refusal(400, "empty_action", "say what you do");
+        characters.use(p, characters.sheet(p), items, skills); // 422 when not owned or not enough energy
+        declare(p, "act", text, items, skills);
+    }
+
+    public void hold(Player p) {
+        declare(p, "hold", "", List.of(), List.of());
+    }
+
+    private void declare(Player p, String kind, String text, List<String> items, List<String> skills) {
+        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        int round = change(partyId, s -> {
+            var party = party(s, partyId);
+            if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
+            long now = System.currentTimeMillis();
+            var me = s.members(partyId).stream().filter(m -> m.playerId() == p.id()).findFirst().orElseThrow();
+            if (kind.equals("act") && me.state().equals("passive")) {
+                s.setState(partyId, p.id(), "active");
+                s.event(partyId, "active", named(p.name()), now);
+            }
+            s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
+            s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
+            return party.round();
+        });
+        rounds.declared(partyId, round);
+    }
+
+    // ------------------------------------------------------------------ chat and status
+
+    public void say(Player p, String text) {
+        if (text.isBlank()) throw new Refusal(400, "empty_text", "say something");
+        if (text.codePointCount(0, text.length()) > CHAT_MAX) throw new Refusal(400, "too_long", "a message is at most " + CHAT_MAX + " characters");
+        if (names.containsBanned(text)) throw new Refusal(422, "not_allowed", "that message has a word this world does not allow");
+        if (chat.acquire("party:" + p.id(), System.currentTimeMillis()) > 0) throw new Refusal(429, "too_fast", "slow down a little");
+        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        change(partyId, s -> s.event(partyId, "chat", Map.of("name", p.name(), "text", text), System.currentTimeMillis()));
+    }
+
+    public record MemberView(String name, int level, int hp, int maxHp, String state, boolean ready, boolean acted) {}
+    public record Status(String partyId, String code, String leader, List<MemberView> members, String task, int stage, int round,
+                         String deadline, List<com.fasterxml.jackson.databind.JsonNode> recent, int last) {}
+
+    public Status status(Player p) {
+        return db.read(h -> {
+            var s = store(h);
+            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+            var party = s.party(id).orElseThrow();
+            var acted = new java.util.HashSet<Long>();
+            s.actions(id, party.round()).forEach(a -> acted.add(a.playerId()));
+            var views = new ArrayList<MemberView>();
+            String leader = "";
+            for (var m : s.members(id)) {
+                if (m.playerId() == party.leaderId()) leader = m.name();
+                String state = presence.online(m.playerId()) ? m.state() : "offline";
+                views.add(new MemberView(m.name(), m.level(), m.hp(), m.maxHp(), state, m.ready(), acted.contains(m.playerId())));
+            }
+            var recent = s.recentResolved(id, 3).stream().map(e -> taleweaver.web.Json.parse(e.data())).toList();
+            String deadline = party.deadline() == null ? null : java.time.Instant.ofEpochMilli(party.deadline()).toString();
+            return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(),
+                    party.round(), deadline, recent, party.lastEvent());
+        });
+    }
+
+    /** Whether the player's party quest is under way (no duel meanwhile: 423). */
+    public boolean inQuest(long playerId) {
+        return db.read(h -> store(h).inQuest(playerId));
+    }
+
+    private static Refusal inParty() { return new Refusal(409, "in_party", "you are already in a party"); }
+    private static Refusal notLeader() { return new Refusal(403, "not_leader", "only the party's leader may do that"); }
+}

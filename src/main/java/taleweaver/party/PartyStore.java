@@ -1,0 +1,202 @@
+package taleweaver.party;
+
+import org.jdbi.v3.core.Handle;
+import taleweaver.web.Json;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The party tables' SQL (SPEC §16), on a handle inside the caller's transaction; the same for SQLite and PostgreSQL. */
+final class PartyStore {
+    record Party(String id, String code, long leaderId, String task, String phase, int stage, int round, Integer resolving,
+                 Long deadline, int roundsPlayed, int lastEvent) {}
+
+    record Member(long playerId, String name, int level, int hp, int maxHp, int energy, String state, boolean ready,
+                  int timeouts, int acted, long joinedAt) {}
+
+    record Action(long playerId, String kind, String text, List<String> items, List<String> skills) {}
+
+    record Event(int n, String kind, String data) {}
+
+    private final Handle h;
+    private final boolean postgres;
+
+    PartyStore(Handle h, boolean postgres) {
+        this.h = h;
+        this.postgres = postgres;
+    }
+
+    Handle handle() { return h; }
+
+    private static final String PARTY = "select id, code, leader_id, task, phase, stage, round, resolving, deadline, rounds_played, last_event from parties";
+
+    private Optional<Party> one(String where, Object key) {
+        return h.createQuery(PARTY + " where " + where + (postgres ? " for update" : "")).bind(0, key)
+                .map((rs, ctx) -> new Party(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getInt(7), rs.getObject(8) == null ? null : rs.getInt(8), rs.getObject(9) == null ? null : rs.getLong(9),
+                        rs.getInt(10), rs.getInt(11)))
+                .findOne();
+    }
+
+    /** The party, its row locked for this transaction (PostgreSQL; SQLite's writes are one at a time). */
+    Optional<Party> party(String id) { return one("id = ?", id); }
+    Optional<Party> byCode(String code) { return one("code = ?", code); }
+
+    Optional<String> partyOf(long playerId) {
+        return h.createQuery("select party_id from party_members where player_id = ?").bind(0, playerId).mapTo(String.class).findOne();
+    }
+
+    void create(String id, String code, long leader, long now) {
+        h.execute("insert into parties(id, code, leader_id, created_at) values (?, ?, ?, ?)", id, code, leader, now);
+    }
+
+    void addMember(String party, long player, long now) {
+        h.execute("insert into party_members(party_id, player_id, joined_at) values (?, ?, ?)", party, player, now);
+        h.execute("delete from party_invites where player_id = ? and party_id = ?", player, party);
+    }
+
+    void removeMember(String party, long player) {
+        h.execute("delete from party_members where party_id = ? and player_id = ?", party, player);
+    }
+
+    void delete(String party) {
+        for (String table : List.of("party_events", "party_actions", "party_invites", "party_members")) {
+            h.execute("delete from " + table + " where party_id = ?", party);
+        }
+        h.execute("delete from parties where id = ?", party);
+    }
+
+    /** Members, longest first, with their sheets. */
+    List<Member> members(String party) {
+        return h.createQuery("select m.player_id, p.name, c.level, c.hp, c.max_hp, c.energy, m.state, m.ready, m.timeouts, m.acted, m.joined_at "
+                        + "from party_members m join players p on p.id = m.player_id join characters c on c.player_id = m.player_id "
+                        + "where m.party_id = ? order by m.joined_at, m.player_id").bind(0, party)
+                .map((rs, ctx) -> new Member(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
+                        rs.getString(7), rs.getInt(8) != 0, rs.getInt(9), rs.getInt(10), rs.getLong(11)))
+                .list();
+    }
+
+    void setLeader(String party, long leader) { h.execute("update parties set leader_id = ? where id = ?", leader, party); }
+
+    void invite(String party, long player, String from, long now) {
+        h.execute("delete from party_invites where party_id = ? and player_id = ?", party, player);
+        h.execute("insert into party_invites(party_id, player_id, from_name, at) values (?, ?, ?, ?)", party, player, from, now);
+    }
+
+    boolean invited(String party, long player) {
+        return h.createQuery("select count(*) from party_invites where party_id = ? and player_id = ?").bind(0, party).bind(1, player)
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    List<Map<String, Object>> invitesOf(long player) {
+        return h.createQuery("select party_id, from_name from party_invites where player_id = ? order by at").bind(0, player)
+                .map((rs, ctx) -> Map.<String, Object>of("party_id", rs.getString(1), "from", rs.getString(2))).list();
+    }
+
+    void readyCheck(String party, String task) {
+        h.execute("update parties set task = ?, phase = 'ready_check' where id = ?", task, party);
+        h.execute("update party_members set ready = 0 where party_id = ?", party);
+    }
+
+    void ready(String party, long player, boolean ready) {
+        h.execute("update party_members set ready = ? where party_id = ? and player_id = ?", ready ? 1 : 0, party, player);
+    }
+
+    /** The quest begins: the ready are active, the rest follow passively; round 1 is open until {@code deadline}. */
+    void start(String party, long deadline) {
+        h.execute("update parties set phase = 'playing', stage = 0, round = 1, resolving = null, deadline = ?, rounds_played = 0 where id = ?", deadline, party);
+        h.execute("update party_members set state = case when ready = 1 then 'active' else 'passive' end, timeouts = 0, acted = 0 where party_id = ?", party);
+        h.execute("delete from party_actions where party_id = ?", party);
+    }
+
+    void end(String party) {
+        h.execute("update parties set phase = 'forming', task = null, stage = 0, resolving = null, deadline = null where id = ?", party);
+        h.execute("update party_members set ready = 0, state = 'active', timeouts = 0, acted = 0 where party_id = ?", party);
+        h.execute("delete from party_actions where party_id = ?", party);
+    }
+
+    void setState(String party, long player, String state) {
+        h.execute("update party_members set state = ?, timeouts = 0 where party_id = ? and player_id = ?", state, party, player);
+    }
+
+    /** A declaration for {@code round}: a second one replaces the first. */
+    void declare(String party, int round, long player, String kind, String text, List<String> items, List<String> skills, long now) {
+        h.execute("delete from party_actions where party_id = ? and round = ? and player_id = ?", party, round, player);
+        h.execute("insert into party_actions(party_id, round, player_id, kind, text, items, skills, at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                party, round, player, kind, text, Json.text(items), Json.text(skills), now);
+    }
+
+    List<Action> actions(String party, int round) {
+        return h.createQuery("select player_id, kind, text, items, skills from party_actions where party_id = ? and round = ?")
+                .bind(0, party).bind(1, round)
+                .map((rs, ctx) -> new Action(rs.getLong(1), rs.getString(2), rs.getString(3), strings(rs.getString(4)), strings(rs.getString(5))))
+                .list();
+    }
+
+    private static List<String> strings(String json) {
+        var out = new java.util.ArrayList<String>();
+        Json.parse(json).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** Claims {@code round} for resolution: true for exactly one caller, whichever instance; declarations go to the next round. */
+    boolean claim(String party, int round, long now) {
+        return h.execute("update parties set resolving = ?, resolving_at = ?, round = round + 1, deadline = null "
+                + "where id = ? and round = ? and resolving is null and phase = 'playing'", round, now, party, round) == 1;
+    }
+
+    /** A claim whose instance went quiet (died mid-round): taken over by this caller, once. */
+    boolean retake(String party, int round, long staleBefore, long now) {
+        return h.execute("update parties set resolving_at = ? where id = ? and resolving = ? and resolving_at < ?", now, party, round, staleBefore) == 1;
+    }
+
+    /** The member's round as counted: acted resets the timeout count, a hold by timeout adds one. */
+    void counted(String party, long player, boolean acted, boolean timedOut) {
+        if (acted) h.execute("update party_members set acted = acted + 1, timeouts = 0 where party_id = ? and player_id = ?", party, player);
+        else if (timedOut) h.execute("update party_members set timeouts = timeouts + 1 where party_id = ? and player_id = ?", party, player);
+        else h.execute("update party_members set timeouts = 0 where party_id = ? and player_id = ?", party, player);
+    }
+
+    void resolved(String party, int round, int stage, Long deadline) {
+        h.execute("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1 "
+                + "where id = ? and resolving = ?", stage, deadline, party, round);
+        h.execute("delete from party_actions where party_id = ? and round <= ?", party, round);
+    }
+
+    /** Appends an event; its number is the party's next. */
+    int event(String party, String kind, Map<String, Object> data, long now) {
+        int n = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning last_event").bind(0, party).mapTo(Integer.class).one();
+        var all = new java.util.LinkedHashMap<String, Object>();
+        all.put("n", n);
+        all.put("kind", kind);
+        all.putAll(data);
+        h.execute("insert into party_events(party_id, n, kind, data, at) values (?, ?, ?, ?, ?)", party, n, kind, Json.text(all), now);
+        return n;
+    }
+
+    List<Event> events(String party, int after, int limit) {
+        return h.createQuery("select n, kind, data from party_events where party_id = ? and n > ? order by n limit ?")
+                .bind(0, party).bind(1, after).bind(2, limit)
+                .map((rs, ctx) -> new Event(rs.getInt(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    List<Event> recentResolved(String party, int limit) {
+        var out = new java.util.ArrayList<>(h.createQuery("select n, kind, data from party_events where party_id = ? and kind = 'resolved' order by n desc limit ?")
+                .bind(0, party).bind(1, limit).map((rs, ctx) -> new Event(rs.getInt(1), rs.getString(2), rs.getString(3))).list());
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** Parties whose round is due (deadline passed) or whose claim went quiet; any instance may take them. */
+    List<String> due(long now, long staleBefore) {
+        return h.createQuery("select id from parties where phase = 'playing' and ((resolving is null and deadline < ?) or (resolving is not null and resolving_at < ?))")
+                .bind(0, now).bind(1, staleBefore).mapTo(String.class).list();
+    }
+
+    boolean inQuest(long player) {
+        return h.createQuery("select count(*) from party_members m join parties p on p.id = m.party_id where m.player_id = ? and p.phase = 'playing'")
+                .bind(0, player).mapTo(Integer.class).one() > 0;
+    }
+
+}

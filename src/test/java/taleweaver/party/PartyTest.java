@@ -1,0 +1,271 @@
+package taleweaver.party;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.Api;
+import taleweaver.App;
+import taleweaver.TestConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Party quests over HTTP (SPEC §16), offline narrator: forming and its refusals, rounds, rewards, faults. */
+class PartyTest {
+    static final String WELL = "The Flooded Well";
+    @TempDir
+    Path dir;
+
+    /** Every event of the player's party so far. */
+    static List<JsonNode> events(Api api, String role) {
+        var out = new ArrayList<JsonNode>();
+        api.call("/party_wait", "role", role, "after", 0, "wait", 0).get("events").forEach(out::add);
+        return out;
+    }
+
+    static List<JsonNode> resolved(Api api, String role) {
+        return events(api, role).stream().filter(e -> e.path("kind").asText().equals("resolved")).toList();
+    }
+
+    /** A party of {@code names}, the first leading, joined by code; the quest of {@code task} started with everyone ready. */
+    static String partyOf(Api api, String task, String... names) {
+        for (String n : names) api.signup(n);
+        var created = api.call("/party_create", "role", names[0]);
+        assertEquals(200, created.code(), created.raw());
+        String code = created.text("code");
+        for (int i = 1; i < names.length; i++) assertEquals(200, api.call("/party_join", "role", names[i], "code", code).code());
+        if (task != null) {
+            assertEquals(200, api.call("/party_start", "role", names[0], "task_name", task).code());
+            for (int i = 1; i < names.length; i++) assertEquals(200, api.call("/party_ready", "role", names[i], "ready", true).code());
+        }
+        return code;
+    }
+
+    @Test
+    void formingByCodeAndByInvitationWithItsRefusals() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.max_members=3")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String n : List.of("Ann", "Bob", "Cid", "Dee")) api.signup(n);
+            assertEquals(404, api.call("/party_status", "role", "Ann").code(), "not in a party");
+            var created = api.call("/party_create", "role", "Ann");
+            String code = created.text("code");
+            assertTrue(code.matches("[A-Z2-9]{6}"), code);
+            assertNotNull(created.text("party_id"));
+            assertEquals(409, api.call("/party_create", "role", "Ann").code(), "one party per player");
+            assertEquals(404, api.call("/party_join", "role", "Bob", "code", "ZZZZZZ").code(), "unknown code");
+            assertEquals(200, api.call("/party_join", "role", "Bob", "code", code.toLowerCase()).code(), "read aloud, typed in any case");
+            assertEquals(409, api.call("/party_join", "role", "Bob", "code", code).code(), "already in a party");
+            assertEquals(0, api.call("/refrash", "role", "Cid").get("party_invites").size(), "always present, [] when none");
+            assertEquals(200, api.call("/party_invite", "role", "Bob", "name", "Cid").code());
+            var invites = api.call("/refrash", "role", "Cid").get("party_invites");
+            assertEquals(1, invites.size());
+            assertEquals("Bob", invites.get(0).path("from").asText());
+            assertEquals(404, api.call("/party_accept", "role", "Dee", "party_id", created.text("party_id")).code(), "not invited");
+            assertEquals(200, api.call("/party_accept", "role", "Cid", "party_id", invites.get(0).path("party_id").asText()).code());
+            assertEquals(0, api.call("/refrash", "role", "Cid").get("party_invites").size(), "the invitation is used");
+            assertEquals(409, api.call("/party_join", "role", "Dee", "code", code).code(), "full at party.max_members");
+            assertEquals(403, api.call("/party_kick", "role", "Bob", "name", "Cid").code(), "only the leader kicks");
+            assertEquals(403, api.call("/party_start", "role", "Bob", "task_name", WELL).code(), "only the leader starts");
+            assertEquals(200, api.call("/party_kick", "role", "Ann", "name", "Cid").code());
+            assertEquals(404, api.call("/party_status", "role", "Cid").code());
+            assertEquals(200, api.call("/party_leave", "role", "Ann").code());
+            var status = api.call("/party_status", "role", "Bob");
+            assertEquals("Bob", status.text("leader"), "the lead passes to the longest member");
+            assertEquals(1, status.get("members").size());
+            var kinds = events(api, "Bob").stream().map(e -> e.path("kind").asText()).toList();
+            assertTrue(kinds.containsAll(List.of("joined", "left", "lead")), kinds.toString());
+            assertEquals(409, api.call("/party_start", "role", "Bob", "task_name", WELL).code(), "a quest needs two");
+        });
+    }
+
+    @Test
+    void threePlayersFinishAPartyTaskAndOnlyThoseWhoActedEnoughAreRewarded() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            var tasks = api.call("/party_tasks", "role", "Ann").get("task_list");
+            assertTrue(tasks.size() >= 3, tasks.toString());
+            var started = events(api, "Bob").stream().filter(e -> e.path("kind").asText().equals("started")).findFirst().orElseThrow();
+            assertEquals(WELL, started.path("task").asText());
+            int exp = api.call("/status", "role", "Cid").get("stats").path("exp").asInt();
+            // round 1: one ties the rope, one climbs; Cid holds
+            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast", "items", List.of(), "skills", List.of());
+            api.call("/party_hold", "role", "Cid");
+            assertEquals(0, resolved(api, "Ann").size(), "Bob has not acted: the round waits");
+            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            var first = resolved(api, "Ann");
+            assertEquals(1, first.size());
+            JsonNode r1 = first.get(0);
+            assertEquals(1, r1.path("stage").asInt(), "both needs met by two pairs of hands");
+            for (String n : List.of("Ann", "Bob", "Cid")) assertTrue(r1.path("text").asText().contains(n), "addresses " + n + ": " + r1);
+            // round 2: calm and haul; Cid holds again
+            api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
+            api.call("/party_hold", "role", "Cid");
+            api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
+            var last = resolved(api, "Cid").get(1);
+            assertTrue(last.path("finished").asBoolean(), last.toString());
+            var reward = last.path("reward");
+            assertTrue(reward.has("Ann") && reward.has("Bob"), reward.toString());
+            assertFalse(reward.has("Cid"), "held every round: no reward");
+            assertEquals(exp, api.call("/status", "role", "Cid").get("stats").path("exp").asInt());
+            assertTrue(api.call("/status", "role", "Ann").get("stats").path("exp").asInt() > 0);
+            assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull(), "the quest is over");
+            var chronicle = api.call("/chronicle", "role", "Ann", "limit", 5).get("entries");
+            assertTrue(chronicle.get(0).path("text").asText().contains("Ann") && chronicle.get(0).path("text").asText().contains("Cid"),
+                    "one line naming them all: " + chronicle);
+            assertEquals(1, chronicle.findValuesAsText("text").stream().filter(t -> t.contains(WELL)).count());
+            var recount = api.call("/main", "role", "Bob", "text", "What have I done?").text("text");
+            assertTrue(recount.contains("Ann"), "Bob's memory names the others: " + recount);
+        });
+    }
+
+    @Test
+    void oneMemberNamingEveryNeedMeetsOnlyOne() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope and climb down and tie it and descend");
+            api.call("/party_hold", "role", "Bob");
+            var r = resolved(api, "Ann").get(0);
+            assertEquals(0, r.path("stage").asInt(), "a stage needs as many hands as it has needs: " + r);
+            assertTrue(r.path("text").asText().contains("Still needed"), r.toString());
+        });
+    }
+
+    @Test
+    void theLastTwoDeclarationsRacingResolveTheRoundOnce() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 6; trial++) {
+                    String a = "Ra" + trial, b = "Rb" + trial;
+                    partyOf(api, WELL, a, b);
+                    for (int round = 1; round <= 3; round++) {
+                        var go = new CountDownLatch(1);
+                        var both = new ArrayList<Future<Api.Reply>>();
+                        for (String who : List.of(a, b)) {
+                            both.add(pool.submit((Callable<Api.Reply>) () -> {
+                                go.await();
+                                return api.call("/party_act", "role", who, "text", "I look around");
+                            }));
+                        }
+                        go.countDown();
+                        for (var f : both) assertEquals(200, f.get(10, TimeUnit.SECONDS).code());
+                        var rounds = resolved(api, a).stream().map(e -> e.path("round").asInt()).toList();
+                        assertEquals(round, rounds.size(), "trial " + trial + ": each round resolved once: " + rounds);
+                        assertEquals(round, rounds.get(round - 1));
+                    }
+                    api.call("/party_leave", "role", a);
+                    api.call("/party_leave", "role", b);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
+    @Test
+    void aSecondActionReplacesTheFirstUntilTheRoundLocks() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I sing a song");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            assertTrue(api.call("/party_status", "role", "Bob").get("members").get(0).path("acted").asBoolean());
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            var r = resolved(api, "Ann").get(0);
+            var texts = r.path("actions").findValuesAsText("text");
+            assertTrue(texts.contains("I hold the rope") && !texts.contains("I sing a song"), r.toString());
+            assertEquals(1, r.path("stage").asInt());
+        });
+    }
+
+    @Test
+    void aRoundDeadlineHoldsForTheSilentWhoBecomePassiveAndComeBackByActing() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.round_seconds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            for (int round = 1; round <= 2; round++) {
+                api.call("/party_act", "role", "Ann", "text", "I look at the well");
+                int want = round;
+                await(() -> resolved(api, "Ann").size() >= want);
+            }
+            var kinds = events(api, "Ann").stream().filter(e -> e.path("kind").asText().equals("passive")).toList();
+            assertEquals(1, kinds.size(), "two holds by timeout in a row: passive");
+            assertEquals("Bob", kinds.get(0).path("name").asText());
+            var bob = api.call("/party_status", "role", "Ann").get("members").get(1);
+            assertEquals("passive", bob.path("state").asText());
+            // a passive follower is not waited for: Ann's action alone resolves the round at once
+            api.call("/party_act", "role", "Ann", "text", "I look again");
+            await(() -> resolved(api, "Ann").size() >= 3);
+            api.call("/party_act", "role", "Bob", "text", "I am back, I climb down");
+            assertTrue(events(api, "Ann").stream().anyMatch(e -> e.path("kind").asText().equals("active")), "back by acting");
+            assertEquals("active", api.call("/party_status", "role", "Ann").get("members").get(1).path("state").asText());
+        });
+    }
+
+    @Test
+    void aPartyOfOneEndsWithoutRewardAndAQuestBlocksDuels() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.signup("Eve");
+            assertEquals(423, api.call("/challenge", "role1", "Ann", "role2", "Eve", "wait", 0).code(), "no duel during a quest");
+            assertEquals(423, api.call("/challenge", "role1", "Eve", "role2", "Bob", "wait", 0).code());
+            int exp = api.call("/status", "role", "Ann").get("stats").path("exp").asInt();
+            api.call("/logout", "role", "Bob"); // logging out leaves the party
+            var r = resolved(api, "Ann");
+            assertEquals(1, r.size());
+            assertTrue(r.get(0).path("finished").asBoolean());
+            assertTrue(r.get(0).path("reward").isMissingNode() || r.get(0).path("reward").isNull());
+            assertEquals(exp, api.call("/status", "role", "Ann").get("stats").path("exp").asInt());
+            assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull());
+            assertEquals(200, api.call("/challenge", "role1", "Ann", "role2", "Eve", "wait", 0).code(), "the quest is over");
+        });
+    }
+
+    @Test
+    void partyWaitParksUntilTheNextEventAndChatStaysInTheParty() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, null, "Ann", "Bob");
+            int last = api.call("/party_status", "role", "Bob").get("last").asInt();
+            var pool = Executors.newSingleThreadExecutor();
+            try {
+                var waiting = pool.submit(() -> api.call("/party_wait", "role", "Bob", "after", last, "wait", 30));
+                Thread.sleep(200); // let it park (it is correct either way: an event before it parks is returned at once)
+                assertEquals(200, api.call("/party_say", "role", "Ann", "text", "meet at the well").code());
+                var got = waiting.get(10, TimeUnit.SECONDS);
+                assertEquals("chat", got.get("events").get(0).path("kind").asText());
+                assertEquals("meet at the well", got.get("events").get(0).path("text").asText());
+                assertEquals(last + 1, got.get("last").asInt());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(400, api.call("/party_say", "role", "Ann", "text", "x".repeat(301)).http());
+            api.signup("Eve");
+            assertEquals(404, api.call("/party_wait", "role", "Eve", "after", 0, "wait", 0).code(), "not a member: nothing to read");
+        });
+    }
+
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(25);
+        }
+        throw new AssertionError("the condition never held");
+    }
+}
