@@ -72,7 +72,8 @@ ROUTES = {
     "/refrash": ("Heartbeat: challenges and duel news", obj(["role"], role=S, battle_id=S, ip=S, ip_status=B),
                  reply([], ["id_list", "role_list", "accpec_id", "accpet_id", "accept_id", "role", "role_text", "system_text", "status"],
                        id_list=STRS, role_list=STRS, accpec_id=STRS, accpet_id=STRS, accept_id=STRS, role=NS, role_text=NS,
-                       system_text=NS, status=B, round=I, hp=HP, winner=S)),
+                       system_text=NS, status=B, round=I, hp=HP, winner=S,
+                       party_invites={"type": "array", "items": obj(["party_id", "from"], party_id=S, **{"from": S})})),
     "/challenge": ("Challenge a player", obj(["role1", "role2"], role1=S, role2=S, image_data=NB64, wait=N),
                    reply([400, 404, 409, 423], ["status", "image_data", "id"], status=B, image_data=NB64, id=NS,
                          state={"enum": ["accepted", "rejected", "pending", "expired"]})),
@@ -97,6 +98,34 @@ ROUTES = {
     "/admin/status": ("Host: server figures", obj(), reply([], ["players_online", "narrator"], players_online=I, narrator=S,
                       model_tokens_today=I, database_bytes=I, uptime_seconds=I, version=S)),
 }
+
+EVENT = {"type": "object", "required": ["n", "kind"], "properties": {"n": I, "kind": {"enum": [
+    "joined", "left", "lead", "passive", "active", "ready_check", "ready", "started", "acted", "resolved", "chat"]}}}
+MEMBER = obj(["name", "level", "hp", "max_hp", "state", "ready", "acted"], name=S, level=I, hp=I, max_hp=I,
+             state={"enum": ["active", "passive", "offline"]}, ready=B, acted=B)
+ROUTES.update({
+    "/party_create": ("Party: create one and lead it; read the code aloud", obj(["role"], role=S),
+                      reply([409], ["party_id", "code"], party_id=NS, code=NS)),
+    "/party_join": ("Party: join by code", obj(["role", "code"], role=S, code=S), reply([404, 409])),
+    "/party_invite": ("Party: invite a player (they see it in the heartbeat)", obj(["role", "name"], role=S, name=S), reply([404, 409])),
+    "/party_accept": ("Party: accept an invitation", obj(["role", "party_id"], role=S, party_id=S), reply([404, 409])),
+    "/party_leave": ("Party: leave (the lead passes to the longest member)", obj(["role"], role=S), reply([404])),
+    "/party_kick": ("Party: the leader removes a member", obj(["role", "name"], role=S, name=S), reply([403, 404, 409])),
+    "/party_tasks": ("Party: the tasks the whole party may take", obj(["role"], role=S), reply([404], ["task_list"], task_list=STRS)),
+    "/party_start": ("Party: the leader opens a ready check (again, with two ready: begin)", obj(["role", "task_name"], role=S, task_name=S),
+                     reply([403, 404, 409])),
+    "/party_ready": ("Party: answer the ready check", obj(["role"], role=S, ready=B), reply([404, 409])),
+    "/party_act": ("Party: this round's action (replaceable until the round locks)", obj(["role", "text"], role=S, text=S, items=LIST, skills=LIST),
+                   reply([404, 409, 422])),
+    "/party_hold": ("Party: hold this round", obj(["role"], role=S), reply([404, 409])),
+    "/party_say": ("Party: chat to the party (never reaches the DM)", obj(["role", "text"], role=S, text=S), reply([404, 422, 429])),
+    "/party_status": ("Party: the scene as it is (for a reload or a reconnect)", obj(["role"], role=S),
+                      reply([404], party_id=S, code=S, leader=S, members={"type": "array", "items": MEMBER}, task=NS, stage=I, round=I,
+                            deadline={"type": ["string", "null"], "format": "date-time"}, recent={"type": "array", "items": {"type": "object"}},
+                            last=I)),
+    "/party_wait": ("Party: events numbered above after, parked up to wait seconds (streams the round's telling)",
+                    obj(["role"], role=S, after=I, wait=N), reply([404], ["events", "last"], events={"type": "array", "items": EVENT}, last=I)),
+})
 
 ROUTES["/refresh"] = ("The same heartbeat under the spelling later clients use",) + ROUTES["/refrash"][1:]
 

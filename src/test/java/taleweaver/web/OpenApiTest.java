@@ -125,6 +125,29 @@ class OpenApiTest {
             admin(api, "/admin/password", "username", "Bob", "password", Api.md5("new"));
             admin(api, "/admin/ban", "username", "Bob", "minutes", 0);
             admin(api, "/admin/kick", "username", "Nobody");
+            call(api, "/party_status", "role", "Ann"); // 404: not in a party
+            String code = call(api, "/party_create", "role", "Ann").text("code");
+            call(api, "/party_create", "role", "Ann"); // 409
+            call(api, "/party_join", "role", "Bob", "code", "ZZZZZZ"); // 404
+            call(api, "/party_join", "role", "Bob", "code", code);
+            call(api, "/party_tasks", "role", "Ann");
+            call(api, "/party_kick", "role", "Bob", "name", "Ann"); // 403
+            call(api, "/signup", "email", "c@x.org", "username", "Cid", "password", Api.md5("pw"), "ip", "127.0.0.1:9");
+            call(api, "/party_invite", "role", "Ann", "name", "Cid");
+            call(api, "/refrash", "role", "Cid");
+            String party = api.call("/refrash", "role", "Cid").get("party_invites").get(0).path("party_id").asText();
+            call(api, "/party_accept", "role", "Cid", "party_id", party);
+            call(api, "/party_start", "role", "Ann", "task_name", "塌井救犬");
+            call(api, "/party_ready", "role", "Bob", "ready", true);
+            call(api, "/party_ready", "role", "Cid", "ready", true);
+            call(api, "/party_act", "role", "Ann", "text", "我拉住绳子");
+            call(api, "/party_act", "role", "Bob", "text", "我用神器", "items", List.of("神器")); // 422
+            call(api, "/party_hold", "role", "Cid");
+            call(api, "/party_act", "role", "Bob", "text", "我爬下井");
+            call(api, "/party_say", "role", "Cid", "text", "好样的");
+            call(api, "/party_status", "role", "Ann");
+            call(api, "/party_wait", "role", "Ann", "after", 0, "wait", 0);
+            call(api, "/party_leave", "role", "Cid");
             call(api, "/logout", "role", "Ann");
             call(api, "/main", "role", 5); // HTTP 400
         });
