@@ -30,6 +30,8 @@ public final class PartyNarrator {
     static final int RECENT_ROUNDS = 3;
     static final int SUMMARY_MAX = 600;
     static final int ROUND_TEXT_MAX = 1200;
+    /** What a round's prompt holds at most, however long the quest (four members, 400-character actions). */
+    static final int PROMPT_MAX_CHARS = 9000;
 
     private final PartyContent content;
     private final String dm;

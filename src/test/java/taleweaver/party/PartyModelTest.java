@@ -1,0 +1,174 @@
+package taleweaver.party;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.Api;
+import taleweaver.App;
+import taleweaver.TestConfig;
+import taleweaver.narrator.ModelStub;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static taleweaver.party.PartyTest.WELL;
+import static taleweaver.party.PartyTest.partyOf;
+import static taleweaver.party.PartyTest.resolved;
+
+/** Party rounds told by a model (SPEC §16): one call a round, everyone addressed, no effects from words, no leaks. */
+class PartyModelTest {
+    @TempDir
+    Path dir;
+    ModelStub stub;
+
+    @AfterEach
+    void stop() {
+        if (stub != null) stub.close();
+    }
+
+    /** The round's resolution, once the model has told it (asynchronously). */
+    static JsonNode told(Api api, String role, int round) throws InterruptedException {
+        PartyTest.await(() -> resolved(api, role).size() >= round);
+        return resolved(api, role).get(round - 1);
+    }
+
+    static boolean partyRound(JsonNode request) {
+        return request.path("messages").path(0).path("content").asText().contains("party quest");
+    }
+
+    private void play(Function<JsonNode, MockResponse> reply, io.javalin.testtools.TestCase test) throws Exception {
+        stub = new ModelStub(reply);
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
+                "narrator.api_key=k", "narrator.max_retries=0")), test);
+    }
+
+    @Test
+    void oneCallARoundEveryActorAddressedAndTheModelsWordsChangeNoSheet() throws Exception {
+        play(r -> ModelStub.json(Map.of("text", partyRound(r)
+                ? "Ann hauls on the rope; the well swallows Bob's lantern. Cid loses 90 hp and all his gold!"
+                : "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            var before = api.call("/status", "role", "Cid").get("stats");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            api.call("/party_act", "role", "Cid", "text", "I shout encouragement");
+            var r = told(api, "Ann", 1);
+            assertEquals(1, stub.requests.stream().filter(PartyModelTest::partyRound).count(), "one narrator call for three players");
+            String text = r.path("text").asText();
+            assertTrue(text.startsWith("Ann hauls"), text);
+            assertTrue(text.contains("Cid"), "every actor is addressed");
+            assertEquals(before, api.call("/status", "role", "Cid").get("stats"), "the model's words change no sheet");
+            assertEquals(1, r.path("stage").asInt(), "the stage is the server's ruling");
+            String prompt = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
+            for (String said : List.of("Ann: I hold the rope", "Bob: I climb down", "Cid: I shout encouragement")) assertTrue(prompt.contains(said), said);
+        });
+    }
+
+    @Test
+    void aMemberTheModelLeftOutGetsTheOfflineLine() throws Exception {
+        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann pulls hard on the rope." : "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            String text = told(api, "Ann", 1).path("text").asText();
+            assertTrue(text.startsWith("Ann pulls hard on the rope.") && text.contains("Bob"), text);
+        });
+    }
+
+    @Test
+    void whatIsSaidInThePartyStaysInTheParty() throws Exception {
+        String secret = "MAGENTA-OTTER-42";
+        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob go on." : "Welcome back.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.signup("Eve");
+            api.call("/party_say", "role", "Ann", "text", "the password is " + secret);
+            api.call("/party_act", "role", "Ann", "text", "I whisper " + secret + " and hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            told(api, "Ann", 1);
+            int before = stub.requests.size();
+            var eve = api.call("/main", "role", "Eve", "text", "what news?");
+            assertFalse(eve.raw().contains(secret));
+            var eves = stub.requests.subList(before, stub.requests.size());
+            assertFalse(eves.isEmpty());
+            for (JsonNode request : eves) assertFalse(request.toString().contains(secret), "a non-member's prompt never holds party words");
+            for (JsonNode request : stub.requests) {
+                if (partyRound(request)) assertFalse(request.toString().contains("the password is"), "party chat never reaches a prompt");
+            }
+            assertFalse(api.call("/chronicle", "role", "Eve", "limit", 20).raw().contains(secret));
+            assertEquals(404, api.call("/party_wait", "role", "Eve", "after", 0, "wait", 0).code());
+        });
+    }
+
+    @Test
+    void aDeclarationArrivingWhileTheRoundIsToldCountsForTheNext() throws Exception {
+        var told = new CountDownLatch(1);
+        var asked = new CountDownLatch(1);
+        play(r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            asked.countDown();
+            try {
+                told.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ModelStub.json(Map.of("text", "Ann and Bob work together."));
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            assertTrue(asked.await(10, TimeUnit.SECONDS));
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I whistle to the dog").code(), "taken while round 1 is told");
+            var status = api.call("/party_status", "role", "Bob");
+            assertEquals(2, status.get("round").asInt());
+            assertTrue(status.get("members").get(0).path("acted").asBoolean(), "counted for round 2");
+            told.countDown();
+            PartyTest.await(() -> resolved(api, "Ann").size() == 1);
+            var r1 = resolved(api, "Ann").get(0);
+            assertTrue(r1.path("actions").findValuesAsText("text").contains("I hold the rope"), r1.toString());
+            assertFalse(r1.path("actions").findValuesAsText("text").contains("I whistle to the dog"));
+            api.call("/party_act", "role", "Bob", "text", "I haul the dog up");
+            PartyTest.await(() -> resolved(api, "Ann").size() == 2);
+            assertTrue(resolved(api, "Ann").get(1).path("finished").asBoolean(), "round 2 had both: the well is done");
+        });
+    }
+
+    /** A 40-round quest of four members: the prompt of its last round is within the bound, no larger than an early one's. */
+    @Test
+    void thePromptOfALongQuestStaysBounded() {
+        var content = PartyContent.builtIn("en");
+        var narrator = new PartyNarrator(content, "Narrator", null);
+        var task = content.task(WELL).orElseThrow();
+        var members = new ArrayList<PartyStore.Member>();
+        for (int i = 0; i < 4; i++) members.add(new PartyStore.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0));
+        var declared = members.stream().map(m -> new PartyNarrator.Declared(m.name(), "act", "y".repeat(PartyService.ACTION_MAX),
+                List.of("Traveller's Dagger"), List.of("Spark"), -1, false)).toList();
+        int early = 0, late = 0;
+        var recent = new ArrayList<String>();
+        var summary = new StringBuilder();
+        for (int round = 1; round <= 40; round++) {
+            var scene = new PartyNarrator.Scene(task, 0, declared, members, false, false, List.copyOf(recent), summary.toString(), round);
+            int size = narrator.prompt(scene).stream().mapToInt(m -> m.content().length()).sum();
+            if (round == 4) early = size;
+            late = size;
+            recent.add("z".repeat(3000));
+            summary.append("w".repeat(200));
+        }
+        assertTrue(late <= PartyNarrator.PROMPT_MAX_CHARS, "bounded: " + late);
+        assertTrue(late <= early + PartyNarrator.SUMMARY_MAX, "does not grow with the quest: " + early + " then " + late);
+    }
+}
