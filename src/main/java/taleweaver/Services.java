@@ -143,7 +143,7 @@ public final class Services implements AutoCloseable {
         this.partyWaits = new taleweaver.party.PartyWaits(jobs);
         var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names);
         var rounds = new taleweaver.party.PartyRounds(db, parties, new taleweaver.party.PartyNarrator(partyContent, pack.dm().name(), model),
-                presence, jobs, config.party().roundSeconds(), pack.dm().name(), pack.language());
+                presence, jobs, partyWaits, signals, config.party().roundSeconds(), pack.dm().name(), pack.language());
         this.partyHandlers = new taleweaver.party.PartyHandlers(parties, new taleweaver.party.PartyFeed(db, partyWaits), challenges::waitSeconds);
         challenges.refuseWhileQuesting(parties::inQuest);
         accounts.onDeparture(parties::departed);
@@ -182,6 +182,7 @@ public final class Services implements AutoCloseable {
         signals.on(Signals.Kind.ROUND, battles::wake);
         signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
         signals.on(Signals.Kind.PARTY, partyWaits::wake);
+        signals.on(Signals.Kind.PARTY_TEXT, target -> taleweaver.party.PartyWaits.relayed(target, partyWaits));
         signals.onReconnect(() -> { // signals may have been missed meanwhile: every cache is read again
             accounts.forgetAll();
             marks.forgetAll();

@@ -48,7 +48,9 @@ public final class Signals implements AutoCloseable {
         /** Something in a player's heartbeat changed (a challenge to or from them, a battle's start or end). */
         INBOX,
         /** A party has new events: wake its members waiting here. Target: the party id. */
-        PARTY
+        PARTY,
+        /** Words of a party round's telling, as written on another instance. Target: "party\nround\noffset\ntext". */
+        PARTY_TEXT
     }
 
     private final Database db;

@@ -28,11 +28,14 @@ public final class PartyFeed {
         this.waits = waits;
     }
 
-    public CompletableFuture<Events> await(Player p, int after, int waitSeconds) {
+    /** {@code stream} (may be null): where the round's telling goes, as it is written, while this wait lasts. */
+    public CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream) {
         String partyId = db.read(h -> new PartyStore(h, false).partyOf(p.id()))
                 .orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
-        return next(partyId, after, until);
+        if (stream == null) return next(partyId, after, until);
+        waits.listen(partyId, stream);
+        return next(partyId, after, until).whenComplete((v, e) -> waits.unlisten(partyId, stream));
     }
 
     private CompletableFuture<Events> next(String partyId, int after, long until) {

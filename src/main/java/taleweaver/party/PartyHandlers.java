@@ -83,6 +83,6 @@ public final class PartyHandlers {
     public Object await(Call c) {
         Player me = c.player("role");
         Body b = c.body();
-        return feed.await(me, (int) b.number("after", 0), waitSeconds.applyAsInt(b.number("wait", Double.NaN)));
+        return feed.await(me, (int) b.number("after", 0), waitSeconds.applyAsInt(b.number("wait", Double.NaN)), c.textStream());
     }
 }

@@ -43,18 +43,30 @@ public final class PartyNarrator {
         this.model = model;
     }
 
-    CompletableFuture<Told> tell(Scene scene) {
+    /** {@code onText} hears the telling as it is written (the model's words as they come; offline, all at once). */
+    CompletableFuture<Told> tell(Scene scene, java.util.function.Consumer<String> onText) {
         Told offline = offline(scene);
-        if (model == null) return CompletableFuture.completedFuture(offline);
-        return model.ask(prompt(scene)).handle((answer, failure) -> {
-            if (failure != null || answer == null) return offline;
-            String text = answer.object().path("text").asText("").strip();
-            if (text.isEmpty()) return offline;
+        if (model == null) {
+            onText.accept(offline.text());
+            return CompletableFuture.completedFuture(offline);
+        }
+        var heard = new java.util.concurrent.atomic.AtomicBoolean();
+        return model.ask(prompt(scene), piece -> {
+            heard.set(true);
+            onText.accept(piece);
+        }).handle((answer, failure) -> {
+            String text = failure != null || answer == null ? "" : answer.object().path("text").asText("").strip();
+            if (text.isEmpty()) {
+                onText.accept(heard.get() ? "\n" + offline.text() : offline.text());
+                return offline;
+            }
             if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX);
             var out = new StringBuilder(text);
             for (Declared d : scene.declared()) {
                 if (d.acted() && !text.contains(d.name())) out.append(' ').append(line(d, scene.current(), scene.seed())); // everyone who acted is answered
             }
+            if (!heard.get()) onText.accept(out.toString());
+            else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
             return new Told(out.toString(), dm);
         });
     }

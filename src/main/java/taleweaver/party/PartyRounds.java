@@ -32,12 +32,16 @@ public final class PartyRounds {
     private final PartyNarrator narrator;
     private final Presence presence;
     private final Jobs jobs;
+    private final PartyWaits waits;
+    private final taleweaver.db.Signals signals;
     private final int roundSeconds;
     private final String dm;
     private final String joint;
 
-    public PartyRounds(Database db, PartyService parties, PartyNarrator narrator, Presence presence, Jobs jobs, int roundSeconds,
-                       String dm, String language) {
+    public PartyRounds(Database db, PartyService parties, PartyNarrator narrator, Presence presence, Jobs jobs, PartyWaits waits,
+                       taleweaver.db.Signals signals, int roundSeconds, String dm, String language) {
+        this.waits = waits;
+        this.signals = signals;
         this.db = db;
         this.parties = parties;
         this.narrator = narrator;
@@ -121,9 +125,13 @@ public final class PartyRounds {
             return scene(s, partyId, round, false);
         });
         if (claimed == null) return;
-        narrator.tell(claimed.scene())
+        var relay = new TellingRelay(partyId, round, waits, db, signals, jobs);
+        narrator.tell(claimed.scene(), relay)
                 .exceptionally(e -> narrator.offline(claimed.scene()))
-                .thenAccept(told -> commit(partyId, round, claimed, told))
+                .thenAccept(told -> {
+                    relay.flush();
+                    commit(partyId, round, claimed, told);
+                })
                 .exceptionally(e -> {
                     LOG.warn("party {} round {} not committed: {}", partyId, round, e.toString());
                     return null;
@@ -194,6 +202,7 @@ public final class PartyRounds {
             s.event(partyId, "resolved", event, now);
             return true;
         });
+        waits.toldAll(partyId, round);
         if (!committed) return;
         if (!scene.finished()) {
             opened(partyId);

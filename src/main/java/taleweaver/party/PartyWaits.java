@@ -9,9 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Members parked on {@code /party_wait} (SPEC §16), holding no thread: a future per wait, completed when the party has
  * news (a change committed here, or another instance's signal) or when the wait runs out (on the jobs' workers).
+ * A streamed wait also hears the round's telling as it is written: the words so far when it starts listening, then
+ * each piece, whether the telling runs here or on another instance (its pieces relayed in batches).
  */
 public final class PartyWaits {
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<java.util.function.Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    /** The round being told in each party, and its words so far (here or relayed). */
+    private final ConcurrentHashMap<String, Telling> tellings = new ConcurrentHashMap<>();
+
+    private static final class Telling {
+        final int round;
+        final StringBuilder text = new StringBuilder();
+
+        Telling(int round) {
+            this.round = round;
+        }
+    }
     private final Jobs jobs;
 
     public PartyWaits(Jobs jobs) {
@@ -44,6 +58,60 @@ public final class PartyWaits {
     /** Shutting down, or signals may have been missed: every wait reads again. */
     public void wakeAll() {
         waiting.keySet().forEach(this::wake);
+    }
+
+    /** A streamed wait: hears the words told so far, then each new piece, until {@link #unlisten}. */
+    void listen(String partyId, java.util.function.Consumer<String> listener) {
+        listeners.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(listener);
+        Telling t = tellings.get(partyId);
+        if (t != null) {
+            String sofar;
+            synchronized (t) {
+                sofar = t.text.toString();
+            }
+            if (!sofar.isEmpty()) listener.accept(sofar);
+        }
+    }
+
+    void unlisten(String partyId, java.util.function.Consumer<String> listener) {
+        listeners.computeIfPresent(partyId, (k, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /**
+     * A piece of round {@code round}'s telling that starts at character {@code offset}: passed on to the listeners here
+     * once (a piece already heard, relayed twice or late, is not repeated).
+     */
+    public void told(String partyId, int round, int offset, String piece) {
+        Telling t = tellings.compute(partyId, (k, was) -> was == null || was.round < round ? new Telling(round) : was);
+        String fresh;
+        synchronized (t) {
+            if (t.round != round || offset > t.text.length()) return; // an older round's piece, or one past a gap
+            int skip = t.text.length() - offset;
+            if (skip >= piece.length()) return;
+            fresh = piece.substring(skip);
+            t.text.append(fresh);
+        }
+        var set = listeners.get(partyId);
+        if (set != null) for (var l : set) l.accept(fresh);
+    }
+
+    /** The round's telling is over (its resolution committed). */
+    public void toldAll(String partyId, int round) {
+        tellings.computeIfPresent(partyId, (k, t) -> t.round <= round ? null : t);
+    }
+
+    /** Another instance's batch of a telling (target "party\nround\noffset\ntext"), passed on here. */
+    public static void relayed(String target, PartyWaits waits) {
+        String[] parts = target.split("\n", 4);
+        if (parts.length < 4) return;
+        try {
+            waits.told(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), parts[3]);
+        } catch (NumberFormatException ignored) {
+            // not a batch of ours
+        }
     }
 
     public int parked() {

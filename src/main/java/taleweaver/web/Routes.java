@@ -105,7 +105,7 @@ public final class Routes {
         r.on("/party_hold", party::hold);
         r.on("/party_say", party::say);
         r.on("/party_status", party::status);
-        r.on("/party_wait", party::await, "events", List.of(), "last", 0);
+        r.streamed("/party_wait", party::await, "events", List.of(), "last", 0); // streams the round's telling
 
         var admin = s.adminHandlers(); // only when admin.token is set; else every /admin/... path is 404
         if (admin != null) {

@@ -147,6 +147,74 @@ class PartyModelTest {
         });
     }
 
+    /** A streamed chat completion of {@code content}, cut into pieces. */
+    static MockResponse streamedCompletion(String content) {
+        var out = new StringBuilder();
+        for (int i = 0; i < content.length(); i += 6) {
+            String piece = content.substring(i, Math.min(content.length(), i + 6));
+            out.append("data: ").append(taleweaver.web.Json.text(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", piece))))))
+                    .append("\n\n");
+        }
+        out.append("data: [DONE]\n\n");
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").chunkedBody(out.toString(), 16).build();
+    }
+
+    static double parked(Api api) {
+        var m = java.util.regex.Pattern.compile("^taleweaver_waits_parked (\\S+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(api.send("GET", "/metrics", null, Map.of()).raw());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void everyWaitingMemberHearsTheRoundAsItIsWrittenThenItsResolution() throws Exception {
+        var go = new CountDownLatch(1);
+        String words = "{\"text\": \"Ann braces the rope while Bob climbs into the dark; the water is cold.\"}";
+        play(r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            try {
+                go.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return r.path("stream").asBoolean() ? streamedCompletion(words) : ModelStub.json(Map.of("text", "not streamed"));
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            int last = api.call("/party_status", "role", "Ann").get("last").asInt();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var waits = new ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                for (String who : List.of("Ann", "Bob")) {
+                    waits.add(pool.submit(() -> api.post("/party_wait", Api.body("role", who, "after", last, "wait", 30),
+                            Map.of("Accept", "text/event-stream"))));
+                }
+                PartyTest.await(() -> parked(api) >= 2);
+                go.countDown();
+                var heard = new ArrayList<String>();
+                for (var w : waits) {
+                    String raw = w.get(20, TimeUnit.SECONDS).raw();
+                    var deltas = new StringBuilder();
+                    JsonNode done = null;
+                    for (String block : raw.split("\n\n")) {
+                        if (block.startsWith("event: delta")) deltas.append(taleweaver.web.Json.parse(block.substring(block.indexOf("data: ") + 6)).path("text").asText());
+                        if (block.startsWith("event: done")) done = taleweaver.web.Json.parse(block.substring(block.indexOf("data: ") + 6));
+                    }
+                    assertTrue(done != null && done.path("events").size() > 0, raw);
+                    String resolvedText = done.path("events").findValues("kind").stream().anyMatch(k -> k.asText().equals("resolved"))
+                            ? done.path("events").get(done.path("events").size() - 1).path("text").asText() : "";
+                    assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold.", resolvedText);
+                    heard.add(deltas.toString());
+                }
+                assertEquals(heard.get(0), heard.get(1), "the same words for every member");
+                assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold.", heard.get(0));
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     /** A 40-round quest of four members: the prompt of its last round is within the bound, no larger than an early one's. */
     @Test
     void thePromptOfALongQuestStaysBounded() {
