@@ -141,7 +141,7 @@ public final class Services implements AutoCloseable {
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals, marks);
         var partyContent = taleweaver.party.PartyContent.load(config.game(), pack.language());
         this.partyWaits = new taleweaver.party.PartyWaits(jobs);
-        var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names);
+        var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names, marks);
         var rounds = new taleweaver.party.PartyRounds(db, parties, new taleweaver.party.PartyNarrator(partyContent, pack.dm().name(), model),
                 presence, jobs, partyWaits, signals, config.party().roundSeconds(), pack.dm().name(), pack.language());
         this.partyHandlers = new taleweaver.party.PartyHandlers(parties, new taleweaver.party.PartyFeed(db, partyWaits), challenges::waitSeconds);

@@ -43,11 +43,15 @@ public final class PartyService {
     private final Signals signals;
     private final PartyWaits waits;
     private final taleweaver.account.NameRules names;
+    /** The heartbeat's change marks: a player's invitations are read once, then kept until a change marks them. */
+    private final taleweaver.pvp.InboxMarks marks;
     private final RateLimiter chat = new RateLimiter(10);
     private PartyRounds rounds;
 
     public PartyService(Database db, AccountService accounts, CharacterService characters, Presence presence, PartyContent content,
-                        taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names) {
+                        taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names,
+                        taleweaver.pvp.InboxMarks marks) {
+        this.marks = marks;
         this.db = db;
         this.accounts = accounts;
         this.characters = characters;
@@ -148,6 +152,7 @@ public final class PartyService {
             if (byInvite && !s.invited(partyId, p.id())) throw new Refusal(404, "unknown_invite", "you were not invited to that party");
             if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "that party is full");
             long now = System.currentTimeMillis();
+            marks.changed(s.handle(), p.id()); // an invitation to this party, if any, is used
             s.addMember(partyId, p.id(), now);
             if (party.phase().equals("playing")) s.setState(partyId, p.id(), "passive"); // joins as a follower, active by acting
             s.event(partyId, "joined", named(p.name()), now);
@@ -162,14 +167,15 @@ public final class PartyService {
             if (s.partyOf(to.id()).isPresent()) throw new Refusal(409, "in_party", name + " is already in a party");
             if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "your party is full");
             s.invite(partyId, to.id(), from.name(), System.currentTimeMillis());
+            marks.changed(s.handle(), to.id());
             return null;
         });
     }
 
-    /** The player's invitations, for the heartbeat; [] when none. */
-    public List<Invite> invites(long playerId) {
-        return db.read(h -> store(h).invitesOf(playerId)).stream()
-                .map(m -> new Invite((String) m.get("party_id"), (String) m.get("from"))).toList();
+    /** The player's invitations, for the heartbeat ([] when none): from memory until a change marks the player. */
+    public List<?> invites(long playerId) {
+        return marks.invites(playerId, () -> db.read(h -> store(h).invitesOf(playerId)).stream()
+                .map(m -> new Invite((String) m.get("party_id"), (String) m.get("from"))).toList());
     }
 
     public void leave(Player p) {
@@ -207,6 +213,8 @@ public final class PartyService {
             s.removeMember(partyId, p.id());
             var rest = s.members(partyId);
             if (rest.isEmpty()) {
+                long[] invitees = s.invitees(partyId).stream().mapToLong(Long::longValue).toArray();
+                if (invitees.length > 0) marks.changed(s.handle(), invitees); // their invitations go with the party
                 s.delete(partyId);
                 return null;
             }

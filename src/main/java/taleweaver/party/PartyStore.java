@@ -60,6 +60,11 @@ final class PartyStore {
         h.execute("delete from party_members where party_id = ? and player_id = ?", party, player);
     }
 
+    /** Who holds an invitation to the party (their heartbeat changes when it goes). */
+    List<Long> invitees(String party) {
+        return h.createQuery("select player_id from party_invites where party_id = ?").bind(0, party).mapTo(Long.class).list();
+    }
+
     void delete(String party) {
         for (String table : List.of("party_events", "party_actions", "party_invites", "party_members")) {
             h.execute("delete from " + table + " where party_id = ?", party);

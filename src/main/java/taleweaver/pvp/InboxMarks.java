@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jdbi.v3.core.Handle;
 import taleweaver.db.Signals;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
@@ -38,11 +39,28 @@ public final class InboxMarks {
         return fresh.inbox();
     }
 
+    /**
+     * The player's party invitations (SPEC §16), kept the same way: read once, then answered from memory until a change
+     * marks the player (an invitation sent, used, or its party gone).
+     */
+    public List<?> invites(long playerId, Supplier<List<?>> read) {
+        long generation = generations.getOrDefault(playerId, 0L);
+        KeptInvites k = invites.get(playerId);
+        if (k != null && k.generation() == generation) return k.invites();
+        List<?> fresh = read.get();
+        if (generations.getOrDefault(playerId, 0L) == generation) invites.put(playerId, new KeptInvites(fresh, generation));
+        return fresh;
+    }
+
+    private record KeptInvites(List<?> invites, long generation) {}
+
+    private final ConcurrentMap<Long, KeptInvites> invites = Caffeine.newBuilder().maximumSize(100_000).<Long, KeptInvites>build().asMap();
+
     /** An inbox as read, and until when it holds (the earliest expiry in it). */
     record Read(ChallengeService.Inbox inbox, long until) {}
 
     /** Inside the write that changes these players' inboxes: marked here when it commits, and on every other instance. */
-    void changed(Handle h, long... players) {
+    public void changed(Handle h, long... players) {
         for (long p : players) {
             signals.send(h, Signals.Kind.INBOX, String.valueOf(p));
             h.afterCommit(() -> forget(p));
@@ -53,11 +71,13 @@ public final class InboxMarks {
     public void forget(long playerId) {
         generations.merge(playerId, 1L, Long::sum);
         kept.remove(playerId);
+        invites.remove(playerId);
     }
 
     /** The signals were out of reach for a while: read every inbox again. */
     public void forgetAll() {
         generations.replaceAll((p, g) -> g + 1);
         kept.clear();
+        invites.clear();
     }
 }
