@@ -143,7 +143,8 @@ public final class Services implements AutoCloseable {
         this.partyWaits = new taleweaver.party.PartyWaits(jobs);
         var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names, marks);
         var rounds = new taleweaver.party.PartyRounds(db, parties, new taleweaver.party.PartyNarrator(partyContent, pack.dm().name(), model),
-                presence, jobs, partyWaits, signals, config.party().roundSeconds(), pack.dm().name(), pack.language());
+                presence, jobs, partyWaits, signals, config.party().roundSeconds(),
+                (config.narrator().turnDeadlineSeconds() + 10) * 1000L, pack.dm().name(), pack.language()); // a telling ends by its deadline
         this.partyHandlers = new taleweaver.party.PartyHandlers(parties, new taleweaver.party.PartyFeed(db, partyWaits), challenges::waitSeconds);
         challenges.refuseWhileQuesting(parties::inQuest);
         accounts.onDeparture(parties::departed);

@@ -330,8 +330,95 @@ class ClusterTest {
         var starts = new ArrayList<CompletableFuture<Database>>();
         for (int i = 0; i < 3; i++) starts.add(CompletableFuture.supplyAsync(() -> new Database(storage)));
         for (var s : starts) s.get(30, TimeUnit.SECONDS).close();
-        assertEquals(7, sql("select count(*) from schema_migrations"));
-        assertEquals(7, sql("select count(distinct version) from schema_migrations"));
+        assertEquals(Database.MIGRATIONS.length, sql("select count(*) from schema_migrations"));
+        assertEquals(Database.MIGRATIONS.length, sql("select count(distinct version) from schema_migrations"));
         assertFalse(sql("select count(*) from players") != 0);
+    }
+
+    // ------------------------------------------------------------------ party quests across instances (SPEC §16)
+
+    private static List<com.fasterxml.jackson.databind.JsonNode> resolvedEvents(Api api, String role) {
+        var out = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        api.call("/party_wait", "role", role, "after", 0, "wait", 0).get("events").forEach(e -> {
+            if (e.path("kind").asText().equals("resolved")) out.add(e);
+        });
+        return out;
+    }
+
+    /** Four members, each on the instance given, in one party of the Flooded Well; the quest started. */
+    private void partyAcross(List<Api> on, List<String> names) throws Exception {
+        for (int i = 0; i < names.size(); i++) on.get(i).signup(names.get(i));
+        String code = on.get(0).call("/party_create", "role", names.get(0)).text("code");
+        for (int i = 1; i < names.size(); i++) assertEquals(200, on.get(i).call("/party_join", "role", names.get(i), "code", code).code());
+        Thread.sleep(1_500); // presence is shared once a second: everyone is online everywhere
+        assertEquals(200, on.get(0).call("/party_start", "role", names.get(0), "task_name", "The Flooded Well").code());
+        for (int i = 1; i < names.size(); i++) assertEquals(200, on.get(i).call("/party_ready", "role", names.get(i), "ready", true).code());
+    }
+
+    @Test
+    void fourMembersOnThreeInstancesFinishAPartyQuestAndHearTheTellingWherever() throws Exception {
+        var api = start(3, "game.language=en");
+        var names = List.of("Pa", "Pb", "Pc", "Pd");
+        var on = List.of(api.get(0), api.get(1), api.get(2), api.get(0));
+        partyAcross(on, names);
+        // round 1: Pd (instance 0) declares last, so instance 0 tells it; Pc listens on instance 2
+        on.get(0).call("/party_act", "role", "Pa", "text", "I hold the rope");
+        on.get(1).call("/party_act", "role", "Pb", "text", "I climb down");
+        on.get(2).call("/party_hold", "role", "Pc");
+        int last = on.get(2).call("/party_status", "role", "Pc").get("last").asInt();
+        var listening = CompletableFuture.supplyAsync(() -> {
+            var reply = on.get(2).post("/party_wait", Api.body("role", "Pc", "after", last, "wait", 20), Map.of("Accept", "text/event-stream"));
+            return reply.http() + " " + reply.raw();
+        });
+        assertTrue(within(5, () -> on.get(2).send("GET", "/metrics", null, Map.of()).raw().contains("taleweaver_waits_parked 1.0")),
+                "Pc waits on instance 2");
+        on.get(3).call("/party_act", "role", "Pd", "text", "I light a lantern for them");
+        String raw = listening.get(20, TimeUnit.SECONDS);
+        assertTrue(raw.contains("event: delta") && raw.contains("event: done"), raw);
+        assertTrue(within(5, () -> resolvedEvents(api.get(1), "Pb").size() == 1));
+        // round 2, declarations racing on three instances
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            var acts = new ArrayList<java.util.concurrent.Future<?>>();
+            acts.add(pool.submit(() -> on.get(0).call("/party_act", "role", "Pa", "text", "I calm the dog with a whistle")));
+            acts.add(pool.submit(() -> on.get(1).call("/party_act", "role", "Pb", "text", "I haul the dog up")));
+            acts.add(pool.submit(() -> on.get(2).call("/party_hold", "role", "Pc")));
+            acts.add(pool.submit(() -> on.get(3).call("/party_act", "role", "Pd", "text", "I pet the dog gently")));
+            for (var a : acts) a.get(20, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(within(10, () -> resolvedEvents(api.get(2), "Pc").size() == 2), "each round resolved once, whatever instance");
+        var end = resolvedEvents(api.get(2), "Pc").get(1);
+        assertTrue(end.path("finished").asBoolean(), end.toString());
+        assertEquals(List.of(1, 2), resolvedEvents(api.get(0), "Pa").stream().map(e -> e.path("round").asInt()).toList());
+        assertTrue(end.path("reward").has("Pa") && end.path("reward").has("Pd") && !end.path("reward").has("Pc"), end.toString());
+        assertEquals(1, sql("select count(*) from chronicle where text like ?", "%The Flooded Well%"), "one chronicle line");
+    }
+
+    @Test
+    void aRoundWhoseInstanceDiedMidTellingIsResolvedOnceByAnotherWithEveryDeclaration() throws Exception {
+        var api = start(2, "game.language=en", "narrator.turn_deadline_seconds=1");
+        partyAcross(List.of(api.get(0), api.get(1)), List.of("Ka", "Kb"));
+        api.get(0).call("/party_act", "role", "Ka", "text", "I hold the rope");
+        // Kb's declaration was acknowledged, then its instance claimed the round and died before telling it:
+        // what such a death leaves in the database, written as it would be
+        String party = api.get(1).call("/party_status", "role", "Kb").text("party_id");
+        try (var c = DriverManager.getConnection(url)) {
+            var st = c.prepareStatement("insert into party_actions(party_id, round, player_id, kind, text, items, skills, at) "
+                    + "select ?, 1, id, 'act', 'I climb down', '[]', '[]', 0 from players where name = 'Kb'");
+            st.setString(1, party);
+            st.executeUpdate();
+            var claim = c.prepareStatement("update parties set resolving = 1, resolving_at = ?, round = 2, deadline = null where id = ?");
+            claim.setLong(1, System.currentTimeMillis() - 600_000);
+            claim.setString(2, party);
+            assertEquals(1, claim.executeUpdate());
+        }
+        assertTrue(within(10, () -> resolvedEvents(api.get(0), "Ka").size() == 1), "another instance tells the round");
+        Thread.sleep(1_500);
+        var r = resolvedEvents(api.get(1), "Kb");
+        assertEquals(1, r.size(), "once: " + r);
+        assertTrue(r.get(0).path("actions").findValuesAsText("text").containsAll(List.of("I hold the rope", "I climb down")), r.toString());
+        assertEquals(1, r.get(0).path("stage").asInt());
     }
 }

@@ -35,26 +35,47 @@ public final class PartyFeed {
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
         if (stream == null) return next(partyId, after, until);
         waits.listen(partyId, stream);
-        return next(partyId, after, until).whenComplete((v, e) -> waits.unlisten(partyId, stream));
+        return next(partyId, after, until, true).whenComplete((v, e) -> waits.unlisten(partyId, stream));
+    }
+
+    /**
+     * The events above {@code after}, waiting for some until {@code until}. A streamed wait ({@code throughTelling})
+     * woken only by declarations while the round is being told waits on through the telling, so its member hears the
+     * words as they are written and gets them with the resolution.
+     */
+    private CompletableFuture<Events> next(String partyId, int after, long until, boolean throughTelling) {
+        long left = until - System.currentTimeMillis();
+        var woken = left > 0 ? waits.park(partyId, left) : null;
+        Read now = read(partyId, after);
+        boolean onlyDeclarations = now.events().stream().allMatch(e -> e.path("kind").asText().equals("acted"));
+        boolean keepListening = throughTelling && now.telling() && onlyDeclarations;
+        if ((!now.events().isEmpty() && !keepListening) || woken == null) {
+            if (woken != null) waits.unpark(partyId, woken);
+            return CompletableFuture.completedFuture(new Events(now.events(), now.last()));
+        }
+        if (now.events().isEmpty()) return woken.thenCompose(v -> next(partyId, after, until, throughTelling));
+        var before = now.events();
+        return woken.thenCompose(v -> next(partyId, now.last(), until, throughTelling)).thenApply(later -> {
+            var all = new java.util.ArrayList<>(before);
+            all.addAll(later.events());
+            return new Events(all, Math.max(later.last(), now.last()));
+        });
     }
 
     private CompletableFuture<Events> next(String partyId, int after, long until) {
-        long left = until - System.currentTimeMillis();
-        var woken = left > 0 ? waits.park(partyId, left) : null;
-        Events now = read(partyId, after);
-        if (!now.events().isEmpty() || woken == null) {
-            if (woken != null) waits.unpark(partyId, woken);
-            return CompletableFuture.completedFuture(now);
-        }
-        return woken.thenCompose(v -> next(partyId, after, until));
+        return next(partyId, after, until, false);
     }
 
-    private Events read(String partyId, int after) {
+    private record Read(List<JsonNode> events, int last, boolean telling) {}
+
+    private Read read(String partyId, int after) {
         return db.read(h -> {
             var s = new PartyStore(h, false);
             var events = s.events(partyId, Math.max(0, after), BATCH).stream().map(e -> Json.parse(e.data())).toList();
-            int last = s.party(partyId).map(PartyStore.Party::lastEvent).orElse(after);
-            return new Events(events, events.isEmpty() ? last : events.get(events.size() - 1).path("n").asInt());
+            var party = s.party(partyId);
+            int last = party.map(PartyStore.Party::lastEvent).orElse(after);
+            boolean telling = party.map(p -> p.resolving() != null).orElse(false);
+            return new Read(events, events.isEmpty() ? last : events.get(events.size() - 1).path("n").asInt(), telling);
         });
     }
 }

@@ -20,11 +20,12 @@ import java.util.Map;
  * held, or at its deadline (whoever did neither holds). It is resolved exactly once whichever instance gets there: a
  * claim moves the party to the next round in one conditional update (declarations from then on count for the next
  * round), the round is told by one narrator call outside any transaction, and the telling is committed only while the
- * claim is still this one's. A claim whose instance died is taken over after {@link #STALE_MILLIS} by any instance's
+ * claim is still this one's. A claim whose instance died is taken over after {@code staleMillis} by any instance's
  * periodic check (told offline then), so no acknowledged declaration is lost and the round still resolves once.
  */
 public final class PartyRounds {
-    static final long STALE_MILLIS = 60_000;
+    /** A claim older than this (the longest a telling may take, and some) is taken to belong to a dead instance. */
+    private final long staleMillis;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartyRounds.class);
 
     private final Database db;
@@ -39,7 +40,8 @@ public final class PartyRounds {
     private final String joint;
 
     public PartyRounds(Database db, PartyService parties, PartyNarrator narrator, Presence presence, Jobs jobs, PartyWaits waits,
-                       taleweaver.db.Signals signals, int roundSeconds, String dm, String language) {
+                       taleweaver.db.Signals signals, int roundSeconds, long staleMillis, String dm, String language) {
+        this.staleMillis = staleMillis;
         this.waits = waits;
         this.signals = signals;
         this.db = db;
@@ -60,11 +62,6 @@ public final class PartyRounds {
         jobs.after(roundSeconds * 1000L + 50, () -> due(partyId));
     }
 
-    /** A declaration committed for {@code round}: resolve it if it was the last one awaited. */
-    void declared(String partyId, int round) {
-        resolve(partyId, round, false);
-    }
-
     /** Members came or went: the open round may now have all it waits for. */
     void afterChange(String partyId) {
         db.read(h -> parties.store(h).party(partyId)).ifPresent(p -> {
@@ -75,7 +72,7 @@ public final class PartyRounds {
     /** Any instance, about once a second: rounds past their deadline, and claims whose instance went quiet. */
     public void check() {
         long now = System.currentTimeMillis();
-        for (String partyId : db.read(h -> parties.store(h).due(now, now - STALE_MILLIS))) due(partyId);
+        for (String partyId : db.read(h -> parties.store(h).due(now, now - staleMillis))) due(partyId);
     }
 
     private void due(String partyId) {
@@ -85,7 +82,7 @@ public final class PartyRounds {
             long now = System.currentTimeMillis();
             if (party.resolving() != null) {
                 int round = party.resolving();
-                if (db.write(h -> parties.store(h).retake(partyId, round, now - STALE_MILLIS, now))) {
+                if (db.write(h -> parties.store(h).retake(partyId, round, now - staleMillis, now))) {
                     LOG.warn("party {} round {}: its resolution went quiet; told here", partyId, round);
                     var claimed = db.read(h -> scene(parties.store(h), partyId, round, true));
                     if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));
@@ -102,29 +99,41 @@ public final class PartyRounds {
     record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills) {}
 
     private void resolve(String partyId, int round, boolean deadline) {
-        Claimed claimed = parties.change(partyId, s -> {
-            var party = s.party(partyId).orElse(null);
-            if (party == null || !party.phase().equals("playing") || party.round() != round || party.resolving() != null) return null;
-            var members = s.members(partyId);
-            var actions = s.actions(partyId, round);
-            var declaredIds = new java.util.HashSet<Long>();
-            actions.forEach(a -> declaredIds.add(a.playerId()));
-            boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && presence.online(m.playerId()) && !declaredIds.contains(m.playerId()));
-            if (!deadline && (awaited || actions.isEmpty())) return null;
-            if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
-            long now = System.currentTimeMillis();
-            for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
-                boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
-                boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId());
-                s.counted(partyId, m.playerId(), acted, timedOut);
-                if (timedOut && m.timeouts() + 1 >= 2) {
-                    s.setState(partyId, m.playerId(), "passive");
-                    s.event(partyId, "passive", Map.of("name", m.name()), now);
-                }
+        Claimed claimed = parties.change(partyId, s -> claim(s, partyId, round, deadline));
+        if (claimed != null) tell(partyId, round, claimed);
+    }
+
+    /**
+     * Inside a write on the party: claims {@code round} when it has all it waits for (or {@code deadline}), counting each
+     * member's round; null when it is not this caller's to resolve. A declaration that completes a round claims it in
+     * its own transaction, so whoever is woken by it already finds the round being told.
+     */
+    Claimed claim(PartyStore s, String partyId, int round, boolean deadline) {
+        var party = s.party(partyId).orElse(null);
+        if (party == null || !party.phase().equals("playing") || party.round() != round || party.resolving() != null) return null;
+        var members = s.members(partyId);
+        var actions = s.actions(partyId, round);
+        var declaredIds = new java.util.HashSet<Long>();
+        actions.forEach(a -> declaredIds.add(a.playerId()));
+        boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !declaredIds.contains(m.playerId())
+                && presence.online(s.handle(), m.playerId()));
+        if (!deadline && (awaited || actions.isEmpty())) return null;
+        if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
+        long now = System.currentTimeMillis();
+        for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
+            boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
+            boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId());
+            s.counted(partyId, m.playerId(), acted, timedOut);
+            if (timedOut && m.timeouts() + 1 >= 2) {
+                s.setState(partyId, m.playerId(), "passive");
+                s.event(partyId, "passive", Map.of("name", m.name()), now);
             }
-            return scene(s, partyId, round, false);
-        });
-        if (claimed == null) return;
+        }
+        return scene(s, partyId, round, false);
+    }
+
+    /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
+    void tell(String partyId, int round, Claimed claimed) {
         var relay = new TellingRelay(partyId, round, waits, db, signals, jobs);
         narrator.tell(claimed.scene(), relay)
                 .exceptionally(e -> narrator.offline(claimed.scene()))

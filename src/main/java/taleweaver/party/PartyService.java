@@ -316,7 +316,8 @@ public final class PartyService {
 
     private void declare(Player p, String kind, String text, List<String> items, List<String> skills) {
         String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
-        int round = change(partyId, s -> {
+        record Declared(int round, PartyRounds.Claimed claimed) {}
+        Declared done = change(partyId, s -> {
             var party = party(s, partyId);
             if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
             long now = System.currentTimeMillis();
@@ -327,9 +328,9 @@ public final class PartyService {
             }
             s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
             s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
-            return party.round();
+            return new Declared(party.round(), rounds.claim(s, partyId, party.round(), false)); // the last awaited: told now
         });
-        rounds.declared(partyId, round);
+        if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }
 
     // ------------------------------------------------------------------ chat and status

@@ -79,7 +79,7 @@ public final class ChallengeService {
         if (NameRules.key(toName).equals(NameRules.key(from.name()))) throw new Refusal(400, "self_challenge", "you cannot challenge yourself");
         Account to = accounts.byName(toName).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + toName));
         notQuesting(from.id(), to.id());
-        if (!presence.online(to.id())) throw new Refusal(409, "offline", to.name() + " is offline");
+        if (!presence.online(to.id()) && !db.read(h -> presence.online(h, to.id()))) throw new Refusal(409, "offline", to.name() + " is offline");
         long now = System.currentTimeMillis();
         String id = newId();
         db.write(h -> {
@@ -147,7 +147,7 @@ public final class ChallengeService {
             if (dao.activeBattlesOf(c.fromId(), c.fromId()) > 0 || dao.activeBattlesOf(c.toId(), c.toId()) > 0) {
                 throw new Refusal(409, "in_battle", "one of you is already in another battle");
             }
-            if (!presence.online(c.fromId())) { // the challenge ends here, committed: not refused now and accepted later
+            if (!presence.online(h, c.fromId())) { // the challenge ends here, committed: not refused now and accepted later
                 if (dao.answer("expired", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
                 signals.send(h, Signals.Kind.CHALLENGE, id);
                 marks.changed(h, c.fromId(), c.toId());

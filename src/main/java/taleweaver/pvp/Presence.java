@@ -96,6 +96,24 @@ public final class Presence {
         return online(playerId, System.currentTimeMillis());
     }
 
+    /**
+     * Online as this instance sees it, or else as the shared table says (read on the handle): what another instance saw
+     * in the last second is not yet in this one's view, so an "offline" that refuses or skips a player is read there
+     * first. (On one SQLite instance the table is empty and memory is the whole truth.)
+     */
+    public boolean online(org.jdbi.v3.core.Handle h, long playerId) {
+        long now = System.currentTimeMillis();
+        if (online(playerId, now)) return true;
+        return h.createQuery("select seen_at from presence where player_id = ?").bind(0, playerId).mapTo(Long.class).findOne()
+                .map(at -> now - at < timeoutMillis).orElse(false);
+    }
+
+    /** Inside a login's or signup's write (several instances): the player is online in the shared table at once. */
+    public static void shareNow(org.jdbi.v3.core.Handle h, long playerId, long at) {
+        h.execute("insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
+                + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end", playerId, at);
+    }
+
     boolean online(long playerId, long now) {
         State s = states.get(playerId);
         if (s != null && isOnline(s, now)) return true;
