@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plays Taleweaver with the offline narrator and writes what was said as docs/playthrough-<lang>.md: a greeting, lore,
 a task to its reward, crafting, encounters (a face met twice), a second player who hears the first one's news, the
-DM recalling the first player's deeds, and the chronicle.
+DM recalling the first player's deeds, three players finishing a party quest together, and the chronicle.
 
   python3 docs/playthrough.py            # both languages, using target/server.jar
 Starts its own server on a free port with a throw-away database; nothing leaves 127.0.0.1.
@@ -29,7 +29,11 @@ SCRIPT = {
                       ("井边，一位旅人的水桶掉进了井里。", "我帮忙把水桶捞上来。"),
                       ("桥头有人的包袱被风吹进了河里。", "我跳下去帮他把包袱捞回来。")],
            "friend": "阿青", "friend_task": "失踪的信鸽",
-           "friend_lines": ["", "最近有什么新鲜事？"], "back": ["", "我做过什么？"]},
+           "friend_lines": ["", "最近有什么新鲜事？"], "back": ["", "我做过什么？"],
+           "third": "小满", "party_task": "塌井救犬", "chat": "我来望风，你们动手！",
+           "rounds": [{"林风": "我先下井看看", "阿青": "我也往下爬", "小满": None},
+                      {"林风": "我把绳子绑在老树上，死死拉住", "阿青": "我顺着绳子爬下井去", "小满": None},
+                      {"林风": "我轻轻吹口哨安抚饼饼", "阿青": "我抱住小狗，喊上面往上拉", "小满": "我使劲把绳子往上拉"}]},
     "en": {"hero": "Rowan", "task": "The Fogbound Lighthouse",
            "lines": ["", "What is this world like?", "Tell me about the lighthouse", "How am I doing?", "I accept The Fogbound Lighthouse"],
            "turns": ["Don't worry, old man. I'll ask Zhi at the harbour where to find lamp oil.",
@@ -42,7 +46,11 @@ SCRIPT = {
                       ("At the well, a traveller's bucket has fallen in.", "I help fish the bucket out."),
                       ("On the bridge, the wind blows someone's bundle into the river.", "I wade in and help bring the bundle back.")],
            "friend": "Maple", "friend_task": "The Missing Pigeon",
-           "friend_lines": ["", "Any news?"], "back": ["", "What have I done?"]},
+           "friend_lines": ["", "Any news?"], "back": ["", "What have I done?"],
+           "third": "Moss", "party_task": "The Flooded Well", "chat": "I'll keep watch, you two get to work!",
+           "rounds": [{"Rowan": "I look down the well", "Maple": "I climb down too", "Moss": None},
+                      {"Rowan": "I tie the rope to the old oak and hold it fast", "Maple": "I climb down the rope into the well", "Moss": None},
+                      {"Rowan": "I whistle softly to calm Biscuit", "Maple": "I hold the dog and call up to them", "Moss": "I haul the rope up hand over hand"}]},
 }
 
 
@@ -50,6 +58,47 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def party(call, signup, s, zh):
+    """Three players finish a party quest: formed by code, a ready check, rounds declared by each, the telling."""
+    hero, friend, third = s["hero"], s["friend"], s["third"]
+    signup(third)
+    out = [f"## {'组队任务：' if zh else 'A party quest: '}{s['party_task']}", ""]
+    code = call("/party_create", role=hero)["code"]
+    call("/party_join", role=friend, code=code)
+    call("/party_invite", role=hero, name=third)
+    invite = call("/refrash", role=third)["party_invites"][0]
+    call("/party_accept", role=third, party_id=invite["party_id"])
+    out += [f"*{hero}{'创建了队伍，队伍码' if zh else ' makes a party, code'} {code}; {friend}{'用队伍码加入' if zh else ' joins by code'}; "
+            f"{third}{'接受了邀请。' if zh else ' accepts an invitation.'}*", ""]
+    call("/party_start", role=hero, task_name=s["party_task"])
+    call("/party_ready", role=friend, ready=True)
+    call("/party_ready", role=third, ready=True)
+    events = call("/party_wait", role=hero, after=0, wait=0)["events"]
+    started = [e for e in events if e["kind"] == "started"][0]
+    out += [f"> **{started['speaker']}:** {started['text']}", ">", f"> *{started['goal']}*", ""]
+    call("/party_say", role=third, text=s["chat"])
+    out += [f"*{'队伍聊天' if zh else 'Party chat'} — {third}: {s['chat']}*", ""]
+    last = events[-1]["n"]
+    for number, round_ in enumerate(s["rounds"], 1):
+        for name, text in round_.items():
+            if text is None:
+                call("/party_hold", role=name)
+            else:
+                call("/party_act", role=name, text=text, items=[], skills=[])
+        reply = call("/party_wait", role=hero, after=last, wait=5)
+        last = reply["last"]
+        for e in reply["events"]:
+            if e["kind"] != "resolved":
+                continue
+            out += [f"**{'第' + str(number) + '回合' if zh else 'Round ' + str(number)}**", ""]
+            for a in e["actions"]:
+                out += [f"> **{a['name']}:** {a['text'] or ('（按兵不动）' if zh else '(holds)')}", ">"]
+            out += [f"> **{e['speaker']}:** {e['text']}", ""]
+            if e.get("reward"):
+                out += [f"*{'奖励' if zh else 'Rewards'}: {json.dumps(e['reward'], ensure_ascii=False)}*", ""]
+    return out
 
 
 def play(language):
@@ -125,6 +174,7 @@ def play(language):
         out += [f"*{friend}{'用了' if zh else ' finishes '}{'' if zh else chr(34) + s['friend_task'] + chr(34) + ' in '}{turns}"
                 f"{'个回合完成了「' + s['friend_task'] + '」。' if zh else ' turns.'}*", ""]
         out += [f"## {'重逢' if zh else 'Back in town'}", ""] + talk(hero, s["back"])
+        out += party(call, signup, s, zh)
         out += [f"## {'小镇大事记' if zh else 'The chronicle'}", ""]
         for e in call("/chronicle", role=hero)["entries"]:
             out += [f"- {e['text']}"]

@@ -219,7 +219,7 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                         c.num("challenge.push_timeout_seconds", 1, 120), c.oneOf("challenge.callback_hosts", "same_as_client", "any")),
                 new Battle(c.num("battle.round_timeout_seconds", 1, 3600), c.num("battle.max_rounds", 1, 1000),
                         c.num("battle.win_exp", 0, 1_000_000), c.num("battle.win_matter", 0, 1_000_000)),
-                new Party(c.num("party.max_members", 2, 4), c.num("party.round_seconds", 1, 3600), c.num("party.idle_minutes", 1, 10_000)));
+                new Party(c.num("party.max_members", 2, 4), c.num("party.round_seconds", 1, 3600), c.num("party.idle_minutes", 0, 10_000)));
         String broad = new taleweaver.web.ClientAddress(config.server.trustedProxies).tooBroad(config.auth.mode.equals("token_or_address"));
         if (broad != null) throw new Invalid("config key server.trusted_proxies: '" + config.server.trustedProxies + "' " + broad);
         if (config.narrator.provider.equals("openai") && config.narrator.baseUrl.isBlank())

@@ -144,7 +144,8 @@ public final class Services implements AutoCloseable {
         var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names, marks);
         var rounds = new taleweaver.party.PartyRounds(db, parties, new taleweaver.party.PartyNarrator(partyContent, pack.dm().name(), model),
                 presence, jobs, partyWaits, signals, config.party().roundSeconds(),
-                (config.narrator().turnDeadlineSeconds() + 10) * 1000L, pack.dm().name(), pack.language()); // a telling ends by its deadline
+                (config.narrator().turnDeadlineSeconds() + 10) * 1000L, config.party().idleMinutes(), // a telling ends by its deadline
+                pack.dm().name(), pack.language());
         this.partyHandlers = new taleweaver.party.PartyHandlers(parties, new taleweaver.party.PartyFeed(db, partyWaits), challenges::waitSeconds);
         challenges.refuseWhileQuesting(parties::inQuest);
         accounts.onDeparture(parties::departed);
@@ -293,7 +294,7 @@ public final class Services implements AutoCloseable {
         gate.closing();
         challenges.releaseWaits();
         battles.releaseWaits();
-        partyWaits.wakeAll();
+        partyWaits.close();
     }
 
     @Override

@@ -36,11 +36,13 @@ public final class PartyRounds {
     private final PartyWaits waits;
     private final taleweaver.db.Signals signals;
     private final int roundSeconds;
+    private final long idleMillis;
     private final String dm;
     private final String joint;
 
     public PartyRounds(Database db, PartyService parties, PartyNarrator narrator, Presence presence, Jobs jobs, PartyWaits waits,
-                       taleweaver.db.Signals signals, int roundSeconds, long staleMillis, String dm, String language) {
+                       taleweaver.db.Signals signals, int roundSeconds, long staleMillis, int idleMinutes, String dm, String language) {
+        this.idleMillis = idleMinutes * 60_000L;
         this.staleMillis = staleMillis;
         this.waits = waits;
         this.signals = signals;
@@ -88,11 +90,31 @@ public final class PartyRounds {
                     if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));
                 }
             } else if (party.deadline() != null && party.deadline() <= now) {
-                resolve(partyId, party.round(), true);
+                if (allAway(partyId, now)) pause(partyId, party.round());
+                else resolve(partyId, party.round(), true);
             }
         } catch (RuntimeException e) {
             LOG.warn("party {}: {}", partyId, e.toString());
         }
+    }
+
+    /** Every member away longer than party.idle_minutes, and nobody declared this round: the quest pauses. */
+    private boolean allAway(String partyId, long now) {
+        return db.read(h -> {
+            var s = parties.store(h);
+            var party = s.party(partyId).orElse(null);
+            if (party == null || !s.actions(partyId, party.round()).isEmpty()) return false;
+            return s.members(partyId).stream().allMatch(m -> presence.lastSeen(m.playerId()) < now - idleMillis);
+        });
+    }
+
+    private void pause(String partyId, int round) {
+        parties.change(partyId, s -> {
+            var party = s.party(partyId).orElse(null);
+            if (party == null || party.round() != round || party.resolving() != null || !party.phase().equals("playing")) return null;
+            s.pause(partyId); // no event: §16's kinds have none; /party_status shows the task with no deadline
+            return null;
+        });
     }
 
     /** A round claimed for resolution: the scene to tell and what each member did. */
@@ -115,14 +137,16 @@ public final class PartyRounds {
         var actions = s.actions(partyId, round);
         var declaredIds = new java.util.HashSet<Long>();
         actions.forEach(a -> declaredIds.add(a.playerId()));
+        var dueling = new java.util.HashSet<Long>(); // a member in a duel follows passively until it ends
+        for (var m : members) if (m.state().equals("active") && !declaredIds.contains(m.playerId()) && s.inBattle(m.playerId())) dueling.add(m.playerId());
         boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !declaredIds.contains(m.playerId())
-                && presence.online(s.handle(), m.playerId()));
+                && !dueling.contains(m.playerId()) && presence.online(s.handle(), m.playerId()));
         if (!deadline && (awaited || actions.isEmpty())) return null;
         if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
         for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
             boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
-            boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId());
+            boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId()) && !dueling.contains(m.playerId());
             s.counted(partyId, m.playerId(), acted, timedOut);
             if (timedOut && m.timeouts() + 1 >= 2) {
                 s.setState(partyId, m.playerId(), "passive");

@@ -257,6 +257,13 @@ public final class PartyService {
             var party = party(s, partyId);
             if (party.leaderId() != leader.id()) throw notLeader();
             if (party.phase().equals("playing")) throw new Refusal(409, "quest_running", "your party's quest is already under way");
+            if (party.phase().equals("paused")) { // everyone was away: the same task goes on from where it stopped
+                if (!taskName.equals(party.task())) throw new Refusal(409, "quest_paused", "your party's quest " + party.task() + " is waiting to go on");
+                s.resume(partyId, System.currentTimeMillis() + config.roundSeconds() * 1000L);
+                s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(),
+                        "goal", task.stages().get(party.stage()).goal(), "speaker", rounds.dm()), System.currentTimeMillis());
+                return true;
+            }
             var members = s.members(partyId);
             if (members.size() < 2) throw new Refusal(409, "party_too_small", "a party quest needs at least two players");
             for (var m : members) {

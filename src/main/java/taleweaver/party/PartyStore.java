@@ -199,6 +199,24 @@ final class PartyStore {
                 .bind(0, now).bind(1, staleBefore).mapTo(String.class).list();
     }
 
+    /** Whether the player is in a duel (a member in a duel follows passively until it ends). */
+    boolean inBattle(long player) {
+        return h.createQuery("select count(*) from battles where over = 0 and (p1 = ? or p2 = ?)").bind(0, player).bind(1, player)
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    /** The quest waits, as it is, for its members to come back (resumed by /party_start of the same task). */
+    void pause(String party) {
+        h.execute("update parties set phase = 'paused', resolving = null, deadline = null where id = ?", party);
+        h.execute("delete from party_actions where party_id = ?", party);
+    }
+
+    /** A paused quest goes on from its stage, with a new round. */
+    void resume(String party, long deadline) {
+        h.execute("update parties set phase = 'playing', round = round + 1, deadline = ? where id = ?", deadline, party);
+        h.execute("update party_members set state = 'active', timeouts = 0 where party_id = ?", party);
+    }
+
     boolean inQuest(long player) {
         return h.createQuery("select count(*) from party_members m join parties p on p.id = m.party_id where m.player_id = ? and p.phase = 'playing'")
                 .bind(0, player).mapTo(Integer.class).one() > 0;

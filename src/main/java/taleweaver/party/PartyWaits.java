@@ -32,8 +32,11 @@ public final class PartyWaits {
         this.jobs = jobs;
     }
 
-    /** A wait for news of the party, at most {@code millis}; call {@link #unpark} if it is not needed after all. */
+    private volatile boolean closing;
+
+    /** A wait for news of the party, at most {@code millis} (null when shutting down: answer now); {@link #unpark} it if unneeded. */
     CompletableFuture<Void> park(String partyId, long millis) {
+        if (closing) return null;
         var woken = new CompletableFuture<Void>();
         waiting.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(woken);
         if (jobs.after(millis, () -> woken.complete(null)) == null) woken.complete(null);
@@ -55,9 +58,15 @@ public final class PartyWaits {
         if (set != null) for (var w : set.toArray(CompletableFuture[]::new)) w.complete(null);
     }
 
-    /** Shutting down, or signals may have been missed: every wait reads again. */
+    /** Signals may have been missed: every wait reads again. */
     public void wakeAll() {
         waiting.keySet().forEach(this::wake);
+    }
+
+    /** Shutting down: every wait is answered with what there is now, and no new one parks. */
+    public void close() {
+        closing = true;
+        wakeAll();
     }
 
     /** A streamed wait: hears the words told so far, then each new piece, until {@link #unlisten}. */

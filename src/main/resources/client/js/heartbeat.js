@@ -26,6 +26,7 @@ export function heartbeat(app) {
       incoming(reply.id_list || [], reply.role_list || []);
       accepted(reply.accept_id || []);
       if (battle && (reply.role_text !== null || reply.status)) app.battleNews(reply);
+      invited(reply.party_invites || []);
     } catch (e) {
       if (!stopped) toast(e.message);
     }
@@ -44,6 +45,17 @@ export function heartbeat(app) {
       queue.push({ id, from: senders[i] });
     });
     if (!dialog.open && queue.length) ask(queue.shift());
+  }
+
+  const invitesSeen = new Set();
+  /** Party invitations: listed on the Party screen, each announced once. */
+  function invited(list) {
+    app.partyInvites(list);
+    for (const i of list) {
+      if (invitesSeen.has(i.party_id)) continue;
+      invitesSeen.add(i.party_id);
+      toast(t('party.invited_toast', { name: i.from }));
+    }
   }
 
   function accepted(ids) {

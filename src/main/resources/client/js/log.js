@@ -19,6 +19,12 @@ export function conversation(label) {
 
   return {
     node: list,
+    /** A line of the scene's own (someone joined, left): no speaker, no face. */
+    note(text) {
+      const item = el('li', { class: 'line note' }, el('p', { class: 'words' }, text));
+      list.append(item);
+      return item;
+    },
     /** A finished line. */
     say: (speaker, text, options) => line(speaker, text, options).item,
     /** A line being written: `grow(piece)` while it streams, `end(speaker, text)` with the final words. */

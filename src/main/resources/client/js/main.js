@@ -11,6 +11,7 @@ import { heartbeat } from './heartbeat.js';
 import { t } from './i18n.js';
 import { showHost } from './host.js';
 import { showLogin } from './login.js';
+import { partyScreen } from './party.js';
 import { playersScreen } from './players.js';
 import { questsScreen } from './quests.js';
 import { refreshSheet, sheet } from './sheet.js';
@@ -18,7 +19,7 @@ import { loadKit, onKitChange, state } from './store.js';
 import { taskScreen } from './task.js';
 
 const root = document.getElementById('app');
-const ORDER = ['dm', 'quests', 'task', 'bag', 'craft', 'event', 'players', 'battle'];
+const ORDER = ['dm', 'quests', 'task', 'party', 'bag', 'craft', 'event', 'players', 'battle'];
 let game = null;
 
 function enterGame() {
@@ -51,6 +52,8 @@ function enterGame() {
       beat.soon();
     },
     battleNews: reply => screens.battle.news(reply),
+    partyInvites: list => screens.party.invited(list),
+    inviteToParty: name => call('/party_invite', { role: session.role, name }),
     pollSoon: () => beat.soon(),
   };
 
@@ -62,6 +65,7 @@ function enterGame() {
   screens.event = eventScreen(app);
   screens.players = playersScreen(app);
   screens.battle = battleScreen(app);
+  screens.party = partyScreen(app);
   for (const name of ORDER) {
     nav.append(el('button', { type: 'button', class: 'nav-' + name, 'data-screen': name, onclick: () => app.go(name) },
       el('span', { class: 'icon', 'aria-hidden': 'true' }), el('span', { class: 'label' }, t('nav.' + name))));
@@ -81,6 +85,7 @@ function enterGame() {
   game = { beat };
   window.onhashchange = () => app.go(location.hash.slice(1));
   Promise.all([refreshSheet(), loadKit()]).catch(e => toast(e.message));
+  screens.party.resume(); // a party found again: its ready check and rounds reach any screen
   const duel = keptBattle();
   if (duel) app.startBattle(duel.id, duel.opponent); // a reload in the middle of a duel
   else app.go(ORDER.includes(location.hash.slice(1)) && location.hash !== '#battle' ? location.hash.slice(1) : 'dm');

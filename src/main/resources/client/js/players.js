@@ -14,7 +14,7 @@ export async function onlinePlayers() {
   return reply.roles;
 }
 
-export function playersScreen() {
+export function playersScreen(app) {
   const list = el('ul', { class: 'players', 'aria-label': t('players.title') });
   const sent = el('p', { class: 'sent', role: 'status' });
   const ladder = el('ol', { class: 'ladder', 'aria-label': t('players.ladder') });
@@ -55,7 +55,16 @@ export function playersScreen() {
       fill(list, names.length ? names.map(name => {
         const button = el('button', { type: 'button', 'aria-label': t('players.challenge_label', { name }) }, t('players.challenge'));
         button.addEventListener('click', () => challenge(name, button));
-        return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), button);
+        const invite = el('button', { type: 'button', class: 'quiet', 'aria-label': t('party.invite_label', { name }) }, t('party.invite'));
+        invite.addEventListener('click', () => busy(invite, async () => {
+          try {
+            await app.inviteToParty(name);
+            toast(t('party.invite_sent', { name }));
+          } catch (e) {
+            toast(e.message);
+          }
+        }));
+        return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), invite, button);
       }) : el('li', { class: 'none' }, t('players.none')));
       await Promise.all([showLadder(), showChronicle()]);
     } catch (e) {

@@ -61,12 +61,12 @@ export const seenRoles = {
   },
 };
 
-/** Avatars by name, as base64 PNG: NPCs from /feedback, players from /get_list. */
 /** A player's portrait as the server serves it to pages (its own URL, cached by the browser). */
 export function portraitUrl(name) {
   return '/portrait/' + encodeURIComponent(name);
 }
 
+/** Avatars by name: NPCs' base64 PNGs from /feedback, players' portrait URLs from /get_list. */
 const avatars = new Map();
 export const avatar = {
   get: name => avatars.get(name) || null,

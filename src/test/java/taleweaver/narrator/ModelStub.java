@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** A MockWebServer that answers chat completions with whatever {@code reply} makes of the request's last message. */
-public final class ModelStub {
+public final class ModelStub implements AutoCloseable {
     public final MockWebServer server = new MockWebServer();
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 

@@ -261,6 +261,50 @@ class PartyTest {
         });
     }
 
+    @Test
+    void aQuestWhoseMembersAreAllAwayPausesAndTheSameTaskResumesIt() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.round_seconds=1", "party.idle_minutes=0",
+                "presence.timeout_seconds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            // nobody says anything: everyone is away once the presence timeout passes, and the round's deadline pauses the quest
+            await(() -> {
+                var status = api.call("/party_status", "role", "Ann"); // (this call brings Ann back: the check below is on the row)
+                return status.get("deadline").isNull() && WELL.equals(status.text("task"));
+            });
+            assertEquals(0, resolved(api, "Ann").size(), "paused, not told to nobody");
+            assertEquals(409, api.call("/party_start", "role", "Ann", "task_name", "Fire at the Granary").code(), "the paused task goes on first");
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            var status = api.call("/party_status", "role", "Ann");
+            assertFalse(status.get("deadline").isNull(), "resumed: a round is open");
+            api.call("/party_act", "role", "Bob", "text", "I climb down"); // Ann, just heard from, is waited for
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            await(() -> resolved(api, "Ann").size() == 1);
+            assertEquals(1, resolved(api, "Ann").get(0).path("stage").asInt());
+        });
+    }
+
+    @Test
+    void aMemberInADuelIsNotWaitedForNorCountedAsTimedOut() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String n : List.of("Ann", "Bob", "Eve")) api.signup(n);
+            String id = api.call("/challenge", "role1", "Ann", "role2", "Eve", "wait", 0).text("id");
+            assertEquals(200, api.call("/accept_challenge", "role", "Eve", "id", id).code()); // Ann's duel began before the quest
+            String code = api.call("/party_create", "role", "Bob").text("code");
+            api.call("/party_join", "role", "Ann", "code", code);
+            api.call("/party_start", "role", "Bob", "task_name", WELL);
+            api.call("/party_ready", "role", "Ann", "ready", true);
+            for (int round = 1; round <= 2; round++) {
+                api.call("/party_act", "role", "Bob", "text", "I look around");
+                int want = round;
+                await(() -> resolved(api, "Bob").size() == want); // not waiting for Ann, who is fighting
+            }
+            assertEquals("active", api.call("/party_status", "role", "Bob").get("members").get(1).path("state").asText(),
+                    "rounds missed in a duel are no timeouts");
+        });
+    }
+
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 400; i++) {
             if (condition.getAsBoolean()) return;

@@ -1,0 +1,332 @@
+// A party quest (SPEC §16): create a party (its code read aloud), join by code or invitation, the ready check, the
+// shared scene (each member's action under their name and portrait, the DM's telling as it is written), "waiting for
+// Wren (0:47)", Act and Hold with items and skills as chips, every member's hp, party chat beside the scene, the reward.
+// Everything the page shows comes from /party_status (on entering, and after a reload) and /party_wait's events.
+import { call, session } from './api.js';
+import { el, fill, picture, toast, busy } from './el.js';
+import { t, world } from './i18n.js';
+import { conversation, kitChips } from './log.js';
+import { meter, refreshSheet } from './sheet.js';
+import { loadKit, portraitUrl, state } from './store.js';
+import { sayForm } from './talk.js';
+
+const WAIT_SECONDS = 25;
+
+export function partyScreen(app) {
+  let status = null;       // the last /party_status, kept up to date from events
+  let last = 0;            // the newest event seen
+  let listening = false;   // a /party_wait loop is running
+  let clock = null;        // the round's countdown
+  let telling = null;      // the DM's line being written
+  let prompted = null;     // the ready check already asked about
+  let lastTask = null;     // the quest just finished, still named over its scene
+
+  const intro = el('p', { class: 'intro' }, t('party.intro'));
+  const codeInput = el('input', { type: 'text', maxLength: 6, autocomplete: 'off', 'aria-label': t('party.code_label'),
+    placeholder: t('party.code_placeholder'), class: 'code-input' });
+  const joinForm = el('form', { class: 'say join' }, codeInput, el('button', { type: 'submit', class: 'primary' }, t('party.join')));
+  joinForm.addEventListener('submit', e => { e.preventDefault(); join(codeInput.value.trim()); });
+  const invites = el('ul', { class: 'invites', 'aria-label': t('party.invites') });
+  const lobby = el('div', { class: 'lobby' }, intro,
+    el('button', { type: 'button', class: 'primary', onclick: e => busy(e.currentTarget, create) }, t('party.create')),
+    el('h3', {}, t('party.join_title')), joinForm, invites);
+
+  const code = el('p', { class: 'party-code', 'aria-live': 'polite' });
+  const members = el('ul', { class: 'members', 'aria-label': t('party.members') });
+  const tasks = el('ul', { class: 'tasks', 'aria-label': t('party.tasks') });
+  const waiting = el('p', { class: 'waiting', role: 'status' });
+  const log = conversation(t('party.scene'));
+  const chips = kitChips(state);
+  const actForm = sayForm(t('party.act_label'), t('party.act_placeholder'), t('party.act'), act);
+  const hold = el('button', { type: 'button', onclick: e => busy(e.currentTarget, async () => {
+    if (await send('/party_hold', {})) declared(t('party.you_hold'));
+  }) }, t('party.hold'));
+  actForm.node.append(hold);
+  const mine = el('p', { class: 'mine-note', 'aria-live': 'polite' });
+  const actions = el('div', { class: 'party-act' }, chips.node, actForm.node);
+  const reward = el('div', { class: 'reward', hidden: true, role: 'status' });
+  const chat = conversation(t('party.chat'));
+  const chatForm = sayForm(t('party.chat_label'), t('party.chat_placeholder'), t('party.say'), say);
+  const leave = el('button', { type: 'button', class: 'quiet', onclick: e => busy(e.currentTarget, leaveParty) }, t('party.leave'));
+  const dialog = el('dialog', { class: 'challenge', 'aria-labelledby': 'ready-title' });
+  document.body.append(dialog);
+
+  const scene = el('div', { class: 'party-scene' }, el('h3', { class: 'task-name' }), log.node, reward, waiting, mine, actions);
+  const table = el('div', { class: 'party-table', hidden: true },
+    el('div', { class: 'party-head' }, code, leave), members, tasks, scene,
+    el('aside', { class: 'party-chat', 'aria-label': t('party.chat') }, el('h3', {}, t('party.chat')), chat.node, chatForm.node));
+  const node = el('section', { class: 'screen party', 'aria-label': t('nav.party') }, el('h2', {}, t('nav.party')), lobby, table);
+
+  async function send(path, body) {
+    try {
+      return await call(path, { role: session.role, ...body });
+    } catch (e) {
+      toast(e.message);
+      return null;
+    }
+  }
+
+  async function create() {
+    if (await send('/party_create', {})) await load();
+  }
+
+  async function join(text) {
+    if (!text) return;
+    if (await send('/party_join', { code: text })) {
+      codeInput.value = '';
+      await load();
+    }
+  }
+
+  async function accept(partyId) {
+    if (await send('/party_accept', { party_id: partyId })) await load();
+  }
+
+  async function leaveParty() {
+    if (await send('/party_leave', {})) {
+      status = null;
+      log.clear();
+      chat.clear();
+      draw();
+    }
+  }
+
+  async function act(text) {
+    const used = chips.chosen();
+    if (await send('/party_act', { text, ...used })) {
+      chips.reset();
+      declared(t('party.you_act', { text }));
+    }
+  }
+
+  /** What this member declared for the round, shown until the round is told (it may be changed until then). */
+  function declared(text) {
+    mine.textContent = text;
+  }
+
+  async function say(text) {
+    await send('/party_say', { text });
+  }
+
+  /** Reads the party as it is now (a reload finds the scene again), then listens for what happens next. */
+  async function load() {
+    try {
+      status = await call('/party_status', { role: session.role });
+    } catch (e) {
+      if (e.code === 404) status = null; else toast(e.message);
+      draw();
+      return;
+    }
+    last = status.last;
+    log.clear();
+    for (const round of status.recent) showRound(round);
+    draw();
+    listen();
+  }
+
+  async function listen() {
+    if (listening) return;
+    listening = true;
+    try {
+      while (status) {
+        let reply;
+        try {
+          reply = await call('/party_wait', { role: session.role, after: last, wait: WAIT_SECONDS }, { onDelta: piece => told(piece) });
+        } catch (e) {
+          if (e.code === 404) { status = null; draw(); break; }
+          await new Promise(r => setTimeout(r, 2000));
+          continue;
+        }
+        for (const event of reply.events) happened(event);
+        last = Math.max(last, reply.last);
+        draw();
+      }
+    } finally {
+      listening = false;
+    }
+  }
+
+  /** A piece of the DM's telling, as it is written. */
+  function told(piece) {
+    if (!telling) telling = log.writing(world.dm);
+    telling.grow(piece);
+  }
+
+  function member(name) {
+    return status && status.members.find(m => m.name === name);
+  }
+
+  function happened(event) {
+    if (!status) return;
+    switch (event.kind) {
+      case 'joined':
+        if (!member(event.name)) status.members.push({ name: event.name, level: 1, hp: 1, max_hp: 1, state: 'active', ready: false, acted: false });
+        chat.note(t('party.joined', { name: event.name }));
+        break;
+      case 'left':
+        status.members = status.members.filter(m => m.name !== event.name);
+        chat.note(t('party.left', { name: event.name }));
+        if (event.name === session.role) status = null;
+        break;
+      case 'lead': status.leader = event.name; break;
+      case 'passive': case 'active': if (member(event.name)) member(event.name).state = event.kind; break;
+      case 'ready_check':
+        status.task = event.task;
+        status.members.forEach(m => { m.ready = false; });
+        break;
+      case 'ready': if (member(event.name)) member(event.name).ready = event.ready; break;
+      case 'started':
+        status.task = event.task;
+        lastTask = null;
+        status.round = 1;
+        reward.hidden = true;
+        log.clear();
+        log.say(world.dm, event.text);
+        log.say(world.dm, event.goal, { kind: 'result' });
+        refreshStatus();
+        break;
+      case 'acted':
+        if (member(event.name)) member(event.name).acted = true;
+        break;
+      case 'resolved':
+        showRound(event);
+        mine.textContent = '';
+        status.members.forEach(m => { m.acted = false; });
+        if (event.finished) finished(event); else refreshStatus();
+        break;
+      case 'chat': chat.say(event.name, event.text, { mine: event.name === session.role }); break;
+      default: break;
+    }
+  }
+
+  /** The members' sheets and the round's deadline, read again after a round. */
+  async function refreshStatus() {
+    try {
+      const fresh = await call('/party_status', { role: session.role });
+      status = fresh;
+      draw();
+    } catch {
+      // the next event brings it
+    }
+  }
+
+  function showRound(round) {
+    for (const a of round.actions) {
+      if (a.text) log.say(a.name, a.text, { mine: a.name === session.role });
+      else log.note(t('party.held', { name: a.name }));
+    }
+    if (telling) {
+      telling.end(round.speaker || world.dm, round.text);
+      telling = null;
+    } else {
+      log.say(round.speaker || world.dm, round.text);
+    }
+  }
+
+  function finished(event) {
+    const mine = event.reward && event.reward[session.role];
+    fill(reward, el('strong', {}, t('party.done')), ' ',
+      mine ? t('party.reward', { exp: mine.exp, matter: mine.matter }) : t('party.no_reward'));
+    reward.hidden = false;
+    lastTask = status.task;
+    status.task = null;
+    refreshSheet().catch(() => {});
+    loadKit().catch(() => {});
+  }
+
+  function askReady() {
+    const me = member(session.role);
+    if (!status || !status.task || !me || me.ready || prompted === status.task + last || status.round > 0 && status.deadline) return;
+    prompted = status.task + last;
+    const answer = async yes => {
+      dialog.close();
+      await send('/party_ready', { ready: yes });
+    };
+    fill(dialog,
+      el('h2', { id: 'ready-title' }, t('party.ready_title')),
+      el('p', {}, t('party.ready_ask', { task: status.task, name: status.leader })),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'primary', onclick: () => answer(true) }, t('party.ready')),
+        el('button', { type: 'button', onclick: () => answer(false) }, t('party.not_ready'))));
+    dialog.onkeydown = e => { if (e.key === 'Escape') { e.preventDefault(); answer(false); } };
+    if (!dialog.open) dialog.showModal();
+  }
+
+  function drawMembers() {
+    fill(members, status.members.map(m => {
+      const kick = status.leader === session.role && m.name !== session.role
+        ? el('button', { type: 'button', class: 'quiet', 'aria-label': t('party.kick_label', { name: m.name }),
+          onclick: e => busy(e.currentTarget, () => send('/party_kick', { name: m.name }).then(load)) }, t('party.kick')) : null;
+      const badge = m.name === status.leader ? t('party.leader') : t('party.state.' + m.state);
+      const mark = status.task && status.deadline ? (m.acted ? t('party.has_acted') : '') : (status.task && m.ready ? t('party.is_ready') : '');
+      return el('li', { class: 'member ' + m.state },
+        picture(portraitUrl(m.name), m.name, 'face'),
+        el('div', { class: 'member-body' },
+          el('strong', {}, m.name), el('span', { class: 'detail' }, ` ${t('sheet.level', { n: m.level })} · ${badge} ${mark}`),
+          meter(t('battle.hp_of', { name: m.name }), m.hp, m.max_hp)),
+        kick);
+    }));
+  }
+
+  async function drawTasks() {
+    const leading = status.leader === session.role;
+    if (!leading || (status.task && status.deadline)) { tasks.replaceChildren(); return; }
+    let list = [];
+    try {
+      list = (await call('/party_tasks', { role: session.role })).task_list;
+    } catch {
+      return;
+    }
+    const readyCount = status.members.filter(m => m.ready).length;
+    fill(tasks, list.map(name => {
+      const again = status.task === name && readyCount >= 2 && readyCount < status.members.length;
+      const start = el('button', { type: 'button', class: 'primary',
+        onclick: e => busy(e.currentTarget, () => send('/party_start', { task_name: name })) },
+        again ? t('party.start_ready', { n: readyCount }) : t('party.start'));
+      return el('li', {}, el('span', { class: 'task-title' }, name), start);
+    }));
+  }
+
+  function tick() {
+    clearInterval(clock);
+    clock = null;
+    if (!status || !status.deadline || !status.task) { waiting.textContent = ''; return; }
+    const update = () => {
+      const left = Math.max(0, Math.round((Date.parse(status.deadline) - Date.now()) / 1000));
+      const names = status.members.filter(m => m.state === 'active' && !m.acted).map(m => m.name);
+      const clockText = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+      waiting.textContent = names.length ? t('party.waiting', { names: names.join(', '), time: clockText }) : t('party.telling');
+    };
+    update();
+    clock = setInterval(update, 1000);
+  }
+
+  function draw() {
+    const inParty = !!status;
+    lobby.hidden = inParty;
+    table.hidden = !inParty;
+    if (!inParty) { clearInterval(clock); return; }
+    code.replaceChildren(t('party.code_is'), ' ', el('strong', { class: 'code' }, status.code.split('').join(' ')));
+    scene.querySelector('.task-name').textContent = status.task || (lastTask ? t('party.finished', { task: lastTask }) : t('party.no_task'));
+    const playing = !!(status.task && status.deadline);
+    const me = member(session.role);
+    actions.hidden = !playing || !me;
+    drawMembers();
+    drawTasks();
+    tick();
+    askReady();
+  }
+
+  return {
+    node,
+    enter: () => load(),
+    /** The heartbeat's invitations: offered here, and once as a toast. */
+    invited(list) {
+      fill(invites, list.map(i => el('li', {}, el('span', { class: 'task-title' }, t('party.invited_by', { name: i.from })),
+        el('button', { type: 'button', class: 'primary', onclick: e => busy(e.currentTarget, () => accept(i.party_id)) }, t('party.accept')))));
+    },
+    /** Entering the game: a party found again listens at once (the ready check reaches any screen). */
+    resume: () => load(),
+    kitChanged: () => chips.render(),
+  };
+}

@@ -1,0 +1,173 @@
+package taleweaver.client;
+
+import io.javalin.testtools.JavalinTest;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import taleweaver.App;
+import taleweaver.TestConfig;
+import taleweaver.narrator.ModelStub;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A party of three in three real Chromium sessions (SPEC §16): formed by code and by invitation, the ready check, a
+ * party task played to its reward with one member reloading mid-round, party chat; both languages, both widths; every
+ * screen fits and names its controls, and screenshots go where {@link LayoutTest}'s do.
+ */
+class PartyBrowserTest {
+    private static final Path OUT = Path.of(System.getProperty("screenshots", "target/screenshots"));
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void chromium() {
+        Browser.requireChromium();
+    }
+
+    private record Words(String a, String b, String c, String rope, String climb, String calm, String haul, String chat) {}
+
+    private static Words words(boolean zh) {
+        return zh ? new Words("林风", "阿青", "小满", "我把绳子绑在树上拉住", "我顺着绳子爬下井", "我吹口哨安抚小狗", "我把小狗往上拉", "干得漂亮！")
+                : new Words("Rowan", "Wren", "Moss", "I tie the rope to the oak and hold it", "I climb down the rope", "I whistle to calm the dog",
+                "I haul the dog up", "Well done, all!");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"zh, 360, 780", "en, 1280, 800", "en, 360, 780", "zh, 1280, 800"})
+    void threePlayersFormAPartyAndPlayATaskToItsReward(String language, int width, int height) {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            String base = "http://127.0.0.1:" + server.port();
+            boolean zh = language.equals("zh");
+            Words w = words(zh);
+            String size = width < 800 ? "phone" : "laptop";
+            try (var a = new Browser(base, dir.resolve("a"), width, height); var b = new Browser(base, dir.resolve("b"), width, height);
+                 var c = new Browser(base, dir.resolve("c"), width, height)) {
+                a.signUp(w.a(), "a@example.org", "secret");
+                b.signUp(w.b(), "b@example.org", "secret");
+                c.signUp(w.c(), "c@example.org", "secret");
+                for (var p : List.of(a, b, c)) p.shown(".sheet .name");
+
+                // by code: Rowan makes a party and reads the code aloud; Wren types it
+                a.go("party");
+                check(a, language + "-" + size + "-10-party-lobby");
+                a.press(".party .lobby button.primary");
+                String code = a.shown(".party-code .code").getText().replace(" ", "");
+                assertTrue(code.matches("[A-Z2-9]{6}"), code);
+                b.go("party");
+                b.say(".party form.join input", code.toLowerCase());
+                b.until(() -> b.find(".party .members").getText().contains(w.a()));
+                // by invitation: from the Players list; Moss's heartbeat brings it
+                a.go("players");
+                a.until(() -> {
+                    a.press(".players button.quiet");
+                    return a.find(".players ul.players").getText().contains(w.c());
+                });
+                a.press(".players li.player button.quiet[aria-label*='" + w.c() + "']");
+                c.go("party");
+                c.press(".party .invites button.primary");
+                c.until(() -> c.find(".party .members").getText().contains(w.b()));
+
+                // the ready check
+                a.go("party");
+                a.until(() -> a.find(".party .members").getText().contains(w.c()));
+                check(a, language + "-" + size + "-11-party-formed");
+                a.press(".party-table .tasks li button.primary");
+                b.shown("dialog.challenge[open]");
+                check(b, language + "-" + size + "-12-party-ready");
+                b.find("dialog.challenge[open] button.primary").click();
+                c.shown("dialog.challenge[open]").findElement(org.openqa.selenium.By.cssSelector("button.primary")).click();
+                for (var p : List.of(a, b, c)) p.shown(".party-act form.say input");
+
+                // round 1: two hands on the rope, Moss holds
+                a.say(".party-act form.say input", w.rope());
+                a.until(() -> a.find(".party .waiting").getText().contains(w.b()));
+                check(a, language + "-" + size + "-13-party-waiting");
+                b.say(".party-act form.say input", w.climb());
+                c.press(".party-act form.say button[type=button]");
+                for (var p : List.of(a, b, c)) told(p, 1, language + "-" + size);
+
+                // round 2, with Wren reloading in the middle: the scene is found again
+                a.say(".party-act form.say input", w.calm());
+                b.driver.navigate().refresh();
+                b.go("party");
+                b.until(() -> b.find(".party-scene .log").getText().contains(w.climb()));
+                b.say(".party-act form.say input", w.haul());
+                c.press(".party-act form.say button[type=button]");
+                a.shown(".party .reward");
+                b.shown(".party .reward");
+                assertTrue(a.find(".party .reward").getText().length() > 4);
+                // party chat, beside the scene
+                c.say(".party-chat form.say input", w.chat());
+                a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
+                check(a, language + "-" + size + "-14-party-reward");
+                check(c, language + "-" + size + "-15-party-chat");
+            }
+        });
+    }
+
+    /** A model that answers a round with markup: every member's page shows it as text. */
+    @Test
+    void aHostileModelsMarkupStaysText() throws Exception {
+        String markup = "<img src=x onerror=\"document.title='pwned'\"><b>Rowan</b> and Wren";
+        try (var stub = new ModelStub(r -> r.path("messages").path(0).path("content").asText().contains("party quest")
+                ? ModelStub.json(Map.of("text", markup)) : ModelStub.json(Map.of("text", "Welcome.")))) {
+            JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
+                    "narrator.api_key=k", "narrator.max_retries=0")), (server, client) -> {
+                String base = "http://127.0.0.1:" + server.port();
+                try (var a = new Browser(base, dir.resolve("a"), 1280, 800); var b = new Browser(base, dir.resolve("b"), 1280, 800)) {
+                    a.signUp("Rowan", "a@example.org", "secret");
+                    b.signUp("Wren", "b@example.org", "secret");
+                    a.go("party");
+                    a.press(".party .lobby button.primary");
+                    String code = a.shown(".party-code .code").getText().replace(" ", "");
+                    b.go("party");
+                    b.say(".party form.join input", code);
+                    a.until(() -> a.find(".party .members").getText().contains("Wren"));
+                    a.press(".party-table .tasks li button.primary");
+                    b.shown("dialog.challenge[open] button.primary").click();
+                    a.say(".party-act form.say input", "I hold the rope");
+                    b.say(".party-act form.say input", "I climb down");
+                    for (var p : List.of(a, b)) {
+                        p.until(() -> p.find(".party-scene .log").getText().contains("<img src=x"));
+                        assertEquals(0, p.all(".party-scene .log img[src=x], .party-scene .log b").size(), "no markup ran");
+                        assertTrue(!"pwned".equals(p.driver.getTitle()));
+                    }
+                }
+            });
+        }
+    }
+
+    /** Waits until the page shows {@code rounds} told rounds; on failure, a screenshot and the scene's text say why. */
+    private static void told(Browser p, int rounds, String name) throws java.io.IOException {
+        try {
+            p.until(() -> p.all(".party-scene .log .line:not(.writing)").stream()
+                    .filter(l -> l.getText().contains("\n")).count() >= 2L + 3L * rounds);
+        } catch (RuntimeException e) {
+            p.screenshot(Path.of("target/screenshots/failed-" + name + ".png"));
+            throw new AssertionError("round " + rounds + " not shown: " + p.find(".party-scene").getText(), e);
+        }
+    }
+
+    private static void check(Browser b, String name) throws java.io.IOException {
+        b.until(() -> b.all(".screen:not([hidden]) .writing").isEmpty());
+        Number overflow = (Number) b.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertEquals(0, Math.max(0, overflow.intValue()), name + ": the page scrolls sideways");
+        assertEquals(List.of(), b.script("""
+                return [...document.querySelectorAll('button, input, select, textarea, [role=meter]')]
+                  .filter(e => e.offsetParent !== null || e.closest('dialog[open]'))
+                  .filter(e => !(e.getAttribute('aria-label') || e.labels && e.labels.length || e.textContent.trim()
+                                 || e.title || e.getAttribute('aria-labelledby')))
+                  .map(e => e.outerHTML.slice(0, 80));"""), name + ": controls without an accessible name");
+        b.screenshot(OUT.resolve(name + ".png"));
+    }
+}
