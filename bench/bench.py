@@ -24,6 +24,7 @@ import threading
 import time
 
 import cluster  # several instances on one PostgreSQL (bench/cluster.py)
+import parties  # party quests (bench/parties.py)
 import turns  # the model-turns figures (bench/turns.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -421,13 +422,13 @@ def find_java21():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster"])
+    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster", "parties"])
     a = ap.parse_args()
     java = os.environ.get("JAVA", "java")
     java21 = os.environ.get("JAVA_PVP") or find_java21() or java
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"Taleweaver bench: {os.cpu_count()} cores, {version}", flush=True)
-    parts = a.only or ["http", "story", "pvp", "model", "cluster"]
+    parts = a.only or ["http", "story", "pvp", "model", "cluster", "parties"]
     if "http" in parts:
         part_http(java, a.seconds)
     if "story" in parts:
@@ -444,6 +445,10 @@ def main():
         cluster.part_cluster(sys.modules[__name__], java, a.seconds)
         if java21 != java:
             cluster.part_cluster(sys.modules[__name__], java21, a.seconds)
+    if "parties" in parts:
+        parties.part_parties(sys.modules[__name__], java, a.seconds)
+        if java21 != java:
+            parties.part_parties(sys.modules[__name__], java21, a.seconds)
     print("\n== Summary")
     for name, value in RESULTS:
         print(f"{name}: {value}")

@@ -55,7 +55,7 @@ export function playersScreen(app) {
       fill(list, names.length ? names.map(name => {
         const button = el('button', { type: 'button', 'aria-label': t('players.challenge_label', { name }) }, t('players.challenge'));
         button.addEventListener('click', () => challenge(name, button));
-        const invite = el('button', { type: 'button', class: 'quiet', 'aria-label': t('party.invite_label', { name }) }, t('party.invite'));
+        const invite = el('button', { type: 'button', class: 'invite', 'aria-label': t('party.invite_label', { name }) }, t('party.invite'));
         invite.addEventListener('click', () => busy(invite, async () => {
           try {
             await app.inviteToParty(name);
@@ -64,7 +64,7 @@ export function playersScreen(app) {
             toast(e.message);
           }
         }));
-        return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), invite, button);
+        return el('li', { class: 'player' }, picture(avatar.get(name), name, 'face'), el('span', { class: 'name' }, name), button, invite);
       }) : el('li', { class: 'none' }, t('players.none')));
       await Promise.all([showLadder(), showChronicle()]);
     } catch (e) {

@@ -72,7 +72,7 @@ class PartyBrowserTest {
                     a.press(".players button.quiet");
                     return a.find(".players ul.players").getText().contains(w.c());
                 });
-                a.press(".players li.player button.quiet[aria-label*='" + w.c() + "']");
+                a.press(".players li.player button.invite[aria-label*='" + w.c() + "']");
                 c.go("party");
                 c.press(".party .invites button.primary");
                 c.until(() -> c.find(".party .members").getText().contains(w.b()));

@@ -1,0 +1,236 @@
+"""Party quests (SPEC §16): rounds of four-member parties through a model answering in 1 s, on one SQLite instance and
+over three instances on PostgreSQL, and the server's CPU per party round against a solo DM turn. With the helpers of
+bench.py (b), turns.py and cluster.py."""
+import asyncio
+import http.server
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+
+import cluster
+import turns
+
+TASK = "The Flooded Well"
+
+
+class PartyModel:
+    """An OpenAI-compatible model answering after `delay` s; notes when it wrote each party round's answer, by party
+    (the first member named in the round's prompt)."""
+
+    def __init__(self, delay=1.0):
+        stub = self
+        self.written = {}
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
+                party = re.search(r"- (G\d+x)\d", prompt)
+                if delay:
+                    time.sleep(delay)
+                content = json.dumps({"text": "The rope creaks as the party works together at the well."})
+                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+                                  "usage": {"total_tokens": 80}}).encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
+                self.wfile.flush()
+                if party:
+                    stub.written.setdefault(party.group(1), []).append(time.perf_counter())
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 4096
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def settings(self):
+        return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1", "narrator.api_key": "sk-bench",
+                "narrator.daily_tokens_per_player": 100000000, "game.language": "en", "auth.bcrypt_cost": 4}
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+async def form(b, ports, party, errors):
+    """Party `party`: four members (member i on ports[i % len(ports)]), formed by code and started, everyone ready."""
+    names = [f"{party}{i}" for i in range(4)]
+    on = {n: ports[i % len(ports)] for i, n in enumerate(names)}
+    for n in names:
+        st, r = await b.raw(on[n], "/signup", {"email": f"{b.md5(n)[:16]}@bench.local", "username": n, "password": b.md5("pw-" + n),
+                                                "ip": "127.0.0.1:9"})
+        errors[0] += st != 200 or r.get("status_code") != 200
+    st, r = await b.raw(on[names[0]], "/party_create", {"role": names[0]})
+    code = r.get("code")
+    for n in names[1:]:
+        st, r = await b.raw(on[n], "/party_join", {"role": n, "code": code})
+        errors[0] += r.get("status_code") != 200
+    return names, on
+
+
+async def start(b, names, on, errors):
+    st, r = await b.raw(on[names[0]], "/party_start", {"role": names[0], "task_name": TASK})
+    errors[0] += r.get("status_code") != 200
+    for n in names[1:]:
+        st, r = await b.raw(on[n], "/party_ready", {"role": n, "ready": True})
+        errors[0] += r.get("status_code") != 200
+
+
+async def until_resolved(b, port, name, after, round_no):
+    """The moment `name` gets round `round_no`'s resolution through /party_wait."""
+    while True:
+        st, r = await b.raw(port, "/party_wait", {"role": name, "after": after, "wait": 30})
+        if st != 200 or r.get("status_code") != 200:
+            raise RuntimeError(f"{name}: {st} {r}")
+        after = r["last"]
+        if any(e["kind"] == "resolved" and e["round"] == round_no for e in r["events"]):
+            return time.perf_counter(), after
+
+
+async def play(b, names, on, rounds, errors, latencies, stub):
+    """`rounds` rounds: each member waits, then all act at once; the round's latency is from the model's answer
+    (or, offline, the last declaration) to the last member's resolution."""
+    st, r = await b.raw(on[names[0]], "/party_status", {"role": names[0]})
+    after = r["last"]
+    for round_no in range(1, rounds + 1):
+        waits = [asyncio.ensure_future(until_resolved(b, on[n], n, after, round_no)) for n in names]
+        await asyncio.sleep(0.05)
+        sent = []
+        for n in names:  # nobody meets a need: the quest goes on for as many rounds as asked
+            st, r = await b.raw(on[n], "/party_act", {"role": n, "text": "I look around the well", "items": [], "skills": []})
+            errors[0] += st != 200 or r.get("status_code") != 200
+            sent.append(time.perf_counter())
+        done = await asyncio.gather(*waits)
+        after = max(a for _, a in done)
+        last_done = max(t for t, _ in done)
+        told = stub.written.get(names[0][:-1], []) if stub else []
+        model_at = told[round_no - 1] if len(told) >= round_no else sent[-1]
+        latencies.append(last_done - model_at)
+
+
+def sample_peaks(procs, peak, stop):
+    while not stop.is_set():
+        for p in procs:
+            try:
+                peak[0] = max(peak[0], p.threads())
+                peak[1] = max(peak[1], turns.rss_mb(p.proc.pid))
+            except OSError:
+                pass
+        time.sleep(0.2)
+
+
+def parties_through_a_model(b, java, version, count, instances, jvm):
+    """`count` parties of 4 play 3 rounds each through a model answering in 1 s."""
+    stub = PartyModel(delay=1.0)
+    pg = cluster.Postgres(b) if instances > 1 else None
+    settings = dict(stub.settings())
+    if pg:
+        settings.update({"storage.url": pg.url, "storage.user": "postgres"})
+    servers = [b.Server(java, jvm=jvm, **settings, **{"server.instance_id": f"i{i}"}) for i in range(instances)]
+    try:
+        ports = [s.port for s in servers]
+        errors, latencies = [0], []
+        parties = [f"G{i:03d}x" for i in range(count)]
+
+        async def everyone():
+            sem = asyncio.Semaphore(32)
+
+            async def formed(p):
+                async with sem:
+                    return await form(b, ports, p, errors)
+            teams = await asyncio.gather(*(formed(p) for p in parties))
+            await asyncio.sleep(1.5)  # presence reaches every instance
+            for names, on in teams:
+                await start(b, names, on, errors)
+            return teams
+
+        teams = asyncio.run(everyone())
+        before = sum(s.threads() for s in servers)
+        peak, stop = [0, 0.0], threading.Event()
+        sampler = threading.Thread(target=sample_peaks, args=(servers, peak, stop))
+        sampler.start()
+        try:
+            async def rounds():
+                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub) for names, on in teams))
+            asyncio.run(rounds())
+        finally:
+            stop.set()
+            sampler.join()
+        where = "one instance, SQLite" if instances == 1 else f"{instances} instances, PostgreSQL"
+        b.report(f"{count} parties of 4 x 3 rounds, model 1 s, {where} ({version})",
+                 f"{errors[0]} errors; last member's resolution after the model's answer p50 {turns.pct(latencies, 0.5):.0f} ms, "
+                 f"p99 {turns.pct(latencies, 0.99):.0f} ms (target <= {100 if instances == 1 else 350} ms; the model answers 64 "
+                 f"calls at a time, so later rounds queue); threads {before} -> {peak[0]} (+{peak[0] - before}); RSS peak "
+                 f"{peak[1]:.0f} MB{' per instance summed' if instances > 1 else ''} (targets: +100, 350 MB)")
+    finally:
+        for s in servers:
+            s.stop()
+        if pg:
+            pg.stop()
+        stub.close()
+
+
+def cpu_per_round(b, java, version, seconds):
+    """Server CPU per party round (4 declarations, one telling) against a solo DM turn, same server, same model."""
+    model_port = b.free_port()
+    model = subprocess.Popen([java, os.path.join(os.path.dirname(__file__), "InstantModel.java"), str(model_port)],
+                             stdout=subprocess.PIPE, text=True)
+    model.stdout.readline()
+    try:
+        for label, settings in (("offline narrator", {"game.language": "en"}),
+                                ("model", {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{model_port}/v1",
+                                           "narrator.api_key": "sk", "narrator.daily_tokens_per_player": 100000000, "game.language": "en"})):
+            s = b.Server(java, **settings)
+            try:
+                errors = [0]
+                parties = [f"C{i:02d}x" for i in range(32)]
+
+                async def setup():
+                    teams = await asyncio.gather(*(form(b, [s.port], p, errors) for p in parties))
+                    for names, on in teams:
+                        await start(b, names, on, errors)
+                    return teams
+                teams = asyncio.run(setup())
+
+                async def party_rounds(n):
+                    await asyncio.gather(*(play(b, names, on, n, errors, [], None) for names, on in teams))
+
+                async def solo_turns(n):
+                    async def one(name):
+                        for _ in range(n):
+                            st, r = await b.raw(s.port, "/main", {"role": name, "text": "what news?"})
+                            errors[0] += st != 200
+                    await asyncio.gather(*(one(names[0]) for names, _ in teams))
+
+                asyncio.run(party_rounds(3))  # warm-up
+                asyncio.run(solo_turns(10))
+                figures = {}
+                for kind, work, per in (("round", lambda: asyncio.run(party_rounds(6)), 6), ("turn", lambda: asyncio.run(solo_turns(40)), 40)):
+                    c0 = turns.cpu_seconds(s.proc.pid)
+                    work()
+                    figures[kind] = (turns.cpu_seconds(s.proc.pid) - c0) * 1000 / (len(teams) * per)
+                b.report(f"CPU per party round vs a solo DM turn, {label} ({version})",
+                         f"{figures['round']:.2f} ms per round of 4 (with its waits) vs {figures['turn']:.2f} ms per DM turn: "
+                         f"{figures['round'] / figures['turn']:.2f}x (target <= 2x); {errors[0]} errors")
+            finally:
+                s.stop()
+    finally:
+        model.kill()
+
+
+def part_parties(b, java, seconds):
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"\n== Party quests ({version})", flush=True)
+    small = ["-Xmx256m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m", "-Xss512k",
+             "-XX:+UseSerialGC"]
+    parties_through_a_model(b, java, version, 250, 1, small)
+    parties_through_a_model(b, java, version, 100, 3, small)
+    cpu_per_round(b, java, version, seconds)
