@@ -82,8 +82,7 @@ public final class Services implements AutoCloseable {
     private final CharacterHandlers characterHandlers;
     private final StoryHandlers storyHandlers;
     private final PvpHandlers pvpHandlers;
-    private final taleweaver.party.PartyHandlers partyHandlers;
-    private final taleweaver.party.PartyWaits partyWaits;
+    private final taleweaver.party.Parties parties;
     private final ChallengeNotifier notifier;
     private final ChallengeService challenges;
     private final BattleService battles;
@@ -139,18 +138,10 @@ public final class Services implements AutoCloseable {
         var marks = new InboxMarks(signals);
         this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), jobs, deeds, signals, marks);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals, marks);
-        var partyContent = taleweaver.party.PartyContent.load(config.game(), pack.language());
-        this.partyWaits = new taleweaver.party.PartyWaits(jobs);
-        var parties = new taleweaver.party.PartyService(db, accounts, characters, presence, partyContent, config.party(), signals, partyWaits, names, marks);
-        var rounds = new taleweaver.party.PartyRounds(db, parties, new taleweaver.party.PartyNarrator(partyContent, pack.dm().name(), model),
-                presence, jobs, partyWaits, signals, config.party().roundSeconds(),
-                (config.narrator().turnDeadlineSeconds() + 10) * 1000L, config.party().idleMinutes(), // a telling ends by its deadline
-                pack.dm().name(), pack.language());
-        this.partyHandlers = new taleweaver.party.PartyHandlers(parties, new taleweaver.party.PartyFeed(db, partyWaits), challenges::waitSeconds);
-        challenges.refuseWhileQuesting(parties::inQuest);
-        accounts.onDeparture(parties::departed);
-        jobs.every("party rounds", 1_000, 1_000, rounds::check); // deadlines past, and claims whose instance died
-        this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles, id -> parties.invites(id));
+        this.parties = taleweaver.party.Parties.wire(config, pack, db, accounts, characters, presence, signals, jobs, names, marks, model,
+                challenges::waitSeconds);
+        challenges.refuseWhileQuesting(parties.service()::inQuest);
+        this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles, id -> parties.service().invites(id));
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
@@ -162,7 +153,7 @@ public final class Services implements AutoCloseable {
         metrics.gauge("taleweaver.battles.active", "battles not yet over",
                 () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
         metrics.gauge("taleweaver.db.statements", "statements run on the database since start", db::statements);
-        metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked() + partyWaits.parked());
+        metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked() + parties.waits().parked());
         metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
         this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
         if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, adminToken);
@@ -183,12 +174,11 @@ public final class Services implements AutoCloseable {
         signals.on(Signals.Kind.CHALLENGE, challenges::wake);
         signals.on(Signals.Kind.ROUND, battles::wake);
         signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
-        signals.on(Signals.Kind.PARTY, partyWaits::wake);
-        signals.on(Signals.Kind.PARTY_TEXT, target -> taleweaver.party.PartyWaits.relayed(target, partyWaits));
+        parties.listen(signals);
         signals.onReconnect(() -> { // signals may have been missed meanwhile: every cache is read again
             accounts.forgetAll();
             marks.forgetAll();
-            partyWaits.wakeAll();
+            parties.waits().wakeAll();
         });
         signals.start();
         jobs.every("sharing with other instances", 0, 1_000, this::shareWithOthers);
@@ -277,7 +267,7 @@ public final class Services implements AutoCloseable {
     public CharacterHandlers characterHandlers() { return characterHandlers; }
     public StoryHandlers storyHandlers() { return storyHandlers; }
     public PvpHandlers pvpHandlers() { return pvpHandlers; }
-    public taleweaver.party.PartyHandlers partyHandlers() { return partyHandlers; }
+    public taleweaver.party.PartyHandlers partyHandlers() { return parties.handlers(); }
     public BattleService battles() { return battles; }
     public Metrics metrics() { return metrics; }
 
@@ -294,7 +284,7 @@ public final class Services implements AutoCloseable {
         gate.closing();
         challenges.releaseWaits();
         battles.releaseWaits();
-        partyWaits.close();
+        parties.waits().close();
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code /party_wait} (SPEC §16): the party's events numbered above {@code after}, at once when there are some, else
+ * {@code /party_status} and {@code /party_wait} (SPEC §16): the scene as it is, and the party's events numbered above {@code after}, at once when there are some, else
  * parked (no thread) until there are or the wait runs out. The wait is parked before the events are read, so an event
  * committed in between wakes it rather than being missed.
  */
@@ -22,11 +22,40 @@ public final class PartyFeed {
 
     private final Database db;
     private final PartyWaits waits;
+    private final taleweaver.pvp.Presence presence;
 
-    public PartyFeed(Database db, PartyWaits waits) {
+    public PartyFeed(Database db, PartyWaits waits, taleweaver.pvp.Presence presence) {
         this.db = db;
         this.waits = waits;
+        this.presence = presence;
     }
+
+    /** {@code /party_status}: the party as it is now, so a reloaded page or a reconnecting player finds the scene. */
+    public record MemberView(String name, int level, int hp, int maxHp, String state, boolean ready, boolean acted) {}
+    public record Status(String partyId, String code, String leader, List<MemberView> members, String task, int stage, int round,
+                         String deadline, List<com.fasterxml.jackson.databind.JsonNode> recent, int last) {}
+
+    public Status status(Player p) {
+        return db.read(h -> {
+            var s = new PartyStore(h, false);
+            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+            var party = s.party(id).orElseThrow();
+            var acted = new java.util.HashSet<Long>();
+            s.actions(id, party.round()).forEach(a -> acted.add(a.playerId()));
+            var views = new java.util.ArrayList<MemberView>();
+            String leader = "";
+            for (var m : s.members(id)) {
+                if (m.playerId() == party.leaderId()) leader = m.name();
+                String state = presence.online(m.playerId()) ? m.state() : "offline";
+                views.add(new MemberView(m.name(), m.level(), m.hp(), m.maxHp(), state, m.ready(), acted.contains(m.playerId())));
+            }
+            var recent = s.recentResolved(id, 3).stream().map(e -> taleweaver.web.Json.parse(e.data())).toList();
+            String deadline = party.deadline() == null ? null : java.time.Instant.ofEpochMilli(party.deadline()).toString();
+            return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(),
+                    party.round(), deadline, recent, party.lastEvent());
+        });
+    }
+
 
     /** {@code stream} (may be null): where the round's telling goes, as it is written, while this wait lasts. */
     public CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream) {

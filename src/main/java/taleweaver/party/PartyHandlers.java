@@ -78,7 +78,7 @@ public final class PartyHandlers {
         return new Done();
     }
 
-    public Object status(Call c) { return parties.status(c.player("role")); }
+    public Object status(Call c) { return feed.status(c.player("role")); }
 
     public Object await(Call c) {
         Player me = c.player("role");

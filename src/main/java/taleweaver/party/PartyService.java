@@ -7,7 +7,6 @@ import taleweaver.account.Player;
 import taleweaver.character.CharacterService;
 import taleweaver.db.Database;
 import taleweaver.db.Signals;
-import taleweaver.pvp.Presence;
 import taleweaver.web.RateLimiter;
 
 import java.security.SecureRandom;
@@ -37,7 +36,6 @@ public final class PartyService {
     private final Database db;
     private final AccountService accounts;
     private final CharacterService characters;
-    private final Presence presence;
     private final PartyContent content;
     private final taleweaver.Config.Party config;
     private final Signals signals;
@@ -48,14 +46,13 @@ public final class PartyService {
     private final RateLimiter chat = new RateLimiter(10);
     private PartyRounds rounds;
 
-    public PartyService(Database db, AccountService accounts, CharacterService characters, Presence presence, PartyContent content,
+    public PartyService(Database db, AccountService accounts, CharacterService characters, PartyContent content,
                         taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names,
                         taleweaver.pvp.InboxMarks marks) {
         this.marks = marks;
         this.db = db;
         this.accounts = accounts;
         this.characters = characters;
-        this.presence = presence;
         this.content = content;
         this.config = config;
         this.signals = signals;
@@ -349,31 +346,6 @@ public final class PartyService {
         if (chat.acquire("party:" + p.id(), System.currentTimeMillis()) > 0) throw new Refusal(429, "too_fast", "slow down a little");
         String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
         change(partyId, s -> s.event(partyId, "chat", Map.of("name", p.name(), "text", text), System.currentTimeMillis()));
-    }
-
-    public record MemberView(String name, int level, int hp, int maxHp, String state, boolean ready, boolean acted) {}
-    public record Status(String partyId, String code, String leader, List<MemberView> members, String task, int stage, int round,
-                         String deadline, List<com.fasterxml.jackson.databind.JsonNode> recent, int last) {}
-
-    public Status status(Player p) {
-        return db.read(h -> {
-            var s = store(h);
-            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
-            var party = s.party(id).orElseThrow();
-            var acted = new java.util.HashSet<Long>();
-            s.actions(id, party.round()).forEach(a -> acted.add(a.playerId()));
-            var views = new ArrayList<MemberView>();
-            String leader = "";
-            for (var m : s.members(id)) {
-                if (m.playerId() == party.leaderId()) leader = m.name();
-                String state = presence.online(m.playerId()) ? m.state() : "offline";
-                views.add(new MemberView(m.name(), m.level(), m.hp(), m.maxHp(), state, m.ready(), acted.contains(m.playerId())));
-            }
-            var recent = s.recentResolved(id, 3).stream().map(e -> taleweaver.web.Json.parse(e.data())).toList();
-            String deadline = party.deadline() == null ? null : java.time.Instant.ofEpochMilli(party.deadline()).toString();
-            return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(),
-                    party.round(), deadline, recent, party.lastEvent());
-        });
     }
 
     /** Whether the player's party quest is under way (no duel meanwhile: 423). */

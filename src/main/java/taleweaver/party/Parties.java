@@ -1,0 +1,39 @@
+package taleweaver.party;
+
+import taleweaver.Config;
+import taleweaver.Jobs;
+import taleweaver.account.AccountService;
+import taleweaver.account.NameRules;
+import taleweaver.character.CharacterService;
+import taleweaver.db.Database;
+import taleweaver.db.Signals;
+import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.ModelClient;
+import taleweaver.pvp.InboxMarks;
+import taleweaver.pvp.Presence;
+
+import java.util.function.ToIntFunction;
+
+/** Party quests (SPEC §16), wired once: the service that forms parties and takes declarations, the rounds, the waits. */
+public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits, PartyHandlers handlers) {
+    /** {@code model}: null for the offline narrator; {@code waitSeconds}: /party_wait's wait, read as /challenge's. */
+    public static Parties wire(Config config, ContentPack pack, Database db, AccountService accounts, CharacterService characters,
+                               Presence presence, Signals signals, Jobs jobs, NameRules names, InboxMarks marks, ModelClient model,
+                               ToIntFunction<Double> waitSeconds) {
+        var content = PartyContent.load(config.game(), pack.language());
+        var waits = new PartyWaits(jobs);
+        var service = new PartyService(db, accounts, characters, content, config.party(), signals, waits, names, marks);
+        var rounds = new PartyRounds(db, service, new PartyNarrator(content, pack.dm().name(), model), presence, jobs, waits, signals,
+                config.party().roundSeconds(), (config.narrator().turnDeadlineSeconds() + 10) * 1000L, // a telling ends by its deadline
+                config.party().idleMinutes(), pack.dm().name(), pack.language());
+        accounts.onDeparture(service::departed); // logging out or being kicked leaves the party
+        jobs.every("party rounds", 1_000, 1_000, rounds::check); // deadlines past, and claims whose instance died
+        return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence), waitSeconds));
+    }
+
+    /** Several instances: another instance's party news and telling reach the members waiting here. */
+    public void listen(Signals signals) {
+        signals.on(Signals.Kind.PARTY, waits::wake);
+        signals.on(Signals.Kind.PARTY_TEXT, target -> PartyWaits.relayed(target, waits));
+    }
+}
