@@ -141,6 +141,11 @@ class PartyTest {
             var r = resolved(api, "Ann").get(0);
             assertEquals(0, r.path("stage").asInt(), "a stage needs as many hands as it has needs: " + r);
             assertTrue(r.path("text").asText().contains("Still needed"), r.toString());
+            // two pairs of hands on the same need meet it once: the other need is still wanted
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I hold the rope too");
+            var both = resolved(api, "Ann").get(1);
+            assertEquals(0, both.path("stage").asInt(), both.toString());
         });
     }
 
@@ -302,6 +307,28 @@ class PartyTest {
             }
             assertEquals("active", api.call("/party_status", "role", "Bob").get("members").get(1).path("state").asText(),
                     "rounds missed in a duel are no timeouts");
+        });
+    }
+
+    /** Declarations sent just as the round's deadline fires: whichever gets there, each round is told once. */
+    @Test
+    void aDeadlineRacingTheLastDeclarationsTellsTheRoundOnce() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.round_seconds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            for (int round = 1; round <= 8; round++) {
+                var status = api.call("/party_status", "role", "Ann");
+                long deadline = java.time.Instant.parse(status.text("deadline")).toEpochMilli();
+                api.call("/party_act", "role", "Ann", "text", "I look around");
+                // Bob's declaration lands around the moment the deadline's job fires (50 ms after the deadline)
+                Thread.sleep(Math.max(0, deadline + 10 + 10L * round - System.currentTimeMillis()));
+                api.call("/party_act", "role", "Bob", "text", "I look around too");
+                int want = round;
+                await(() -> resolved(api, "Ann").size() >= want);
+            }
+            Thread.sleep(300);
+            var rounds = resolved(api, "Ann").stream().map(e -> e.path("round").asInt()).toList();
+            assertEquals(rounds.stream().distinct().count(), rounds.size(), "no round told twice: " + rounds);
         });
     }
 
