@@ -68,12 +68,17 @@ public final class PartyService {
 
     /** A write on the party's tables; once it commits, the party's waiting members are woken (here and elsewhere). */
     <R> R change(String partyId, Function<PartyStore, R> work) {
+        return change(partyId, work, false);
+    }
+
+    /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
+    private <R> R change(String partyId, Function<PartyStore, R> work, boolean soon) {
         R result = db.write(h -> {
             R r = work.apply(store(h));
             signals.send(h, Signals.Kind.PARTY, partyId);
             return r;
         });
-        waits.wake(partyId);
+        if (soon) waits.wakeSoon(partyId); else waits.wake(partyId);
         return result;
     }
 
@@ -333,7 +338,7 @@ public final class PartyService {
             s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
             s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
             return new Declared(party.round(), rounds.claim(s, partyId, party.round(), false)); // the last awaited: told now
-        });
+        }, true);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }
 

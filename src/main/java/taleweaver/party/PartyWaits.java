@@ -52,10 +52,35 @@ public final class PartyWaits {
         woken.complete(null);
     }
 
-    /** The party has news: everyone waiting on it here reads it. */
+    /**
+     * The party has news: everyone waiting on it here reads it, each on the jobs' workers (the caller may be the one
+     * thread that hears other instances' signals, or the one that committed a round: neither should read for all).
+     */
     public void wake(String partyId) {
         var set = waiting.get(partyId);
-        if (set != null) for (var w : set.toArray(CompletableFuture[]::new)) w.complete(null);
+        if (set == null) return;
+        for (var w : set.toArray(CompletableFuture[]::new)) {
+            if (!jobs.run(() -> w.complete(null))) w.complete(null);
+        }
+    }
+
+    /** How long a declaration's news may wait for the next one's: a round's declarations come in a burst. */
+    static final long DECLARATIONS_GATHERED_MILLIS = 30;
+    private final Set<String> gathering = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A declaration's news ({@code acted}): the waits are woken once for the burst of declarations that usually
+     * completes a round, a few milliseconds later, rather than once for each (each wake is a reply and a new wait).
+     */
+    public void wakeSoon(String partyId) {
+        if (!waiting.containsKey(partyId) || !gathering.add(partyId)) return;
+        if (jobs.after(DECLARATIONS_GATHERED_MILLIS, () -> {
+            gathering.remove(partyId);
+            wake(partyId);
+        }) == null) {
+            gathering.remove(partyId);
+            wake(partyId);
+        }
     }
 
     /** Signals may have been missed: every wait reads again. */
