@@ -23,7 +23,7 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
         var content = PartyContent.load(config.game(), pack.language());
         var waits = new PartyWaits(jobs);
         var service = new PartyService(db, accounts, characters, content, config.party(), signals, waits, names, marks);
-        var rounds = new PartyRounds(db, service, new PartyNarrator(content, pack.dm().name(), model), presence, jobs, waits, signals,
+        var rounds = new PartyRounds(db, service, new PartyNarrator(content, pack.dm().name(), model, pack.language()), presence, jobs, waits, signals,
                 config.party().roundSeconds(), (config.narrator().turnDeadlineSeconds() + 10) * 1000L, // a telling ends by its deadline
                 config.party().idleMinutes(), pack.dm().name(), pack.language());
         accounts.onDeparture(service::departed); // logging out or being kicked leaves the party

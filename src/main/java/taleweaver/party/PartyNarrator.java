@@ -37,7 +37,11 @@ public final class PartyNarrator {
     private final String dm;
     private final ModelClient model;
 
-    public PartyNarrator(PartyContent content, String dm, ModelClient model) {
+    private final String joint;
+
+    /** {@code language}: the pack's; Chinese sentences follow one another without a space. */
+    public PartyNarrator(PartyContent content, String dm, ModelClient model, String language) {
+        this.joint = language.equals("zh") ? "" : " ";
         this.content = content;
         this.dm = dm;
         this.model = model;
@@ -63,7 +67,7 @@ public final class PartyNarrator {
             if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX);
             var out = new StringBuilder(text);
             for (Declared d : scene.declared()) {
-                if (d.acted() && !text.contains(d.name())) out.append(' ').append(line(d, scene.current(), scene.seed())); // everyone who acted is answered
+                if (d.acted() && !text.contains(d.name())) out.append(joint).append(line(d, scene.current(), scene.seed())); // everyone who acted is answered
             }
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
@@ -87,7 +91,7 @@ public final class PartyNarrator {
             for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
             parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", stage.waiting(), "needs", String.join(", ", missing)));
         }
-        return new Told(String.join(" ", parts), dm);
+        return new Told(String.join(joint, parts), dm);
     }
 
     private String line(Declared d, PartyContent.Stage stage, long seed) {

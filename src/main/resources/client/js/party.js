@@ -211,16 +211,15 @@ export function partyScreen(app) {
   }
 
   function showRound(round) {
+    if (telling) { // the words as they were written give way to the round in order: what each did, then the telling
+      telling.remove();
+      telling = null;
+    }
     for (const a of round.actions) {
       if (a.text) log.say(a.name, a.text, { mine: a.name === session.role });
       else log.note(t('party.held', { name: a.name }));
     }
-    if (telling) {
-      telling.end(round.speaker || world.dm, round.text);
-      telling = null;
-    } else {
-      log.say(round.speaker || world.dm, round.text);
-    }
+    log.say(round.speaker || world.dm, round.text);
   }
 
   function finished(event) {

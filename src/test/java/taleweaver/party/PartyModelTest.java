@@ -219,7 +219,7 @@ class PartyModelTest {
     @Test
     void thePromptOfALongQuestStaysBounded() {
         var content = PartyContent.builtIn("en");
-        var narrator = new PartyNarrator(content, "Narrator", null);
+        var narrator = new PartyNarrator(content, "Narrator", null, "en");
         var task = content.task(WELL).orElseThrow();
         var members = new ArrayList<PartyStore.Member>();
         for (int i = 0; i < 4; i++) members.add(new PartyStore.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0));
