@@ -189,7 +189,7 @@ public final class PartyService {
     public void kick(Player leader, String name) {
         Player who = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
         String partyId = db.read(h -> store(h).partyOf(leader.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
-        var party = db.read(h -> store(h).party(partyId)).orElseThrow();
+        var party = db.read(h -> store(h).party(partyId)).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
         if (party.leaderId() != leader.id()) throw notLeader();
         if (who.id() == leader.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
         if (!db.read(h -> store(h).partyOf(who.id())).map(partyId::equals).orElse(false)) {
@@ -330,7 +330,8 @@ public final class PartyService {
             var party = party(s, partyId);
             if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
             long now = System.currentTimeMillis();
-            var me = s.members(partyId).stream().filter(m -> m.playerId() == p.id()).findFirst().orElseThrow();
+            var me = s.members(partyId).stream().filter(m -> m.playerId() == p.id()).findFirst()
+                    .orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party")); // left meanwhile
             if (kind.equals("act") && me.state().equals("passive")) {
                 s.setState(partyId, p.id(), "active");
                 s.event(partyId, "active", named(p.name()), now);
