@@ -335,6 +335,23 @@ class ClusterTest {
         assertFalse(sql("select count(*) from players") != 0);
     }
 
+    /** A friend waiting to duel you: a challenge sent through one instance at once after a signup or login on another. */
+    @Test
+    void aChallengeRightAfterALoginOnAnotherInstanceFindsThePlayerOnline() throws Exception {
+        var api = start(2);
+        api.get(0).signup("Host");
+        for (int i = 0; i < 8; i++) {
+            String name = "Fresh" + i;
+            api.get(1).signup(name); // presence is shared each second, but the signup's own row is written at once
+            var challenge = api.get(0).call("/challenge", "role1", "Host", "role2", name, "wait", 0);
+            assertEquals(200, challenge.code(), "signed up on instance 1, challenged through instance 0 at once: " + challenge.raw());
+            api.get(1).call("/logout", "role", name);
+            assertEquals(200, api.get(1).call("/login", "email", email(name), "password", md5("pw-" + name), "ip", "127.0.0.1:9").code());
+            var again = api.get(0).call("/challenge", "role1", "Host", "role2", name, "wait", 0);
+            assertEquals(200, again.code(), "logged in again on instance 1: " + again.raw());
+        }
+    }
+
     // ------------------------------------------------------------------ party quests across instances (SPEC §16)
 
     private static List<com.fasterxml.jackson.databind.JsonNode> resolvedEvents(Api api, String role) {
