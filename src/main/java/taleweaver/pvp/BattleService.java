@@ -304,21 +304,33 @@ public final class BattleService {
                 hp(b, b.hp1(), b.hp2()), b.winner(), null);
     }
 
-    /** The newest judged round {@code player} has not received yet, once; and whether the battle is over. */
-    public Optional<Delivery> undelivered(Player player, String id) {
-        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).filter(x -> x.has(player.id())).orElse(null);
-        if (b == null) return Optional.empty();
-        Optional<RoundRow> last = db.read(PvpDao.class, dao -> dao.lastRound(id));
-        if (last.isEmpty() || last.get().round() <= b.seen(player.id())) return Optional.empty();
-        RoundRow r = last.get();
-        if (!markSeen(b, player, r.round())) return Optional.empty(); // another heartbeat took it first
-        String action = b.first(player.id()) ? r.move2() : r.move1();
-        return Optional.of(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result(),
-                r.round(), hp(b, b.hp1(), b.hp2()), b.winner()));
-    }
+    /** What a heartbeat naming a battle hears: its newest judged round not yet received (or null), and whether it is over. */
+    public record Heard(Delivery round, boolean over) {}
 
-    public boolean over(Player player, String id) {
-        return db.read(PvpDao.class, dao -> dao.battle(id)).filter(b -> b.has(player.id())).map(BattleRow::over).orElse(false);
+    /**
+     * The newest judged round {@code player} has not received yet, once; and whether the battle is over. A battle that
+     * can no longer change for the player (over and delivered, or not theirs) is answered from memory from then on, so
+     * the heartbeat of a client that keeps naming its last battle takes the quiet path.
+     */
+    public Heard heard(Player player, String id) {
+        var known = marks.settled(player.id(), id);
+        if (known != null) return new Heard(null, known.over());
+        long generation = marks.generation(player.id());
+        BattleRow b = db.read(PvpDao.class, dao -> dao.battle(id)).filter(x -> x.has(player.id())).orElse(null);
+        if (b == null) {
+            marks.settle(player.id(), id, false, generation);
+            return new Heard(null, false);
+        }
+        Optional<RoundRow> last = db.read(PvpDao.class, dao -> dao.lastRound(id));
+        if (last.isEmpty() || last.get().round() <= b.seen(player.id())) {
+            if (b.over()) marks.settle(player.id(), id, true, generation);
+            return new Heard(null, b.over());
+        }
+        RoundRow r = last.get();
+        if (!markSeen(b, player, r.round())) return new Heard(null, b.over()); // another heartbeat took it first
+        String action = b.first(player.id()) ? r.move2() : r.move1();
+        return new Heard(new Delivery(opponentName(b, player), action == null ? lines.say("battle.silence") : action, r.result(),
+                r.round(), hp(b, b.hp1(), b.hp2()), b.winner()), b.over());
     }
 
     /** Marks {@code round} delivered to {@code player}; true when this call is the one that did. */

@@ -56,6 +56,30 @@ public final class InboxMarks {
 
     private final ConcurrentMap<Long, KeptInvites> invites = Caffeine.newBuilder().maximumSize(100_000).<Long, KeptInvites>build().asMap();
 
+    /**
+     * A battle a player's heartbeat names that can no longer change for them: over with its last round delivered, or
+     * not theirs at all (an id that does not exist yet becomes a battle only through an acceptance, which marks both).
+     */
+    record Settled(boolean over, long generation) {}
+
+    private final ConcurrentMap<String, Settled> settled = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofMinutes(10)).<String, Settled>build().asMap(); // read again now and then, whatever happens
+
+    /** What is settled of the battle for the player, or null (read it). */
+    Settled settled(long playerId, String battleId) {
+        Settled known = settled.get(playerId + "#" + battleId);
+        return known != null && known.generation() == generations.getOrDefault(playerId, 0L) ? known : null;
+    }
+
+    /** The player's mark now: taken before a read, so a change committed meanwhile makes what was read stale. */
+    long generation(long playerId) {
+        return generations.getOrDefault(playerId, 0L);
+    }
+
+    void settle(long playerId, String battleId, boolean over, long generation) {
+        if (generations.getOrDefault(playerId, 0L) == generation) settled.put(playerId + "#" + battleId, new Settled(over, generation));
+    }
+
     /** An inbox as read, and until when it holds (the earliest expiry in it). */
     record Read(ChallengeService.Inbox inbox, long until) {}
 

@@ -79,10 +79,11 @@ public final class PvpHandlers {
     public Object refresh(Call c) {
         Player me = c.player("role");
         answerInHeartbeat(c, me);
-        String battleId = c.body().optStr("battle_id");
+        String battleId = c.body().optStr("battle_id"); // null or "" before a client's first duel: no battle
         var inbox = challenges.inbox(me);
-        var round = battleId == null ? null : battles.undelivered(me, battleId).orElse(null);
-        boolean over = battleId != null && battles.over(me, battleId);
+        var heard = battleId == null || battleId.isBlank() ? null : battles.heard(me, battleId);
+        var round = heard == null ? null : heard.round();
+        boolean over = heard != null && heard.over();
         return new RefreshReply(inbox.ids(), inbox.senders(), inbox.accepted(), inbox.accepted(), inbox.accepted(),
                 round == null ? null : round.role(), round == null ? null : round.roleText(), round == null ? null : round.systemText(), over,
                 round == null ? null : round.round(), round == null ? null : round.hp(), round == null ? null : round.winner(),

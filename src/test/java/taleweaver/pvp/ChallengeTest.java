@@ -179,6 +179,34 @@ class ChallengeTest {
         });
     }
 
+    /** Later clients name their last battle in every heartbeat, over or not, "" before their first: the quiet path all the same. */
+    @Test
+    void aHeartbeatNamingAFinishedUnknownOrNoBattleTouchesNoTable() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "battle.max_rounds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.signup("Bob");
+            String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+            assertFalse(api.call("/refrash", "role", "Bob", "battle_id", id).get("status").asBoolean(), "not a battle yet");
+            assertEquals(200, api.call("/accept_challenge", "role", "Bob", "id", id).code());
+            api.call("/battle", "role", "Ann", "id", id, "text", "I strike", "wait", 0);
+            api.call("/battle", "role", "Bob", "id", id, "text", "I parry", "wait", 0);
+            var news = api.call("/refrash", "role", "Bob", "battle_id", id);
+            assertTrue(news.get("status").asBoolean(), "the battle that was not one a moment ago is heard, and over: " + news.raw());
+            api.call("/refrash", "role", "Ann", "battle_id", id);
+            for (String named : List.of(id, "", "no-such-battle")) {
+                api.call("/refrash", "role", "Bob", "battle_id", named);
+                long before = statements(api);
+                for (int i = 0; i < 20; i++) {
+                    var beat = api.call("/refrash", "role", "Bob", "battle_id", named);
+                    assertEquals(named.equals(id), beat.get("status").asBoolean());
+                    assertTrue(beat.get("role_text").isNull());
+                }
+                assertTrue(statements(api) - before <= 2, "20 heartbeats naming '" + named + "' ran " + (statements(api) - before) + " statements");
+            }
+        });
+    }
+
     @Test
     void unansweredChallengesExpireAndLateAnswersGet410() {
         JavalinTest.test(App.create(TestConfig.of(dir, "challenge.ttl_seconds=1")), (server, client) -> {
