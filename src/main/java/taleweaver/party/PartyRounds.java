@@ -86,7 +86,7 @@ public final class PartyRounds {
                 int round = party.resolving();
                 if (db.write(h -> parties.store(h).retake(partyId, round, now - staleMillis, now))) {
                     LOG.warn("party {} round {}: its resolution went quiet; told here", partyId, round);
-                    var claimed = db.read(h -> scene(parties.store(h), partyId, round, true));
+                    var claimed = db.read(h -> scene(parties.store(h), partyId, round));
                     if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));
                 }
             } else if (party.deadline() != null && party.deadline() <= now) {
@@ -153,7 +153,7 @@ public final class PartyRounds {
                 s.event(partyId, "passive", Map.of("name", m.name()), now);
             }
         }
-        return scene(s, partyId, round, false);
+        return scene(s, partyId, round);
     }
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
@@ -172,7 +172,7 @@ public final class PartyRounds {
     }
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
-    private Claimed scene(PartyStore s, String partyId, int round, boolean retaken) {
+    private Claimed scene(PartyStore s, String partyId, int round) {
         var party = s.party(partyId).orElseThrow();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());

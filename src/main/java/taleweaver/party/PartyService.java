@@ -10,7 +10,6 @@ import taleweaver.db.Signals;
 import taleweaver.web.RateLimiter;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
