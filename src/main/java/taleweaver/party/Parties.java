@@ -27,7 +27,8 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
                 config.party().roundSeconds(), (config.narrator().turnDeadlineSeconds() + 10) * 1000L, // a telling ends by its deadline
                 config.party().idleMinutes(), pack.dm().name(), pack.language());
         accounts.onDeparture(service::departed); // logging out or being kicked leaves the party
-        jobs.every("party rounds", 1_000, 1_000, rounds::check); // deadlines past, and claims whose instance died
+        rounds.resume(); // quests under way when the server stopped keep their deadlines
+        if (db.postgres()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
         return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence), waitSeconds));
     }
 

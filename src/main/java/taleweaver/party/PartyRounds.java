@@ -71,10 +71,22 @@ public final class PartyRounds {
         });
     }
 
-    /** Any instance, about once a second: rounds past their deadline, and claims whose instance went quiet. */
+    /**
+     * Several instances, every few seconds: rounds past their deadline whose timer was another instance's (one that
+     * died), and claims whose instance went quiet. Each instance's own rounds keep their deadlines by its timers.
+     */
     public void check() {
         long now = System.currentTimeMillis();
         for (String partyId : db.read(h -> parties.store(h).due(now, now - staleMillis))) due(partyId);
+    }
+
+    /** At start: every quest under way gets its deadline kept here again (overdue ones and stale claims at once). */
+    public void resume() {
+        long now = System.currentTimeMillis();
+        for (var p : db.read(h -> parties.store(h).playing())) {
+            long left = p.deadline() == null ? staleMillis : p.deadline() - now;
+            if (left <= 0) due(p.id()); else jobs.after(left + 50, () -> due(p.id()));
+        }
     }
 
     private void due(String partyId) {
@@ -104,7 +116,7 @@ public final class PartyRounds {
             var s = parties.store(h);
             var party = s.party(partyId).orElse(null);
             if (party == null || !s.actions(partyId, party.round()).isEmpty()) return false;
-            return s.members(partyId).stream().allMatch(m -> presence.lastSeen(m.playerId()) < now - idleMillis);
+            return s.members(partyId).stream().allMatch(m -> presence.lastSeen(m.playerId()) <= now - idleMillis);
         });
     }
 

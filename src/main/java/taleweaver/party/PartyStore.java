@@ -31,12 +31,13 @@ final class PartyStore {
 
     private static final String PARTY = "select id, code, leader_id, task, phase, stage, round, resolving, deadline, rounds_played, last_event from parties";
 
+    private static Party party(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new Party(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7),
+                rs.getObject(8) == null ? null : rs.getInt(8), rs.getObject(9) == null ? null : rs.getLong(9), rs.getInt(10), rs.getInt(11));
+    }
+
     private Optional<Party> one(String where, Object key) {
-        return h.createQuery(PARTY + " where " + where + (postgres ? " for update" : "")).bind(0, key)
-                .map((rs, ctx) -> new Party(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getInt(6),
-                        rs.getInt(7), rs.getObject(8) == null ? null : rs.getInt(8), rs.getObject(9) == null ? null : rs.getLong(9),
-                        rs.getInt(10), rs.getInt(11)))
-                .findOne();
+        return h.createQuery(PARTY + " where " + where + (postgres ? " for update" : "")).bind(0, key).map(PartyStore::party).findOne();
     }
 
     /** The party, its row locked for this transaction (PostgreSQL; SQLite's writes are one at a time). */
@@ -191,6 +192,11 @@ final class PartyStore {
                 .bind(0, party).bind(1, limit).map((rs, ctx) -> new Event(rs.getInt(1), rs.getString(2), rs.getString(3))).list());
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    /** Every party whose quest is under way. */
+    List<Party> playing() {
+        return h.createQuery(PARTY + " where phase = 'playing'").map(PartyStore::party).list();
     }
 
     /** Parties whose round is due (deadline passed) or whose claim went quiet; any instance may take them. */

@@ -54,8 +54,9 @@ class ChallengeTest {
             assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size());
             long before = statements(api);
             for (int i = 0; i < 20; i++) assertEquals(0, api.call("/refrash", "role", "Bob").get("id_list").size());
-            // (several instances share presence once a second in the background: at most a statement or two meanwhile)
-            assertTrue(statements(api) - before <= 2, "20 quiet heartbeats ran " + (statements(api) - before) + " statements");
+            // (several instances share presence each second and look for other instances' due party rounds every five in
+            // the background: at most a statement or three meanwhile; a heartbeat that read would run 20 or more)
+            assertTrue(statements(api) - before <= 3, "20 quiet heartbeats ran " + (statements(api) - before) + " statements");
 
             String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
             assertEquals(List.of(id), strings(api.call("/refrash", "role", "Bob").get("id_list")), "a new challenge shows at once");
@@ -202,7 +203,7 @@ class ChallengeTest {
                     assertEquals(named.equals(id), beat.get("status").asBoolean());
                     assertTrue(beat.get("role_text").isNull());
                 }
-                assertTrue(statements(api) - before <= 2, "20 heartbeats naming '" + named + "' ran " + (statements(api) - before) + " statements");
+                assertTrue(statements(api) - before <= 3, "20 heartbeats naming '" + named + "' ran " + (statements(api) - before) + " statements");
             }
         });
     }
