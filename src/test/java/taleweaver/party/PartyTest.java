@@ -317,8 +317,12 @@ class PartyTest {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             for (int round = 1; round <= 8; round++) {
-                var status = api.call("/party_status", "role", "Ann");
-                long deadline = java.time.Instant.parse(status.text("deadline")).toEpochMilli();
+                var open = new java.util.concurrent.atomic.AtomicReference<String>();
+                await(() -> { // a round being told has no deadline until its telling is committed
+                    open.set(api.call("/party_status", "role", "Ann").text("deadline"));
+                    return open.get() != null;
+                });
+                long deadline = java.time.Instant.parse(open.get()).toEpochMilli();
                 api.call("/party_act", "role", "Ann", "text", "I look around");
                 // Bob's declaration lands around the moment the deadline's job fires (50 ms after the deadline)
                 Thread.sleep(Math.max(0, deadline + 10 + 10L * round - System.currentTimeMillis()));
