@@ -1,7 +1,6 @@
 package taleweaver.party;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import taleweaver.Refusal;
 import taleweaver.account.Player;
 import taleweaver.db.Database;
 import taleweaver.web.Json;
@@ -38,7 +37,7 @@ public final class PartyFeed {
     public Status status(Player p) {
         return db.read(h -> {
             var s = new PartyStore(h, false);
-            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+            String id = s.partyOf(p.id()).orElseThrow(PartyService::notInParty);
             var party = s.party(id).orElseThrow();
             var acted = new java.util.HashSet<Long>();
             s.actions(id, party.round()).forEach(a -> acted.add(a.playerId()));
@@ -60,7 +59,7 @@ public final class PartyFeed {
     /** {@code stream} (may be null): where the round's telling goes, as it is written, while this wait lasts. */
     public CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream) {
         String partyId = db.read(h -> new PartyStore(h, false).partyOf(p.id()))
-                .orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+                .orElseThrow(PartyService::notInParty);
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
         if (stream == null) return next(partyId, after, until);
         waits.listen(partyId, stream);

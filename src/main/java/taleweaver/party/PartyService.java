@@ -85,12 +85,17 @@ public final class PartyService {
         return new PartyStore(h, db.postgres());
     }
 
-    private String mine(PartyStore s, Player p) {
-        return s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+    /** The party the player is in, as committed now; else 404. */
+    private String partyOf(Player p) {
+        return db.read(h -> store(h).partyOf(p.id())).orElseThrow(PartyService::notInParty);
+    }
+
+    static Refusal notInParty() {
+        return new Refusal(404, "not_in_party", "you are not in a party");
     }
 
     private PartyStore.Party party(PartyStore s, String id) {
-        return s.party(id).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        return s.party(id).orElseThrow(PartyService::notInParty);
     }
 
     private static Map<String, Object> named(String name) {
@@ -163,7 +168,7 @@ public final class PartyService {
 
     public void invite(Player from, String name) {
         Player to = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
-        String partyId = db.read(h -> store(h).partyOf(from.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(from);
         change(partyId, s -> {
             if (s.partyOf(to.id()).isPresent()) throw new Refusal(409, "in_party", name + " is already in a party");
             if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "your party is full");
@@ -180,15 +185,15 @@ public final class PartyService {
     }
 
     public void leave(Player p) {
-        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(p);
         depart(partyId, p, "left");
         rounds.afterChange(partyId);
     }
 
     public void kick(Player leader, String name) {
         Player who = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
-        String partyId = db.read(h -> store(h).partyOf(leader.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
-        var party = db.read(h -> store(h).party(partyId)).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(leader);
+        var party = db.read(h -> store(h).party(partyId)).orElseThrow(PartyService::notInParty);
         if (party.leaderId() != leader.id()) throw notLeader();
         if (who.id() == leader.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
         if (!db.read(h -> store(h).partyOf(who.id())).map(partyId::equals).orElse(false)) {
@@ -244,7 +249,7 @@ public final class PartyService {
     public List<String> tasks(Player p) {
         return db.read(h -> {
             var s = store(h);
-            String id = s.partyOf(p.id()).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+            String id = s.partyOf(p.id()).orElseThrow(PartyService::notInParty);
             int lowest = s.members(id).stream().mapToInt(PartyStore.Member::level).min().orElse(1);
             return content.partyTasks().stream().filter(t -> t.minLevel() <= lowest).map(PartyContent.Task::name).toList();
         });
@@ -253,7 +258,7 @@ public final class PartyService {
     /** The leader opens a ready check; started again with at least two ready, the quest begins with those. */
     public void start(Player leader, String taskName) {
         var task = content.task(taskName).orElseThrow(() -> new Refusal(404, "unknown_task", "there is no party task called " + taskName));
-        String partyId = db.read(h -> store(h).partyOf(leader.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(leader);
         boolean started = change(partyId, s -> {
             var party = party(s, partyId);
             if (party.leaderId() != leader.id()) throw notLeader();
@@ -286,7 +291,7 @@ public final class PartyService {
     }
 
     public void ready(Player p, boolean ready) {
-        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(p);
         boolean started = change(partyId, s -> {
             var party = party(s, partyId);
             if (!party.phase().equals("ready_check")) throw new Refusal(409, "no_ready_check", "nothing to be ready for");
@@ -323,14 +328,14 @@ public final class PartyService {
     }
 
     private void declare(Player p, String kind, String text, List<String> items, List<String> skills) {
-        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(p);
         record Declared(int round, PartyRounds.Claimed claimed) {}
         Declared done = change(partyId, s -> {
             var party = party(s, partyId);
             if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
             long now = System.currentTimeMillis();
             var me = s.members(partyId).stream().filter(m -> m.playerId() == p.id()).findFirst()
-                    .orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party")); // left meanwhile
+                    .orElseThrow(PartyService::notInParty); // left meanwhile
             if (kind.equals("act") && me.state().equals("passive")) {
                 s.setState(partyId, p.id(), "active");
                 s.event(partyId, "active", named(p.name()), now);
@@ -349,7 +354,7 @@ public final class PartyService {
         if (text.codePointCount(0, text.length()) > CHAT_MAX) throw new Refusal(400, "too_long", "a message is at most " + CHAT_MAX + " characters");
         if (names.containsBanned(text)) throw new Refusal(422, "not_allowed", "that message has a word this world does not allow");
         if (chat.acquire("party:" + p.id(), System.currentTimeMillis()) > 0) throw new Refusal(429, "too_fast", "slow down a little");
-        String partyId = db.read(h -> store(h).partyOf(p.id())).orElseThrow(() -> new Refusal(404, "not_in_party", "you are not in a party"));
+        String partyId = partyOf(p);
         change(partyId, s -> s.event(partyId, "chat", Map.of("name", p.name(), "text", text), System.currentTimeMillis()));
     }
 
