@@ -22,6 +22,10 @@ public final class Presence {
     /** How stale a player's shared row may get while they stay active here. */
     static final long WRITE_EVERY_MILLIS = 3_000;
 
+    /** A player's shared row: the newer sighting wins, whichever instance writes last. */
+    private static final String SHARE = "insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
+            + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end";
+
     private final long timeoutMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
     /** Shared rows: what was last written of each player here, and everyone's as last read. */
@@ -110,8 +114,7 @@ public final class Presence {
 
     /** Inside a login's or signup's write (several instances): the player is online in the shared table at once. */
     public static void shareNow(org.jdbi.v3.core.Handle h, long playerId, long at) {
-        h.execute("insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
-                + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end", playerId, at);
+        h.execute(SHARE, playerId, at);
     }
 
     boolean online(long playerId, long now) {
@@ -140,8 +143,7 @@ public final class Presence {
         }
         if (!fresh.isEmpty()) {
             db.write(h -> {
-                var batch = h.prepareBatch("insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
-                        + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end");
+                var batch = h.prepareBatch(SHARE);
                 for (long[] row : fresh) batch.add(row[0], row[1]);
                 return batch.execute();
             });
