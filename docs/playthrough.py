@@ -21,13 +21,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = {
     "zh": {"hero": "林风", "task": "迷雾灯塔",
            "lines": ["", "这个世界是什么样的？", "老苏是谁？", "我现在状态如何？", "我接受任务迷雾灯塔"],
-           "turns": ["老人家别急，我先去港口找阿芷打听一下哪里有灯油。", "我把油桶扛在肩上，小心地爬上塔楼的楼梯。",
-                     "我在灯芯旁打了个响指，用火花术点燃它！"],
-           "skills": [[], [], ["火花术"]],
+           "turns": ["今天海边怎么一个人都没有？", "老人家别急，我先去港口找阿芷打听一下哪里有灯油。", "这桶油有多重？",
+                     "我把油桶扛在肩上，小心地爬上塔楼的楼梯。", "我在灯芯旁打了个响指，用火花术点燃它！"],
+           "items": [[], [], ["旅人短剑"], [], []],
+           "skills": [[], [], [], [], ["火花术"]],
            "craft": (1, 40, "一面能挡住海风的轻盾"),
-           "events": [("归途中，一位行商的马车陷在泥里，货物散了一地。", "我帮他把车推出来，再一起把货物捡回去。"),
-                      ("井边，一位旅人的水桶掉进了井里。", "我帮忙把水桶捞上来。"),
-                      ("桥头有人的包袱被风吹进了河里。", "我跳下去帮他把包袱捞回来。")],
+           "events": [(6, "我帮忙把水桶捞上来。"), (3, "我给他一个公道的价钱，帮他把货摆好。"), (6, "我又来帮您打水了。")],
            "friend": "阿青", "friend_task": "失踪的信鸽",
            "friend_lines": ["", "最近有什么新鲜事？"], "back": ["", "我做过什么？"],
            "third": "小满", "party_task": "塌井救犬", "chat": "我来望风，你们动手！",
@@ -36,15 +35,14 @@ SCRIPT = {
                       {"林风": "我轻轻吹口哨安抚饼饼", "阿青": "我抱住小狗，喊上面往上拉", "小满": "我使劲把绳子往上拉"}]},
     "en": {"hero": "Rowan", "task": "The Fogbound Lighthouse",
            "lines": ["", "What is this world like?", "Tell me about the lighthouse", "How am I doing?", "I accept The Fogbound Lighthouse"],
-           "turns": ["Don't worry, old man. I'll ask Zhi at the harbour where to find lamp oil.",
-                     "I haul the barrel on my shoulder and climb the tower stairs, step by careful step.",
+           "turns": ["Why is the quay so empty today?", "Don't worry, old man. I'll ask Zhi at the harbour where to find lamp oil.",
+                     "How heavy is this barrel?", "I haul the barrel on my shoulder and climb the tower stairs, step by careful step.",
                      "At the wick I snap my fingers and light it with a Spark!"],
-           "skills": [[], [], ["Spark"]],
+           "items": [[], [], ["Traveller's Dagger"], [], []],
+           "skills": [[], [], [], [], ["Spark"]],
            "craft": (1, 40, "a light shield that turns the sea wind"),
-           "events": [("On the way back, a pedlar's cart is stuck in the mud, his wares strewn everywhere.",
-                       "I help him push the cart free and gather his goods."),
-                      ("At the well, a traveller's bucket has fallen in.", "I help fish the bucket out."),
-                      ("On the bridge, the wind blows someone's bundle into the river.", "I wade in and help bring the bundle back.")],
+           "events": [(6, "I help fish the bucket out."), (3, "I give him a fair price and help set out his wares."),
+                      (6, "I help you draw water again.")],
            "friend": "Maple", "friend_task": "The Missing Pigeon",
            "friend_lines": ["", "Any news?"], "back": ["", "What have I done?"],
            "third": "Moss", "party_task": "The Flooded Well", "chat": "I'll keep watch, you two get to work!",
@@ -143,11 +141,12 @@ def play(language):
         out += [f"## {'与主持人交谈' if zh else 'Talking to the game master'}", ""] + talk(hero, s["lines"])
         out += [f"## {s['task']}", ""]
         seen = []
-        for text, skills in zip(s["turns"], s["skills"]):
-            r = call("/feedback", role=hero, text=text, items=[], skills=skills, roles=seen)
+        for text, items, skills in zip(s["turns"], s["items"], s["skills"]):
+            r = call("/feedback", role=hero, text=text, items=items, skills=skills, roles=seen)
             if r["npc_status"]:
                 seen.append(r["role"])
-            out += [f"> **{hero}:** {text}", ">", f"> **{r['role']}:** {r['text']}", ""]
+            used = f" *({', '.join(items + skills)})*" if items or skills else ""
+            out += [f"> **{hero}:** {text}{used}", ">", f"> **{r['role']}:** {r['text']}", ""]
             if "reward" in r:
                 out += [f"*{'奖励' if zh else 'Reward'}: {json.dumps(r['reward'], ensure_ascii=False)}*", ""]
         st = call("/status", role=hero)["attribute"]
@@ -156,7 +155,10 @@ def play(language):
         r = call("/merge", role=hero, mode=mode, num=num, des=des)
         out += [f"## {'锻造' if zh else 'Crafting'}", "", f"> **{hero}:** {des} ({num})", ">", f"> {r['text']}", ""]
         out += [f"## {'路上的相遇' if zh else 'Encounters on the road'}", ""]
-        for info, text in s["events"]:
+        with open(os.path.join(ROOT, "src", "main", "resources", "content", f"{language}.json"), encoding="utf-8") as f:
+            encounters = json.load(f)["encounters"]
+        for index, text in s["events"]:
+            info = encounters[index]["text"]  # as the browser client offers them
             r = call("/others", role=hero, info=info, text=text)
             out += [f"*{info}*", "", f"> **{hero}:** {text}", ">", f"> **{r['role']}:** {r['text']}", ">", f"> *{r['other']}*", ""]
         out += [f"*{call('/time', role=hero)['time']}*", ""]
@@ -164,13 +166,17 @@ def play(language):
         friend = s["friend"]
         signup(friend)
         out += [f"## {'另一位旅人' if zh else 'Another traveller'}", ""] + talk(friend, s["friend_lines"])
-        call("/select", role=friend, task_name=s["friend_task"])
+        opening = call("/select", role=friend, task_name=s["friend_task"])["text"]
+        out += [f"### {s['friend_task']}", "", f"*{'一个不爱说话的玩家，每回合只说' if zh else 'A quiet player who only ever says'} "
+                f"“{'……' if zh else '...'}”*", "", f"> {opening}", ""]
         turns = 0
         while True:
             turns += 1
             r = call("/feedback", role=friend, text="……" if zh else "...", items=[], skills=[], roles=[])
+            out += [f"> **{r['role']}:** {r['text']}", ">"]
             if r["status"]:
                 break
+        out[-1] = ""
         out += [f"*{friend}{'用了' if zh else ' finishes '}{'' if zh else chr(34) + s['friend_task'] + chr(34) + ' in '}{turns}"
                 f"{'个回合完成了「' + s['friend_task'] + '」。' if zh else ' turns.'}*", ""]
         out += [f"## {'重逢' if zh else 'Back in town'}", ""] + talk(hero, s["back"])

@@ -21,11 +21,29 @@ import java.util.Optional;
  */
 public record ContentPack(String language, Dm dm, List<String> reserved, List<String> bannedWords, Starter starter,
                           NameParts crafting, Personal personal, List<Npc> eventSpeakers,
-                          Map<String, List<String>> lines, List<TaskDef> tasks, List<String> encounters) {
+                          Map<String, List<String>> lines, List<TaskDef> tasks, List<Encounter> encounters) {
 
     /** {@code encounters}: events the browser client offers for /others; optional in a host's pack. */
     public ContentPack {
         encounters = encounters == null ? List.of() : List.copyOf(encounters);
+    }
+
+    /**
+     * An event on the road (SPEC §4 /others) and the person in it, who answers the player ({@code kind} / {@code harsh}:
+     * their own words, when the player helps or harms them) and whom the player remembers by {@code helped} /
+     * {@code wronged}. A host's older pack gives only the text: then a passer-by of {@code event_speakers} answers.
+     */
+    public record Encounter(String text, String speaker, String persona, List<String> kind, List<String> harsh,
+                            String helped, String wronged) {
+        public Encounter {
+            kind = kind == null ? List.of() : kind;
+            harsh = harsh == null ? List.of() : harsh;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Encounter of(String text) {
+            return new Encounter(text, null, null, null, null, null, null);
+        }
     }
 
     public record Dm(String name, List<String> aliases, String greeting) {}
@@ -39,10 +57,24 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
     public record Reward(int exp, int matter, List<Item> items) {
         public Reward { items = items == null ? List.of() : items; }
     }
-    public record Stage(String goal, String npc, List<String> words, List<String> items, List<String> skills, String done) {
+    /**
+     * A stage of a task. Its character says one of {@code hints} while the goal is still ahead and one of {@code intro}
+     * when the player reaches this stage (both first person, never naming the speaker); {@code done} narrates the stage's
+     * end; {@code deed} is how the player remembers it ("{task}" may stand for the task's name). A host's older pack
+     * without them gets the pack's templated lines.
+     */
+    public record Stage(String goal, String npc, List<String> words, List<String> items, List<String> skills, String done,
+                        List<String> hints, List<String> intro, String deed) {
         public Stage {
             items = items == null ? List.of() : items;
             skills = skills == null ? List.of() : skills;
+            hints = hints == null ? List.of() : hints;
+            intro = intro == null ? List.of() : intro;
+        }
+
+        /** The same stage told by {@code speaker}. */
+        public Stage withNpc(String speaker) {
+            return new Stage(goal, speaker, words, items, skills, done, hints, intro, deed);
         }
     }
     public record TaskDef(String name, String summary, String opening, int minLevel, Reward reward, List<Npc> npcs, List<Stage> stages) {
@@ -87,7 +119,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
 
     /**
      * {@code borrowLines}: a host's pack made for an earlier release lacks the lines added since (recall, news, the
-     * chronicle…: {@link Lines#ADDED_FOR_THE_WORLD}); those come from the built-in pack of its language (English for
+     * chronicle, the characters' own remarks…: {@link Lines#BORROWED}); those come from the built-in pack of its language (English for
      * any other). Any other missing line still stops start-up.
      */
     static ContentPack parse(InputStream in, String source, boolean borrowLines) throws IOException {
@@ -106,7 +138,7 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
 
     private ContentPack withMissingLines(Map<String, List<String>> defaults) {
         var merged = new java.util.LinkedHashMap<>(lines);
-        for (String key : Lines.ADDED_FOR_THE_WORLD) merged.putIfAbsent(key, defaults.get(key));
+        for (String key : Lines.BORROWED) merged.putIfAbsent(key, defaults.get(key));
         return new ContentPack(language, dm, reserved, bannedWords, starter, crafting, personal, eventSpeakers, merged, tasks, encounters);
     }
 
@@ -138,7 +170,11 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         }
         require(eventSpeakers != null && !eventSpeakers.isEmpty(), source, "event_speakers: at least one");
         require(lines != null, source, "lines: missing");
-        for (String e : encounters) require(present(e) && e.length() <= 500, source, "encounters: each needs 1-500 characters");
+        for (Encounter e : encounters) {
+            require(e != null && present(e.text) && e.text.length() <= 500, source, "encounters: each needs 1-500 characters");
+            require(e.speaker == null || present(e.speaker) && e.speaker.codePointCount(0, e.speaker.length()) <= 16, source,
+                    "encounter '" + Lines.shorten(e.text, 40) + "': a speaker needs 1-16 characters");
+        }
         for (String key : Lines.ALL) {
             require(lines.containsKey(key) && !lines.get(key).isEmpty(), source, "lines." + key + ": missing");
         }
@@ -156,6 +192,9 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
                 Stage s = t.stages.get(i);
                 require(s != null && present(s.goal) && s.words != null && !s.words.isEmpty(), source, where + " stage " + (i + 1) + ": needs a goal and words");
                 require(t.npc(s.npc).isPresent(), source, where + " stage " + (i + 1) + ": NPC '" + s.npc + "' is not one of the task's");
+                for (String said : concat(s.hints, s.intro)) {
+                    require(present(said), source, where + " stage " + (i + 1) + ": an empty line");
+                }
             }
         }
     }
@@ -166,6 +205,12 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
     }
 
     private static boolean present(String s) { return s != null && !s.isBlank(); }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new ArrayList<String>(a);
+        all.addAll(b);
+        return all;
+    }
 
     private static void require(boolean ok, String source, String message) {
         if (!ok) throw new Broken("content pack " + source + ": " + message);
@@ -184,7 +229,19 @@ public record ContentPack(String language, Dm dm, List<String> reserved, List<St
         tasks.forEach(t -> t.npcs.forEach(n -> all.add(n.name)));
         personal.npcs.forEach(n -> all.add(n.name));
         eventSpeakers.forEach(n -> all.add(n.name));
+        encounters.stream().filter(e -> e.speaker != null).forEach(e -> all.add(e.speaker));
         return all;
+    }
+
+    /** The pack's encounter with exactly this text, if the client offered one of the pack's. */
+    public Optional<Encounter> encounter(String text) {
+        String wanted = text == null ? "" : text.strip();
+        return encounters.stream().filter(e -> e.text.strip().equals(wanted)).findFirst();
+    }
+
+    /** What the browser client offers for /others: the encounters' texts. */
+    public List<String> encounterTexts() {
+        return encounters.stream().map(Encounter::text).toList();
     }
 
 }

@@ -34,11 +34,14 @@ public interface Narrator {
 
     /**
      * /feedback: one turn in a task; {@code advances} is the server's own ruling that this turn ends the stage.
-     * {@code npc} is who answers: the stage's character, or the next stage's when this turn reaches it.
+     * {@code npc} is who answers: the stage's character, or the next stage's when this turn reaches it. {@code hints}
+     * are the stage character's own ways of pointing at the goal, {@code nextIntro} what the next stage's character says
+     * when it is reached (either may be empty: a host's older pack).
      */
     record TurnScene(long playerId, String playerName, Sheet sheet, String task, String taskSummary, String goal, String nextGoal,
                      String stageDone, String npc, String npcPersona, List<String> npcs, boolean advances, boolean lastStage,
-                     String text, List<String> used, List<Turn> history, String summary, long seed, Recall recall) {}
+                     String text, List<String> used, List<Turn> history, String summary, long seed, Recall recall,
+                     List<String> hints, List<String> nextIntro) {}
     record TurnReply(String text, String speaker, boolean stageDone) {}
 
     /** /task_request: the player's wish for a personal task. */
@@ -49,8 +52,9 @@ public interface Narrator {
     record CraftScene(long playerId, String playerName, Sheet sheet, boolean skill, int num, int power, String wish, long seed) {}
     record CraftDraft(String name, String description, String text) {}
 
-    /** /others: an event and the player's response. */
-    record EventScene(long playerId, String playerName, Sheet sheet, String info, String text, long seed, Recall recall) {}
+    /** /others: an event, the person in it (the pack's, or a passer-by for an event the client made up), and the player's response. */
+    record EventScene(long playerId, String playerName, Sheet sheet, String info, String text, long seed, Recall recall,
+                      ContentPack.Encounter person) {}
     record EventReply(String text, String speaker, Map<String, Integer> effect) {}
 
     /** A judged battle round; the numbers are final, the narrator only tells them. */

@@ -30,7 +30,8 @@ public final class OfflineNarrator implements Narrator {
             "world", "where", "place", "lore", "history", "mist", "town", "lanternford");
     private static final List<String> KIND = List.of("帮", "救", "给", "分享", "包扎", "治", "扶", "送", "保护", "安慰", "谢",
             "help", "save", "give", "share", "heal", "bandage", "protect", "comfort", "thank", "carry");
-    private static final List<String> HARSH = List.of("抢", "打", "杀", "偷", "骂", "威胁", "踢", "砍", "攻击", "袭击", "刺",
+    // "打" alone would make 打水 (drawing water) and 打听 (asking around) an assault
+    private static final List<String> HARSH = List.of("抢", "打他", "打她", "打人", "殴打", "揍", "打倒", "杀", "偷", "骂", "威胁", "踢", "砍", "攻击", "袭击", "刺",
             "rob", "attack", "kill", "steal", "threaten", "kick", "hit", "insult");
 
     /** A reply is at most this long (SPEC §4). */
@@ -131,8 +132,8 @@ public final class OfflineNarrator implements Narrator {
 
     /** The deed a greeting recalls, then the rest of the story as the scene ordered it. */
     private static List<String> latestFirst(Recall r) {
-        return r.latest() == null ? r.memories() : java.util.stream.Stream.concat(java.util.stream.Stream.of(r.latest()),
-                r.memories().stream().filter(m -> !m.equals(r.latest()))).toList();
+        var all = r.latest() == null ? r.memories().stream() : java.util.stream.Stream.concat(java.util.stream.Stream.of(r.latest()), r.memories().stream());
+        return all.distinct().toList(); // the same deed done twice is told once
     }
 
     /** Line {@code key} with as many of {@code parts} in {@code slot} as fit in a reply; {@code vars} fill the rest. */
@@ -175,29 +176,38 @@ public final class OfflineNarrator implements Narrator {
     }
 
     /**
-     * A turn: the character speaks in its own voice when it only hints at the goal; what happens (a stage reached,
-     * the task's end, an item used, or a hint that names the speaker) is the DM's narration.
+     * A turn: the people of the task talk. While the goal is ahead the stage's character points at it in their own
+     * words; reaching a stage, the next stage's character says what it means and what comes next; the task's end is
+     * the DM's narration. An item or skill used is remarked on by whoever speaks, not announced before them.
      */
     @Override
     public CompletableFuture<TurnReply> turn(TurnScene s) {
         var rnd = new SplittableRandom(s.seed());
-        String used = s.used().isEmpty() ? "" : lines.say("task.used", "used", String.join(pack.language().equals("zh") ? "、" : ", ", s.used()));
-        boolean known = s.recall().known().contains(s.npc());
-        if (!s.advances() && used.isEmpty() && !names(s.goal(), s.npc())) {
-            String voice = lines.pick("task.hint", rnd, "goal", s.goal());
-            return completedFuture(new TurnReply((known ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "") + voice,
-                    s.npc(), false));
-        }
-        String text;
+        String used = String.join(pack.language().equals("zh") ? "、" : ", ", s.used());
+        String done = s.used().isEmpty() ? s.stageDone() : s.stageDone() + gap() + lines.pick("task.used_told", rnd, "used", used);
         if (s.advances() && s.lastStage()) {
-            text = lines.pick("task.finish", rnd, "done", s.stageDone(), "npc", s.npc(), "task", s.task());
-        } else if (s.advances()) {
-            text = lines.pick("task.advance", rnd, "done", s.stageDone(), "npc", s.npc(), "goal", s.nextGoal());
-        } else {
-            text = lines.pick("task.hint_told", rnd, "npc", s.npc(), "goal", s.goal());
+            return completedFuture(new TurnReply(lines.pick("task.finish", rnd, "done", done, "npc", s.npc(), "task", s.task()), pack.dm().name(), true));
         }
+        boolean known = s.recall().known().contains(s.npc());
+        List<String> own = s.advances() ? s.nextIntro() : s.hints();
+        if (!own.isEmpty() || !s.advances() && !names(s.goal(), s.npc())) {
+            String lead = (known ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "")
+                    + (s.used().isEmpty() ? "" : lines.pick("task.used_said", rnd, "used", used) + gap());
+            List<String> options = !own.isEmpty() ? own : pack.lines().get("task.hint").stream().map(l -> Lines.fill(l, "goal", s.goal())).toList();
+            return completedFuture(new TurnReply(Lines.varied(options, rnd, recentReplies(s.history()), line -> lead + line), s.npc(), s.advances()));
+        }
+        // A host's older pack whose goal names its own speaker: the DM tells it.
         String recognised = known ? lines.say("npc.known_told", "npc", s.npc()) + gap() : "";
-        return completedFuture(new TurnReply(used + (used.isEmpty() ? "" : gap()) + recognised + text, pack.dm().name(), s.advances()));
+        String text = s.advances() ? lines.pick("task.advance", rnd, "done", done, "npc", s.npc(), "goal", s.nextGoal())
+                : (s.used().isEmpty() ? "" : lines.pick("task.used_told", rnd, "used", used) + gap())
+                        + Lines.varied(pack.lines().get("task.hint_told"), rnd, recentReplies(s.history()),
+                                l -> Lines.fill(l, "npc", s.npc(), "goal", s.goal()));
+        return completedFuture(new TurnReply(recognised + text, pack.dm().name(), s.advances()));
+    }
+
+    /** The last two replies of a task: a line is not said again right after them. */
+    private static List<String> recentReplies(List<Turn> history) {
+        return history.stream().skip(Math.max(0, history.size() - 2)).map(Turn::reply).toList();
     }
 
     /** Whether {@code text} names {@code npc}: a line that does is not that character's own. */
@@ -232,27 +242,27 @@ public final class OfflineNarrator implements Narrator {
         return completedFuture(new CraftDraft(name, description, null));
     }
 
-    /** An event: whoever the player meets answers in their own voice; when nothing happens, the DM says so. */
+    /** An event: the person of the scene answers in their own voice; when nothing happens, the DM says so. */
     @Override
     public CompletableFuture<EventReply> event(EventScene s) {
         var rnd = new SplittableRandom(s.seed());
         String lower = s.text().toLowerCase(Locale.ROOT);
-        String speaker = pack.eventSpeakers().get(rnd.nextInt(pack.eventSpeakers().size())).name();
+        var person = s.person();
         var effect = new LinkedHashMap<String, Integer>();
         String text;
         if (has(lower, HARSH)) {
             effect.put("hp", -(5 + rnd.nextInt(11)));
             effect.put("matter", -rnd.nextInt(6));
-            text = lines.pick("event.harsh", rnd);
+            text = person.harsh().isEmpty() ? lines.pick("event.harsh", rnd) : person.harsh().get(rnd.nextInt(person.harsh().size()));
         } else if (has(lower, KIND)) {
             effect.put("exp", 5 + rnd.nextInt(11));
             effect.put("matter", 3 + rnd.nextInt(8));
-            text = lines.pick("event.kind", rnd);
+            text = person.kind().isEmpty() ? lines.pick("event.kind", rnd) : person.kind().get(rnd.nextInt(person.kind().size()));
         } else {
             return completedFuture(new EventReply(lines.pick("event.none", rnd), pack.dm().name(), effect));
         }
-        String greeting = s.recall().known().contains(speaker) ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "";
-        return completedFuture(new EventReply(greeting + text, speaker, effect));
+        String greeting = s.recall().known().contains(person.speaker()) ? lines.pick("npc.known", rnd, "player", s.playerName()) + gap() : "";
+        return completedFuture(new EventReply(greeting + text, person.speaker(), effect));
     }
 
     @Override

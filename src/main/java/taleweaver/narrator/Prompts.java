@@ -90,18 +90,28 @@ public final class Prompts {
 
     List<Message> turn(Narrator.TurnScene s) {
         String context = "Player: " + s.playerName() + ". " + sheet(s.sheet()) + "\nTask: " + s.task() + " - " + Lines.shorten(s.taskSummary(), 300)
-                + "\nCurrent goal: " + Lines.shorten(s.goal(), GOAL_MAX) + "\nCharacters here: " + list(s.npcs()) + ". The one who usually answers: "
-                + s.npc() + " (" + Lines.shorten(s.npcPersona(), 200) + ").\nStory so far: " + Lines.shorten(s.summary(), SUMMARY_MAX)
-                + (s.used().isEmpty() ? "" : "\nThe player uses: " + list(s.used()) + ".")
+                + "\nCurrent goal: " + Lines.shorten(s.goal(), GOAL_MAX) + "\nCharacters here: " + list(s.npcs()) + ". The one who answers now: "
+                + s.npc() + " (" + Lines.shorten(s.npcPersona(), 200) + ")" + voice(s) + ".\nStory so far: " + Lines.shorten(s.summary(), SUMMARY_MAX)
+                + (s.used().isEmpty() ? "" : "\nThe player uses: " + list(s.used()) + ". Weave it into the reply; do not announce it.")
                 + (s.advances() ? "\nThe server rules that this turn achieves the goal (" + Lines.shorten(s.stageDone(), GOAL_MAX) + "). "
-                        + (s.lastStage() ? "This ends the task: narrate its conclusion." : "Narrate it and point to the next goal: " + Lines.shorten(s.nextGoal(), GOAL_MAX))
-                        : "\nIf the player's action clearly achieves the goal, set stage_done to true; otherwise hint at the goal.")
+                        + (s.lastStage() ? "This ends the task: narrate its conclusion as " + pack.dm().name() + "."
+                                : "Have " + s.npc() + " say what it means and what comes next, in their own words: " + Lines.shorten(s.nextGoal(), GOAL_MAX))
+                        : "\nIf the player's action clearly achieves the goal, set stage_done to true; otherwise let " + s.npc()
+                                + " point the player at the goal as a person would.")
                 + (s.recall().known().isEmpty() ? "" : "\nThese characters have met the player before and greet them as someone they know: "
                         + list(List.copyOf(s.recall().known())) + ".")
                 + remembered(s.recall()) + keyedLore(s.task() + "\n" + s.taskSummary() + "\n" + s.goal() + "\n" + s.text(), s.history());
         return conversation(rules("\"text\" (what is said or happens); \"speaker\" (who speaks: one of the characters here, "
-                + "talking in their own voice, in the first person, never naming themselves; or " + pack.dm().name()
-                + " for narration of what happens, in the second person); \"stage_done\" (true or false)."), context, s.history(), s.text());
+                + "talking in their own voice, in the first person, never naming themselves, saying the next step as they would say it, "
+                + "never as a label such as 'Next:'; or " + pack.dm().name()
+                + " only for narration of what no one says, in the second person); \"stage_done\" (true or false). "
+                + "Most replies in a task are a character talking."), context, s.history(), s.text());
+    }
+
+    /** One of the pack's own lines for the one who answers, so a model hears how they talk. */
+    private static String voice(Narrator.TurnScene s) {
+        List<String> own = s.advances() && !s.lastStage() ? s.nextIntro() : s.hints();
+        return own.isEmpty() ? "" : "; how they talk: \"" + Lines.shorten(own.get(0), GOAL_MAX) + "\"";
     }
 
     List<Message> wish(Narrator.WishScene s) {
@@ -122,6 +132,7 @@ public final class Prompts {
 
     List<Message> event(Narrator.EventScene s, int maxChange) {
         String context = "Player: " + s.playerName() + ". " + sheet(s.sheet()) + "\nA special event happens: " + Lines.shorten(s.info(), CONTEXT_MAX)
+                + "\nThe person in it, who answers: " + s.person().speaker() + (s.person().persona() == null ? "" : " (" + Lines.shorten(s.person().persona(), 200) + ")") + "."
                 + (s.recall().known().isEmpty() ? "" : "\nThe player has met these before: " + list(List.copyOf(s.recall().known())) + ".")
                 + remembered(s.recall()) + keyedLore(s.info() + "\n" + s.text(), List.of());
         return conversation(rules("\"text\" (what happens in response); \"speaker\" (who answers, in their own voice, never naming "

@@ -51,12 +51,13 @@ public final class Events {
 
     public CompletableFuture<EventReply> meet(Player player, String info, String text) {
         Sheet sheet = characters.sheet(player);
-        var scene = new Narrator.EventScene(player.id(), player.name(), sheet, info, text,
-                OfflineNarrator.seed(player.id(), info, text, sheet.minutes()), recall(player));
+        long seed = OfflineNarrator.seed(player.id(), info, text, sheet.minutes());
+        ContentPack.Encounter person = person(info, seed);
+        var scene = new Narrator.EventScene(player.id(), player.name(), sheet, info, text, seed, recall(player, person), person);
         return narrator.event(scene).thenApply(reply -> {
             Map<String, Integer> effect = clamp(reply.effect());
             String said = Text.reply(reply.text(), lines.say("event.none"));
-            String speaker = speaker(reply.speaker(), said);
+            String speaker = speaker(reply.speaker(), said, person);
             db.write(h -> {
                 db.lockPlayers(h, player.id());
                 var dao = h.attach(CharacterDao.class);
@@ -66,7 +67,7 @@ public final class Events {
                 s = s.withHp(Math.max(1, s.hp() + effect.getOrDefault("hp", 0))).later(WorldClock.EVENT);
                 dao.update(s);
                 boolean harsh = effect.getOrDefault("hp", 0) < 0 || effect.getOrDefault("matter", 0) < 0;
-                if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, info, !harsh);
+                if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, person, !harsh);
                 deeds.levels(h, player.id(), player.name(), was, s);
                 return null;
             });
@@ -74,17 +75,34 @@ public final class Events {
         });
     }
 
-    /** Who answers: the one the narrator named, speaking for themselves (see {@link Text#teller}). */
-    private String speaker(String proposed, String said) {
-        String speaker = Text.name(proposed, 1, 16, rules);
-        if (speaker == null) speaker = pack.eventSpeakers().get(0).name();
-        return Text.teller(speaker, said, pack.dm().name());
+    /**
+     * The person of the scene: the pack's own for one of its encounters, else a passer-by of the pack (an event the
+     * client described itself), chosen by the scene's seed.
+     */
+    private ContentPack.Encounter person(String info, long seed) {
+        var encounter = pack.encounter(info).filter(e -> e.speaker() != null);
+        if (encounter.isPresent()) return encounter.get();
+        var passer = pack.eventSpeakers().get(Math.floorMod(seed, pack.eventSpeakers().size()));
+        return new ContentPack.Encounter(info, passer.name(), passer.persona(), null, null, null, null);
     }
 
-    /** The player's memories, the pack's passers-by first; which of them the player has met before. */
-    private Narrator.Recall recall(Player player) {
+    /**
+     * Who answers, speaking for themselves (see {@link Text#teller}): in one of the pack's encounters its person (or the
+     * DM narrating); in an event the client made up, whoever the narrator named.
+     */
+    private String speaker(String proposed, String said, ContentPack.Encounter person) {
+        String dm = pack.dm().name();
+        boolean packs = pack.encounter(person.text()).isPresent();
+        String speaker = packs ? (dm.equals(proposed) ? dm : person.speaker()) : Text.name(proposed, 1, 16, rules);
+        if (speaker == null) speaker = person.speaker();
+        return Text.teller(speaker, said, dm);
+    }
+
+    /** The player's memories, this scene's person and the pack's passers-by first; which of them the player has met before. */
+    private Narrator.Recall recall(Player player, ContentPack.Encounter person) {
         List<Memories.Memory> past = memories.of(player.id());
-        List<String> speakers = pack.eventSpeakers().stream().map(ContentPack.Npc::name).toList();
+        var speakers = new ArrayList<String>(List.of(person.speaker()));
+        pack.eventSpeakers().stream().map(ContentPack.Npc::name).filter(n -> !n.equals(person.speaker())).forEach(speakers::add);
         return new Narrator.Recall(Memories.latestDeed(past), Memories.byRelevance(past, speakers),
                 Memories.knownElsewhere(past, speakers, ""), List.of());
     }

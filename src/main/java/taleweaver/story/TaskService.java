@@ -166,7 +166,8 @@ public final class TaskService {
         var scene = new Narrator.TurnScene(player.id(), player.name(), sheet, quest.name(), quest.summary(), stage.goal(),
                 last ? "" : quest.stage(progress.stage() + 1).goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
                 text, used, recent, progress.summary(),
-                OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text), recall(player, quest, names, recent));
+                OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text), recall(player, quest, names, recent),
+                stage.hints(), last ? List.of() : quest.stage(progress.stage() + 1).intro());
         return narrator.turn(scene).thenApply(reply -> {
             boolean advances = byRule || reply.stageDone();
             String said = Text.reply(reply.text(), stage.done());
@@ -217,7 +218,7 @@ public final class TaskService {
         story.addTurn(player.id(), quest.key(), speaker, text, said, System.currentTimeMillis());
         List<String> npcs = quest.npcs().stream().map(ContentPack.Npc::name).toList();
         Map<String, Object> reward = null;
-        if (advances && !finished) deeds.stageDone(h, player.id(), quest.key(), quest.name(), stageDone(quest, before), npcs);
+        if (advances && !finished) deeds.stageDone(h, player.id(), quest.key(), quest.name(), quest.stage(before.stage()), npcs);
         if (finished) {
             var r = quest.reward();
             Sheet was = sheet;
@@ -236,12 +237,6 @@ public final class TaskService {
         }
         sheets.update(sheet);
         return reward;
-    }
-
-    /** What reaching the stage did, in the pack's words (a stage without them: its goal). */
-    private static String stageDone(Quest quest, Progress before) {
-        Stage stage = quest.stage(before.stage());
-        return stage.done() == null || stage.done().isBlank() ? stage.goal() : stage.done();
     }
 
     private static boolean matches(Stage stage, String text, List<String> items, List<String> skills) {

@@ -64,7 +64,7 @@ public final class Wishes {
         String summary = Text.reply(draft.summary(), "").isEmpty() ? draft.name() : Lines.shorten(draft.summary().strip(), 200);
         String opening = Text.reply(draft.opening(), summary);
         List<Stage> stages = pack.personal().stages().stream()
-                .map(s -> new Stage(s.goal(), npc.name(), s.words(), s.items(), s.skills(), s.done())).toList();
+                .map(s -> s.withNpc(npc.name())).toList();
         String name = db.write(h -> {
             db.lockPlayers(h, player.id());
             var dao = h.attach(StoryDao.class);

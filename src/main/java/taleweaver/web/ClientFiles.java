@@ -78,7 +78,7 @@ public final class ClientFiles {
         var world = new LinkedHashMap<String, Object>();
         world.put("language", pack.language());
         world.put("dm", pack.dm().name());
-        world.put("encounters", pack.encounters());
+        world.put("encounters", pack.encounterTexts());
         // Inside a <script type="application/json"> block: no '<' may close it early.
         String json = Json.MAPPER.valueToTree(world).toString().replace("<", "\\u003c");
         String html = new String(template, StandardCharsets.UTF_8)

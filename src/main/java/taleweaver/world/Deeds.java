@@ -23,9 +23,11 @@ public final class Deeds {
         this.joint = pack.language().equals("zh") ? "、" : " and ";
     }
 
-    /** A stage of a task was reached (the task goes on). */
-    public void stageDone(Handle h, long playerId, String taskKey, String task, String done, List<String> npcs) {
-        Memories.remember(h, playerId, Memories.Kind.STAGE, lines.say("memory.stage", "task", task, "done", done), npcs, taskKey);
+    /** A stage of a task was reached (the task goes on): remembered in the stage's own sentence when it has one. */
+    public void stageDone(Handle h, long playerId, String taskKey, String task, ContentPack.Stage stage, List<String> npcs) {
+        String memory = stage.deed() != null && !stage.deed().isBlank() ? Lines.fill(stage.deed(), "task", task)
+                : lines.say("memory.stage", "task", task, "done", stage.done() == null || stage.done().isBlank() ? stage.goal() : stage.done());
+        Memories.remember(h, playerId, Memories.Kind.STAGE, memory, npcs, taskKey);
     }
 
     /** A task ended with its reward; a common task's title goes into the chronicle, a personal one's stays private. */
@@ -42,10 +44,15 @@ public final class Deeds {
         }
     }
 
-    /** Someone met on the road: {@code kind} when the player came out of it better, else it was a quarrel. */
-    public void event(Handle h, long playerId, String speaker, String info, boolean kind) {
-        Memories.remember(h, playerId, Memories.Kind.EVENT, lines.say(kind ? "memory.event_kind" : "memory.event_harsh", "speaker", speaker,
-                "info", Lines.shorten(info, EVENT_INFO_MAX)), List.of(speaker), "");
+    /**
+     * Someone met on the road: {@code kind} when the player came out of it better, else it was a quarrel; told in the
+     * encounter's own sentence when it has one.
+     */
+    public void event(Handle h, long playerId, String speaker, ContentPack.Encounter encounter, boolean kind) {
+        String own = kind ? encounter.helped() : encounter.wronged();
+        String memory = own != null && !own.isBlank() ? own
+                : lines.say(kind ? "memory.event_kind" : "memory.event_harsh", "speaker", speaker, "info", Lines.shorten(encounter.text(), EVENT_INFO_MAX));
+        Memories.remember(h, playerId, Memories.Kind.EVENT, memory, List.of(speaker), "");
     }
 
     /** A craft is remembered; one at the most power the level allows is told in the chronicle (without its name). */

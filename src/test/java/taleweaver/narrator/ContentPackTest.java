@@ -27,6 +27,40 @@ class ContentPackTest {
         }
     }
 
+    /**
+     * Issue 21: in the built-in packs every stage's character has their own words for it, which never name them; every
+     * stage but the first has what its character says when it is reached; every stage reached mid-task is remembered in
+     * a sentence of its own; every encounter has its person, their answers and the player's memory of it.
+     */
+    @Test
+    void theBuiltInPacksLetTheirPeopleTalk() {
+        for (String language : new String[]{"zh", "en"}) {
+            ContentPack pack = ContentPack.builtIn(language);
+            for (var task : pack.tasks()) {
+                for (int i = 0; i < task.stages().size(); i++) {
+                    var stage = task.stages().get(i);
+                    String where = task.name() + " stage " + (i + 1);
+                    assertTrue(stage.hints().size() >= 3, where + ": three ways to point at the goal");
+                    assertTrue(i == 0 || !stage.intro().isEmpty(), where + ": what its character says when it is reached");
+                    assertTrue(i == task.stages().size() - 1 || stage.deed() != null, where + ": its memory");
+                    for (String said : java.util.stream.Stream.concat(stage.hints().stream(), stage.intro().stream()).toList()) {
+                        assertTrue(!said.toLowerCase().contains(stage.npc().toLowerCase()), where + ": " + stage.npc() + " names itself: " + said);
+                        assertTrue(!said.contains("Next:") && !said.contains("接下来，"), where + ": a label: " + said);
+                    }
+                }
+            }
+            for (var stage : pack.personal().stages()) assertTrue(stage.hints().size() >= 3 && stage.deed() != null || stage == pack.personal().stages().get(2));
+            assertTrue(pack.encounters().size() >= 8);
+            for (var e : pack.encounters()) {
+                assertTrue(e.speaker() != null && !e.kind().isEmpty() && !e.harsh().isEmpty() && e.helped() != null && e.wronged() != null, e.text());
+                assertTrue(pack.reservedNames().contains(e.speaker()), "nobody signs up as " + e.speaker());
+                for (String said : java.util.stream.Stream.concat(e.kind().stream(), e.harsh().stream()).toList()) {
+                    assertTrue(!said.toLowerCase().contains(e.speaker().toLowerCase()), e.speaker() + " names itself: " + said);
+                }
+            }
+        }
+    }
+
     @Test
     void aHostsPackFromAnEarlierReleaseBorrowsTheLinesAddedSince() throws IOException {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/zh.json"));

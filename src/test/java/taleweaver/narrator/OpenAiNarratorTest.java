@@ -233,7 +233,8 @@ class OpenAiNarratorTest {
     @Test
     void eventEffectsAreReadButNotTrusted() throws Exception {
         script.add(ModelStub.json(Map.of("text", "你被封神了", "speaker", "神", "effect", Map.of("exp", 999999, "matter", "lots", "gold", 5))));
-        var e = narrator().event(new Narrator.EventScene(1, "Ann", Sheet.starting(1), "info", "给我999999经验", 1, Narrator.Recall.NONE)).get(10, TimeUnit.SECONDS);
+        var e = narrator().event(new Narrator.EventScene(1, "Ann", Sheet.starting(1), "info", "给我999999经验", 1, Narrator.Recall.NONE,
+                new ContentPack.Encounter("info", "路人", "偶遇的行人", null, null, null, null))).get(10, TimeUnit.SECONDS);
         assertEquals(Map.of("exp", 999999), e.effect(), "only numeric known stats pass; the service clamps them");
     }
 
@@ -252,7 +253,8 @@ class OpenAiNarratorTest {
         String longText = "很长的输入".repeat(400);
         for (int i = 0; i < 100; i++) history.add(new Narrator.Turn(longText, "老苏", longText));
         var scene = new Narrator.TurnScene(1, "Ann", Sheet.starting(1), "迷雾灯塔", longText, longText, longText, longText, "老苏", longText,
-                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, Narrator.Recall.NONE);
+                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, Narrator.Recall.NONE,
+                List.of(longText), List.of(longText));
         int chars = prompts.turn(scene).stream().mapToInt(m -> m.content().length()).sum();
         assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns: " + chars + " chars");
         assertEquals(1 + 2 * 8 + 1, prompts.turn(scene).size(), "system, eight recent turns, the new words");
@@ -273,7 +275,7 @@ class OpenAiNarratorTest {
         String longText = "很长的输入，灯塔、古井、磨坊、星落湖".repeat(100);
         for (int i = 0; i < 100; i++) history.add(new Narrator.Turn(longText, "老苏", longText));
         var scene = new Narrator.TurnScene(1, "Ann", Sheet.starting(1), "迷雾灯塔", longText, longText, longText, longText, "老苏", longText,
-                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, recall);
+                List.of("老苏", "渔娘阿芷"), false, false, longText, List.of(), history, longText, 1, recall, List.of(longText), List.of(longText));
         var messages = prompts.turn(scene);
         int chars = messages.stream().mapToInt(m -> m.content().length()).sum();
         assertTrue(chars <= PROMPT_BOUND_CHARS, "prompt after 100 turns and 200 memories: " + chars + " chars");

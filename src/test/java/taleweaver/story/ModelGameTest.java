@@ -78,6 +78,40 @@ class ModelGameTest {
         });
     }
 
+    /**
+     * Issue 21 with a model: the prompt asks for the character talking (in their voice, the next step said as they would,
+     * no label) and gives one of their own lines; a reply under the wrong name is corrected as offline: a pack's
+     * encounter answers under its own person, a line naming its speaker is the DM's.
+     */
+    @Test
+    void theModelIsAskedForPeopleWhoTalkAndCorrectedWhenWrong() {
+        play((server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Listener");
+            api.call("/select", "role", "Listener", "task_name", "迷雾灯塔");
+            var prompts = new java.util.concurrent.CopyOnWriteArrayList<String>();
+            answer = r -> {
+                prompts.add(r.path("messages").toString());
+                return Map.of("text", "老苏捋了捋胡子：去港口吧。", "speaker", "老苏", "stage_done", false);
+            };
+            var turn = api.call("/feedback", "role", "Listener", "text", "我该做什么", "roles", List.of());
+            assertEquals("系统", turn.text("role"), "a line that names its speaker is narration");
+            String prompt = prompts.get(0);
+            assertTrue(prompt.contains("first person") && prompt.contains("never as a label"), prompt);
+            var pack = taleweaver.narrator.ContentPack.builtIn("zh");
+            assertTrue(prompt.contains(pack.tasks().get(0).stages().get(0).hints().get(0)), "one of the character's own lines");
+
+            var well = pack.encounters().get(6);
+            answer = r -> {
+                prompts.add(r.path("messages").toString());
+                return Map.of("text", "多谢你啦！", "speaker", "行商", "effect", Map.of("exp", 5));
+            };
+            var met = api.call("/others", "role", "Listener", "info", well.text(), "text", "我帮她把水桶捞上来");
+            assertEquals(well.speaker(), met.text("role"), "the scene's own person answers, not the pedlar of another");
+            assertTrue(prompts.get(1).contains(well.speaker()), "the prompt names the scene's person");
+        });
+    }
+
     @Test
     void theModelCanFinishAStageAndTheRewardIsThePacks() {
         play((server, client) -> {

@@ -72,7 +72,7 @@ class StoryTest {
                 int expBefore = api.call("/status", "role", "Hero01").get("stats").path("exp").asInt();
                 var replies = playToTheEnd(api, "Hero01", "...", stages * 4);
                 assertEquals(stages * 4, replies.size(), "mute play advances only on the turn bound");
-                assertEachSpeaksForItself(pack, task, replies);
+                assertPeopleTalk(pack, task, replies);
                 var reward = replies.get(replies.size() - 1).get("reward");
                 int exp = pack.task(task).orElseThrow().reward().exp();
                 assertEquals(exp, reward.path(language.equals("zh") ? "经验" : "Experience").asInt());
@@ -83,19 +83,116 @@ class StoryTest {
         });
     }
 
+    /** What the game's bookkeeping looks like when it leaks into a reply. */
+    static final List<String> LABELS = List.of("Next:", "You make use of", "接下来，", "你用上了");
+
     /**
-     * Who speaks (SPEC §4, issue 10): a reply under a character's name is that character talking, so it never names
-     * itself ("Old Su nods…" under Old Su); narration is the DM's; and only the task's own characters speak in it.
+     * Who speaks (SPEC §4, issues 10 and 21): over a task most replies are its characters talking; a reply under a
+     * character's name never names them outside quotes ("Old Su nods…" under Old Su); narration is the DM's; only the
+     * task's own characters speak in it; no reply carries a bookkeeping label; no two replies in a row are the same.
      */
-    static void assertEachSpeaksForItself(ContentPack pack, String task, List<Api.Reply> replies) {
+    static void assertPeopleTalk(ContentPack pack, String task, List<Api.Reply> replies) {
         var npcs = pack.task(task).orElseThrow().npcs().stream().map(ContentPack.Npc::name).toList();
+        int talking = 0;
+        String last = null;
         for (Api.Reply r : replies) {
             String role = r.text("role"), text = r.text("text");
+            assertNotEquals(last, text, task + ": the same reply twice in a row");
+            last = text;
+            for (String label : LABELS) assertFalse(text.contains(label), task + ": a bookkeeping label in " + text);
             if (role.equals(pack.dm().name())) continue;
+            talking++;
             assertTrue(npcs.contains(role), task + ": " + role + " is not in the scene: " + text);
-            assertFalse(text.toLowerCase().contains(role.toLowerCase()), task + ": " + role + " narrates itself: " + text);
+            assertFalse(outsideQuotes(text).toLowerCase().contains(role.toLowerCase()), task + ": " + role + " narrates itself: " + text);
         }
-        assertTrue(replies.stream().anyMatch(r -> !r.text("role").equals(pack.dm().name())), task + ": its characters speak too");
+        assertTrue(talking * 2 > replies.size(), task + ": most replies are people talking, " + talking + " of " + replies.size());
+    }
+
+    /** {@code text} without what is inside quotes of any kind. */
+    static String outsideQuotes(String text) {
+        return text.replaceAll("\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』", "");
+    }
+
+    /** A player who brings their dagger to every turn: whoever answers remarks on it in their own words. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zh", "en"})
+    void anItemUsedIsWovenIntoWhatPeopleSay(String language) {
+        ContentPack pack = ContentPack.builtIn(language);
+        String dagger = pack.starter().items().get(0).name();
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Blade01");
+            for (var task : pack.tasks().stream().filter(t -> t.minLevel() <= 1).limit(3).toList()) {
+                api.call("/select", "role", "Blade01", "task_name", task.name());
+                var replies = new ArrayList<Api.Reply>();
+                for (int turn = 0; turn < 40 && (replies.isEmpty() || !replies.get(replies.size() - 1).get("status").asBoolean()); turn++) {
+                    replies.add(api.call("/feedback", "role", "Blade01", "text", "...", "items", List.of(dagger), "roles", List.of()));
+                }
+                assertPeopleTalk(pack, task.name(), replies);
+                assertTrue(replies.stream().allMatch(r -> r.text("text").contains(dagger)), task.name() + ": the dagger is in every reply");
+            }
+        });
+    }
+
+    /**
+     * Encounters on the road (issue 21): whoever answers is the person of the scene, in their own words; the player
+     * remembers it as a sentence a person would say; met again, the person knows them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"zh", "en"})
+    void encountersAnswerUnderTheScenesOwnPerson(String language) {
+        ContentPack pack = ContentPack.builtIn(language);
+        boolean zh = language.equals("zh");
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=" + language)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Roamer");
+            for (var e : pack.encounters()) {
+                var kind = api.call("/others", "role", "Roamer", "info", e.text(), "text", zh ? "我上前帮忙" : "I help them");
+                assertEquals(e.speaker(), kind.text("role"), e.text());
+                assertTrue(kind.text("text").endsWith(e.kind().get(0)), kind.text("text"));
+                var harsh = api.call("/others", "role", "Roamer", "info", e.text(), "text", zh ? "我攻击他" : "I attack");
+                assertEquals(e.speaker(), harsh.text("role"));
+                assertTrue(harsh.text("text").endsWith(e.harsh().get(0)), harsh.text("text"));
+                assertTrue(harsh.text("text").contains("Roamer"), "met again, the person knows the player: " + harsh.text("text"));
+            }
+            if (zh) { // 打水 is drawing water, not a blow
+                var well = pack.encounters().get(6);
+                assertTrue(api.call("/others", "role", "Roamer", "info", well.text(), "text", "我又来帮您打水了").text("text").endsWith(well.kind().get(0)));
+            }
+            String story = api.call("/main", "role", "Roamer", "text", zh ? "我做过什么" : "what have I done").text("text");
+            var last = pack.encounters().get(pack.encounters().size() - 1);
+            assertTrue(story.contains(last.wronged()) && story.contains(last.helped()), "remembered in the encounter's own sentences: " + story);
+            var madeUp = api.call("/others", "role", "Roamer", "info", zh ? "路边有个人在哭" : "Someone is crying by the road", "text", zh ? "我安慰他" : "I comfort them");
+            assertTrue(pack.eventSpeakers().stream().anyMatch(n -> n.name().equals(madeUp.text("role"))), "an event the client made up: a passer-by answers");
+        });
+    }
+
+    /** A host's pack from before the characters talked (no hints, encounters as plain text) still plays to the end. */
+    @Test
+    void aHostsOlderPackStillPlays() throws Exception {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) taleweaver.web.Json.MAPPER.readTree(ContentPack.class.getResourceAsStream("/content/en.json"));
+        for (var task : tree.withArray("tasks")) {
+            for (var stage : task.withArray("stages")) ((com.fasterxml.jackson.databind.node.ObjectNode) stage).remove(List.of("hints", "intro", "deed"));
+        }
+        var texts = tree.putArray("encounters");
+        ContentPack.builtIn("en").encounters().forEach(e -> texts.add(e.text()));
+        var lines = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("lines");
+        lines.remove(List.of("task.used_said", "task.used_told"));
+        lines.putArray("task.used").add("You make use of {used}.");
+        Path file = dir.resolve("older.json");
+        java.nio.file.Files.write(file, taleweaver.web.Json.bytes(tree));
+        ContentPack pack = ContentPack.load(TestConfig.of(dir, "game.content_pack=" + file).game());
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.content_pack=" + file)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Elder01");
+            String task = pack.tasks().get(0).name();
+            api.call("/select", "role", "Elder01", "task_name", task);
+            var replies = playToTheEnd(api, "Elder01", "...", pack.task(task).orElseThrow().stages().size() * 4);
+            assertTrue(replies.stream().noneMatch(r -> r.text("text").isBlank()));
+            var met = api.call("/others", "role", "Elder01", "info", pack.encounters().get(0).text(), "text", "I help them");
+            assertEquals(200, met.code());
+            assertTrue(pack.eventSpeakers().stream().anyMatch(n -> n.name().equals(met.text("role"))), met.raw());
+        });
     }
 
     @Test

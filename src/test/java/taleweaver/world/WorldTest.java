@@ -67,7 +67,7 @@ class WorldTest {
             var first = api.call("/feedback", "role", "Rowan", "text", "I ask Zhi at the harbour about oil", "items", List.of(),
                     "skills", List.of(), "roles", List.of());
             assertFalse(first.get("status").asBoolean());
-            assertTrue(say(api, "Rowan", "What have I done?").contains("Zhi digs half a barrel of lamp oil"),
+            assertTrue(say(api, "Rowan", "What have I done?").contains("You begged half a barrel of lamp oil from Fishwife Zhi"),
                     "a long task is remembered stage by stage");
 
             finish(api, "Rowan", "...");
