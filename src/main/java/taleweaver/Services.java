@@ -123,7 +123,7 @@ public final class Services implements AutoCloseable {
         var images = new ImageStore(db, imageMaker(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"), !db.postgres() ? null
-                : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, jobs, () -> lines.say("busy")));
+                : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, jobs, () -> lines.say("busy"), ledger));
         var memories = new Memories(db);
         var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);

@@ -323,6 +323,30 @@ class ClusterTest {
         }
     }
 
+    /**
+     * Issue 22: a budget that allows two model calls makes exactly two, however a player's turns are spread over the
+     * instances and however quickly they follow each other (the lease reads the total and writes the turn's tokens).
+     */
+    @Test
+    void theDailyBudgetIsExactWhenAPlayersTurnsGoThroughEveryInstance() throws Exception {
+        var stub = new taleweaver.narrator.ModelStub(request -> taleweaver.narrator.ModelStub.json(Map.of("text", "The mist parts."))); // 60 tokens
+        try {
+            var api = start(3, "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=k",
+                    "narrator.daily_tokens_per_player=100");
+            for (int p = 0; p < 6; p++) {
+                String name = "Budget" + p;
+                api.get(p % 3).signup(name);
+                int before = stub.requests.size();
+                for (int turn = 0; turn < 3; turn++) {
+                    assertEquals(200, api.get((p + turn) % 3).call("/main", "role", name, "text", "what news?").code());
+                }
+                assertEquals(2, stub.requests.size() - before, name + ": 0 and 60 of 100 spent go to the model, 120 does not");
+            }
+        } finally {
+            stub.close();
+        }
+    }
+
     @Test
     void instancesStartingTogetherOnAnEmptyDatabaseMigrateItOnce() throws Exception {
         url = TestPostgres.freshUrl();

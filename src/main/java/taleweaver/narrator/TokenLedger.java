@@ -12,8 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * shutdown, all players in one transaction — so a model turn pays for no write of its own. A crash forgets at most the
  * last second's counting: a few tokens of budget, never a player's progress.
  *
- * <p>With several instances on one database each flush also reads back the totals of the players counted here, so
- * tokens spent through the other instances count against the same budget within about a second.
+ * <p>With several instances on one database a player's story turns hold a lease ({@code story/TurnLease}), and the
+ * budget is exact: the statement that takes the lease also reads the player's total as written ({@link #written}),
+ * and the one that gives it back writes what the turn spent ({@link #takeUnwritten}), so the next turn, on any
+ * instance, sees it, with no statement of its own. Each flush also reads back the totals of the players counted
+ * here, for what is spent outside a turn's lease (a party's round, a moderation).
  */
 public final class TokenLedger implements taleweaver.character.Meter {
     private record Key(long playerId, String day) {}
@@ -55,6 +58,32 @@ public final class TokenLedger implements taleweaver.character.Meter {
         unwritten.merge(new Key(playerId, spentDay), tokens, Math::addExact);
     }
 
+    /** Today as the table keeps it (ISO, UTC). */
+    public String today() {
+        totals();
+        return spentDay;
+    }
+
+    /**
+     * The player's total of {@code day} as the database has it now: with what is counted here and not yet written, it
+     * is the total (a total only grows, so an older, larger count here is kept).
+     */
+    public void written(long playerId, String day, int tokens) {
+        var totals = totals();
+        if (!day.equals(spentDay)) return;
+        totals.merge(playerId, tokens + unwritten.getOrDefault(new Key(playerId, day), 0), Math::max);
+    }
+
+    /** What this player spent here and is not written yet: the caller writes it, or gives it back. */
+    public int takeUnwritten(long playerId, String day) {
+        Integer tokens = unwritten.remove(new Key(playerId, day));
+        return tokens == null ? 0 : tokens;
+    }
+
+    public void giveBack(long playerId, String day, int tokens) {
+        if (tokens > 0) unwritten.merge(new Key(playerId, day), tokens, Math::addExact);
+    }
+
     /** Writes what was counted since the last flush, in one transaction; when that fails, the counts wait for the next. */
     public void flush() {
         write();
@@ -71,7 +100,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
             db.read(h -> h.createQuery("select player_id, tokens from token_usage where day = :day and player_id in (<ids>)")
                     .bind("day", day).bindList("ids", some).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2))).list())
                     .forEach(e -> written.put(e.getKey(), e.getValue()));
-            for (Long p : some) spent.put(p, written.getOrDefault(p, 0) + unwritten.getOrDefault(new Key(p, day), 0));
+            for (Long p : some) spent.merge(p, written.getOrDefault(p, 0) + unwritten.getOrDefault(new Key(p, day), 0), Math::max);
         }
     }
 

@@ -3,6 +3,7 @@ package taleweaver.story;
 import taleweaver.Jobs;
 import taleweaver.Refusal;
 import taleweaver.db.Database;
+import taleweaver.narrator.TokenLedger;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,9 @@ import java.util.function.Supplier;
  * it runs (a turn waiting for a remote picture may outlast any fixed length); an instance that dies stops renewing.
  * A turn that finds the lease taken tries again every {@link #RETRY_MILLIS} (no thread waits) until a lease's length
  * has passed, then is refused as busy. Tries and renewals run on {@link Jobs}' workers, never on its timer.
+ *
+ * <p>The lease also carries the player's model budget across instances: taking it reads the player's tokens of today,
+ * giving it back writes what the turn spent, each in the same statement ({@link TokenLedger}).
  */
 public final class TurnLease {
     static final long RETRY_MILLIS = 100;
@@ -25,8 +29,10 @@ public final class TurnLease {
     private final long leaseMillis;
     private final Jobs jobs;
     private final Supplier<String> busyText;
+    private final TokenLedger ledger;
 
-    public TurnLease(Database db, String instance, long leaseMillis, Jobs jobs, Supplier<String> busyText) {
+    public TurnLease(Database db, String instance, long leaseMillis, Jobs jobs, Supplier<String> busyText, TokenLedger ledger) {
+        this.ledger = ledger;
         this.db = db;
         this.instance = instance;
         this.leaseMillis = leaseMillis;
@@ -64,10 +70,14 @@ public final class TurnLease {
     private void attempt(long playerId, String holder, long giveUpAt, CompletableFuture<Void> held) {
         try {
             long now = System.currentTimeMillis();
-            int taken = db.write(h -> h.execute("insert into lanes(player_id, holder, until_at) values (?, ?, ?) on conflict(player_id) "
-                    + "do update set holder = excluded.holder, until_at = excluded.until_at where lanes.until_at < ?",
-                    playerId, holder, now + leaseMillis, now));
-            if (taken == 1) {
+            String day = ledger.today();
+            var spent = db.write(h -> h.createQuery("insert into lanes(player_id, holder, until_at) values (:p, :holder, :until) on conflict(player_id) "
+                    + "do update set holder = excluded.holder, until_at = excluded.until_at where lanes.until_at < :now "
+                    + "returning (select coalesce(sum(tokens), 0) from token_usage where player_id = :p and day = :day)")
+                    .bind("p", playerId).bind("holder", holder).bind("until", now + leaseMillis).bind("now", now).bind("day", day)
+                    .mapTo(Integer.class).findOne());
+            if (spent.isPresent()) {
+                ledger.written(playerId, day, spent.get());
                 held.complete(null);
             } else if (now >= giveUpAt) {
                 held.completeExceptionally(new Refusal(429, "busy", busyText.get()));
@@ -79,10 +89,21 @@ public final class TurnLease {
         }
     }
 
+    /** Gives the lease back and writes the tokens the turn spent, in one statement. */
     private void release(long playerId, String holder) {
+        String day = ledger.today();
+        int tokens = ledger.takeUnwritten(playerId, day);
+        String count = "insert into token_usage(player_id, day, tokens) select ?, ?, ? where ? > 0 "
+                + "on conflict(player_id, day) do update set tokens = token_usage.tokens + excluded.tokens";
+        String giveBack = "delete from lanes where player_id = ? and holder = ?";
         try {
-            db.write(h -> h.execute("delete from lanes where player_id = ? and holder = ?", playerId, holder));
-        } catch (RuntimeException e) { // it expires by itself
+            db.write(h -> {
+                if (db.postgres()) return h.execute("with spent as (" + count + ") " + giveBack, playerId, day, tokens, tokens, playerId, holder);
+                h.execute(count, playerId, day, tokens, tokens); // SQLite (tests: one instance needs no lease) has no writing CTE
+                return h.execute(giveBack, playerId, holder);
+            });
+        } catch (RuntimeException e) { // the lease expires by itself; the tokens go with the next flush
+            ledger.giveBack(playerId, day, tokens);
             org.slf4j.LoggerFactory.getLogger(TurnLease.class).warn("turn lease of player {} not given back: {}", playerId, e.toString());
         }
     }

@@ -41,8 +41,8 @@ class TurnLeaseTest {
     @Test
     void aTurnLongerThanTheLeaseKeepsItAndNoOtherInstanceRunsOneMeanwhile() throws Exception {
         db = player7();
-        var here = new TurnLease(db, "one", 300, jobs, () -> "busy");
-        var there = new TurnLease(db, "two", 300, jobs, () -> "busy");
+        var here = new TurnLease(db, "one", 300, jobs, () -> "busy", new taleweaver.narrator.TokenLedger(db, 1000));
+        var there = new TurnLease(db, "two", 300, jobs, () -> "busy", new taleweaver.narrator.TokenLedger(db, 1000));
         var slow = new CompletableFuture<String>(); // a turn waiting for its picture, far past the lease's length
         var first = here.holding(7, () -> slow);
         // the other instance tries for a whole lease's length (and more) while the first turn goes on
@@ -57,10 +57,35 @@ class TurnLeaseTest {
                 "given back when the turn ends");
     }
 
+    /** What a turn spent under the lease is what the next turn, on another instance, finds: no flush in between. */
+    @Test
+    void theTokensATurnSpentAreWrittenWithTheLeaseAndReadWithTheNext() throws Exception {
+        db = player7();
+        var ledgerHere = new taleweaver.narrator.TokenLedger(db, 1000);
+        var ledgerThere = new taleweaver.narrator.TokenLedger(db, 1000);
+        var here = new TurnLease(db, "one", 5_000, jobs, () -> "busy", ledgerHere);
+        var there = new TurnLease(db, "two", 5_000, jobs, () -> "busy", ledgerThere);
+        assertEquals(0, there.holding(7, () -> CompletableFuture.completedFuture(ledgerThere.spentToday(7))).get(10, TimeUnit.SECONDS));
+        here.holding(7, () -> {
+            ledgerHere.record(7, 600);
+            return CompletableFuture.completedFuture(null);
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals(600, there.holding(7, () -> CompletableFuture.completedFuture(ledgerThere.spentToday(7))).get(10, TimeUnit.SECONDS),
+                "the other instance had read 0 before; taking the lease reads 600");
+        there.holding(7, () -> {
+            ledgerThere.record(7, 500);
+            return CompletableFuture.completedFuture(null);
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals(false, here.holding(7, () -> CompletableFuture.completedFuture(ledgerHere.hasBudget(7))).get(10, TimeUnit.SECONDS),
+                "1,100 of 1,000");
+        assertEquals(1100, (int) db.read(h -> h.createQuery("select tokens from token_usage where player_id = 7").mapTo(Integer.class).one()),
+                "written when each lease was given back");
+    }
+
     @Test
     void aTurnThatWaitedForTheLeaseRunsOnTheWorkersNotTheTimer() throws Exception {
         db = player7();
-        var here = new TurnLease(db, "one", 5_000, jobs, () -> "busy");
+        var here = new TurnLease(db, "one", 5_000, jobs, () -> "busy", new taleweaver.narrator.TokenLedger(db, 1000));
         var gate = new CompletableFuture<String>();
         var first = here.holding(7, () -> gate);
         var ranOn = new CompletableFuture<String>();
