@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 
+import capacity  # players per box (bench/capacity.py)
 import cluster  # several instances on one PostgreSQL (bench/cluster.py)
 import parties  # party quests (bench/parties.py)
 import turns  # the model-turns figures (bench/turns.py)
@@ -157,6 +158,48 @@ def probe(port, path, body, seconds, rate=400, clients=4, bodies=None):
 
 # ------------------------------------------------------------------ parts
 
+def battle(port, one, two, moves):
+    """A duel between `one` and `two` (signed up); `moves` rounds are played (the battle ends by max_rounds at 10)."""
+    st, r = call(port, "/challenge", {"role1": one, "role2": two, "wait": 0})
+    bid = r["id"]
+    call(port, "/accept_challenge", {"role": two, "id": bid})
+    for _ in range(moves):
+        done = []
+        threads = [threading.Thread(target=lambda who=who: done.append(call(port, "/battle", {"role": who, "id": bid, "text": "strike"})[1]))
+                   for who in (one, two)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if any(d.get("status") for d in done):
+            break
+    return bid
+
+
+def read_routes(s, seconds):
+    """Every authenticated read route against /health in the same run (issue 22: each >= 0.5x), and the heartbeat as
+    the later reference client sends it: battle_id null, "", the id of a battle that is over, an unknown one, a live one."""
+    for n in ("ReadA", "ReadB", "ReadC", "ReadD"):
+        signup(s.port, n)
+    over = battle(s.port, "ReadA", "ReadB", 12)
+    live = battle(s.port, "ReadC", "ReadD", 0)
+    routes = [("/health", {}), ("/status", {"role": "ReadA"}), ("/bag", {"role": "ReadA"}), ("/skill", {"role": "ReadA"}),
+              ("/time", {"role": "ReadA"}), ("/ladder", {"role": "ReadA"}), ("/chronicle", {"role": "ReadA"}),
+              ("/task_info", {"role": "ReadA"}), ("/task_info_personal", {"role": "ReadA"}), ("/get_list", {"role": "ReadA"}),
+              ("/party_status", {"role": "ReadA"}), ("/refrash", {"role": "ReadA"}),
+              ("/refrash", {"role": "ReadA", "battle_id": None}), ("/refrash", {"role": "ReadA", "battle_id": ""}),
+              ("/refrash", {"role": "ReadA", "battle_id": over}), ("/refrash", {"role": "ReadA", "battle_id": "no-such-battle"}),
+              ("/refrash", {"role": "ReadC", "battle_id": live})]
+    for path, body in routes[:3]:
+        wrk(s.port, path, body, 2)  # warm-up
+    health = None
+    for path, body in routes:
+        rate, _, bad = wrk(s.port, path, body, seconds)
+        health = health or rate
+        what = path + ("" if "battle_id" not in body else f" battle_id {'live' if body['battle_id'] == live else 'over' if body['battle_id'] == over else json.dumps(body['battle_id'])}")
+        report(f"read route {what}", f"{rate:.0f} req/s, {rate / health:.2f}x /health (target >= 0.5){'' if not bad else f'; {bad} non-2xx'}")
+
+
 def part_http(java, seconds):
     print("\n== Foundation: route throughput and /status under a login flood", flush=True)
     s = Server(java)
@@ -171,6 +214,7 @@ def part_http(java, seconds):
         report("/health req/s", f"{health:.0f}")
         report("/status req/s", f"{status:.0f} (ratio to /health {status / health:.2f}, target >= 0.5)")
         report("/refrash req/s", f"{refrash:.0f} (ratio to /health {refrash / health:.2f}, target >= 0.5)")
+        read_routes(s, seconds)
         baseline = os.environ.get("TW_BASELINE_JAR")  # e.g. the previous release, to show what counting metrics costs
         if baseline:
             global JAR
@@ -422,7 +466,9 @@ def find_java21():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster", "parties"])
+    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster", "parties", "capacity"])
+    ap.add_argument("--hold", type=int, default=120, help="capacity: seconds each step of players is held")
+    ap.add_argument("--players", type=int, nargs="*", help="capacity: the steps (default 1,000 to 20,000)")
     a = ap.parse_args()
     java = os.environ.get("JAVA", "java")
     java21 = os.environ.get("JAVA_PVP") or find_java21() or java
@@ -449,6 +495,10 @@ def main():
         parties.part_parties(sys.modules[__name__], java, a.seconds)
         if java21 != java:
             parties.part_parties(sys.modules[__name__], java21, a.seconds)
+    if "capacity" in parts:  # about 20 minutes per Java: only when asked for (--only capacity)
+        capacity.part_capacity(sys.modules[__name__], java, a.hold, a.players)
+        if java21 != java:
+            capacity.part_capacity(sys.modules[__name__], java21, a.hold, a.players)
     print("\n== Summary")
     for name, value in RESULTS:
         print(f"{name}: {value}")
