@@ -3,7 +3,7 @@ heartbeat's p99 passes 100 ms or an error appears. With the helpers of bench.py 
 
 A player keeps one connection for the heartbeat (/refrash every 5 s) and plays on the others' shared pool: a DM turn
 every 30 s through a model answering in 1 s (bench/InstantModel.java, which holds no thread while it waits), /status
-after each turn, a craft about every 5 minutes and a duel about every 5 minutes (a challenge, its accept, then both
+after each turn, a craft about every 5 minutes and a duel about every 5 minutes (challenging or challenged) (a challenge, its accept, then both
 sides' moves until the battle ends, each round narrated by the same model). The load comes from one Python process on
 the same machine, so its own CPU is reported beside the server's.
 """
@@ -19,7 +19,7 @@ import cluster
 HEARTBEAT_S = 5
 TURN_S = 30
 P99_LIMIT_MS = 100
-STEPS = [1000, 2500, 5000, 7500, 10000, 12500, 15000, 20000]
+STEPS = [1000, 2500, 5000, 7500, 10000, 15000, 20000]
 RUN_SH_JVM = ["-Xmx256m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m",
               "-Xss512k", "-XX:+UseSerialGC"]
 
@@ -32,11 +32,18 @@ class Conn:
         self.reader = self.writer = None
 
     async def call(self, path, body, timeout=30):
-        try:
-            return await asyncio.wait_for(self._call(path, body), timeout)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
-            self.close()
-            return 0, {}
+        for attempt in range(2):  # a kept-alive connection the server closed while idle is opened again, as browsers do
+            reused = self.writer is not None
+            try:
+                return await asyncio.wait_for(self._call(path, body), timeout)
+            except (ConnectionError, asyncio.IncompleteReadError) as e:
+                self.close()
+                if not reused or attempt == 1 or isinstance(e, asyncio.IncompleteReadError) and e.partial:
+                    return 0, {}
+            except (OSError, asyncio.TimeoutError, ValueError):
+                self.close()
+                return 0, {}
+        return 0, {}
 
     async def _call(self, path, body):
         if self.writer is None:
@@ -143,7 +150,7 @@ class Crowd:
             t0 = time.perf_counter()
             if name not in self.busy:
                 roll = random.random()
-                if roll < 0.1 and len(self.names) > 10:
+                if roll < 0.05 and len(self.names) > 10:  # a duel about every 10 minutes as challenger, 5 in all
                     await self.challenge(name)
                 else:
                     st, r = await self.pool.call("/main", {"role": name, "text": "What news from the harbour today?"})
@@ -263,7 +270,8 @@ def part_capacity(b, java, hold, steps=None):
                              stdout=subprocess.PIPE, text=True)
     model.stdout.readline()
     settings = {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{model_port}/v1", "narrator.api_key": "sk-bench",
-                "game.language": "en", "auth.bcrypt_cost": 4}  # cost 4: only the sign-ups of the set-up are cheaper
+                "game.language": "en", "auth.bcrypt_cost": 4,  # cost 4: only the sign-ups of the set-up are cheaper
+                "narrator.max_concurrent_calls": 4096}  # a model that answers everyone in 1 s (a host sizes this to theirs)
     try:
         for label, count in (("SQLite, 1 instance (./run.sh's JVM settings)", 0), ("PostgreSQL, 3 instances", 3)):
             pg = cluster.Postgres(b) if count else None
@@ -277,6 +285,10 @@ def part_capacity(b, java, hold, steps=None):
                          f"{held[0]} ({held[1]})" if held else f"fewer than {steps[0]}")
             finally:
                 for s in servers:
+                    with open(os.path.join(s.dir, "server.log"), errors="replace") as f:
+                        errors = [line.rstrip() for line in f if "ERROR" in line or "Exception" in line]
+                    for line in errors[:12]:
+                        print(f"    server log: {line[:300]}", flush=True)
                     s.stop()
                 if pg:
                     pg.stop()

@@ -166,6 +166,9 @@ public final class App {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setUriCompliance(UriCompliance.LEGACY);
                 http.setSendServerVersion(false);
+                // Jetty keeps a cache of header values per connection, 96 KB each at its default size: with ten
+                // thousand players' kept-alive heartbeats that alone filled a 256 MB heap. Headers are parsed anew.
+                http.setHeaderCacheSize(0);
             });
             cfg.http.compressionStrategy = compression();
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));

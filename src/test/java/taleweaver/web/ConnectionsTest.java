@@ -35,6 +35,40 @@ class ConnectionsTest {
         return s;
     }
 
+    /**
+     * Ten thousand players' kept-alive heartbeats (issue 22): Jetty's per-connection cache of header values (96 KB each
+     * at its default size) filled a 256 MB heap at a few thousand; it is off, and requests on a kept-alive connection
+     * still read their headers.
+     */
+    @Test
+    void aKeptAliveConnectionKeepsNoHeaderCache() {
+        var app = App.create(TestConfig.of(dir));
+        JavalinTest.test(app, (server, client) -> {
+            for (var connector : app.jettyServer().server().getConnectors()) {
+                var http = connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class);
+                assertEquals(0, http.getHttpConfiguration().getHeaderCacheSize());
+            }
+            Api api = new Api(client.getOrigin());
+            api.signup("Keeper");
+            try (Socket s = open(server.port())) {
+                var in = s.getInputStream();
+                for (int i = 0; i < 3; i++) {
+                    byte[] body = "{\"role\":\"Keeper\"}".getBytes(StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("GET /status HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    s.getOutputStream().write(body);
+                    var head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
+                    assertTrue(head.toString().startsWith("HTTP/1.1 200 "), head.toString());
+                    var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                    assertTrue(length.find(), "a body with its length, on the same connection, request " + (i + 1));
+                    String json = new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+                    assertTrue(json.contains("\"status_code\":200"), json);
+                }
+            }
+        });
+    }
+
     /** More stalled bodies than the Java 17 request pool has threads: other players' requests still go through. */
     @Test
     void clientsThatStallMidBodyHoldNoRequestThread() {
