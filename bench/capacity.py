@@ -271,7 +271,7 @@ def part_capacity(b, java, hold, steps=None):
     model.stdout.readline()
     settings = {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{model_port}/v1", "narrator.api_key": "sk-bench",
                 "game.language": "en", "auth.bcrypt_cost": 4,  # cost 4: only the sign-ups of the set-up are cheaper
-                "narrator.max_concurrent_calls": 4096}  # a model that answers everyone in 1 s (a host sizes this to theirs)
+                "narrator.max_concurrent_calls": 512}  # model calls in flight: 10,000 players need about 400 with 1-s answers
     try:
         for label, count in (("SQLite, 1 instance (./run.sh's JVM settings)", 0), ("PostgreSQL, 3 instances", 3)):
             pg = cluster.Postgres(b) if count else None

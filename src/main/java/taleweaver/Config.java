@@ -23,7 +23,19 @@ public record Config(Server server, Storage storage, Admin admin, Game game, Aut
                      Events events, Challenge challenge, Battle battle, Party party) {
 
     public record Server(String host, int port, int maxBodyBytes, int shutdownGraceSeconds, int acceptQueue, int readTimeoutSeconds,
-                         String trustedProxies, String instanceId) {}
+                         String trustedProxies, String instanceId) {
+        /** server.instance_id, or this machine's host name and the port. */
+        public String instance() {
+            if (!instanceId.isEmpty()) return instanceId;
+            String hostName;
+            try {
+                hostName = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                hostName = "localhost";
+            }
+            return hostName + ":" + port;
+        }
+    }
     /** {@code url} blank: SQLite at {@code database}; else a {@code jdbc:postgresql://} URL (SPEC §15). */
     public record Storage(String database, String backupDir, int backupEveryHours, int backupsKept, String url, String user,
                           String password, int poolSize) {

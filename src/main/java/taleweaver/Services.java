@@ -14,9 +14,6 @@ import taleweaver.db.Database;
 import taleweaver.db.Signals;
 import taleweaver.images.ImageMaker;
 import taleweaver.images.ImageStore;
-import taleweaver.images.NoImages;
-import taleweaver.images.OpenAiImages;
-import taleweaver.images.ProceduralImages;
 import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.CountingNarrator;
 import taleweaver.narrator.Lines;
@@ -92,7 +89,9 @@ public final class Services implements AutoCloseable {
     private final ModelClient model;
     private final String instance;
     private final Signals signals;
-    private final TokenLedger ledger;
+    private final Housekeeping housekeeping;
+    private final taleweaver.web.Faces faces;
+    private final HealthCheck health;
 
     public Services(Config config) {
         this.config = config;
@@ -101,12 +100,12 @@ public final class Services implements AutoCloseable {
         this.clientFiles = new ClientFiles(pack);
         this.adminToken = new AdminToken(config.admin().token());
         this.db = new Database(config.storage());
-        this.instance = instanceId(config.server());
+        this.instance = config.server().instance();
         this.signals = new Signals(db, config.storage(), instance);
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
         this.presence = new Presence(config.presence().timeoutSeconds());
         var names = new NameRules(pack);
-        this.ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
+        var ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
         boolean modelled = config.narrator().provider().equals("openai");
         var characters = new CharacterService(db, pack, modelled ? ledger : null);
         this.accounts = new AccountService(config.auth(), db, passwords, names, characters, presence, accountWrites, signals);
@@ -120,19 +119,12 @@ public final class Services implements AutoCloseable {
         Narrator narrator = model == null ? new CountingNarrator(offline, metrics) : new OpenAiNarrator(model, offline,
                 new Prompts(pack, lore, config.narrator().historyTurns()), ledger,
                 config.events().maxChange(), config.moderation().useModel(), streams, metrics);
-        var images = new ImageStore(db, imageMaker(config.images()));
+        var images = new ImageStore(db, ImageMaker.of(config.images()));
         var lines = new Lines(pack);
         var lane = new PlayerLane(() -> lines.say("busy"), !db.postgres() ? null
                 : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, jobs, () -> lines.say("busy"), ledger));
-        var memories = new Memories(db);
-        var chronicle = new Chronicle(db);
         var deeds = new Deeds(pack);
-        var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks(), memories, deeds);
-        this.storyHandlers = new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters,
-                Prompts.turnsUsed(config.narrator().historyTurns())), tasks,
-                new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
-                new Crafting(db, pack, narrator, offline, characters, names, config.crafting(), deeds),
-                new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, chronicle);
+        this.storyHandlers = story(narrator, offline, characters, names, images, lane, streams, deeds);
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
         var marks = new InboxMarks(signals);
@@ -141,21 +133,18 @@ public final class Services implements AutoCloseable {
         this.parties = taleweaver.party.Parties.wire(config, pack, db, accounts, characters, presence, signals, jobs, names, marks, model,
                 challenges::waitSeconds);
         challenges.refuseWhileQuesting(parties.service()::inQuest);
+        this.faces = new taleweaver.web.Faces(personas(parties.content()), images);
         this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles, id -> parties.service().invites(id));
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));
         this.characterHandlers = new CharacterHandlers(characters);
-        jobs.every("sweep", 60_000, 60_000, this::sweep);
-        jobs.every("token ledger", 1_000, 1_000, this::flushLedger);
-        if (db.postgres()) joinTheOthers(marks);
-        metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
-        metrics.gauge("taleweaver.battles.active", "battles not yet over",
-                () -> db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one()));
-        metrics.gauge("taleweaver.db.statements", "statements run on the database since start", db::statements);
-        metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked() + parties.waits().parked());
-        metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
-        this.admin = new AdminService(db, config.storage(), accounts, presence, this::narratorState);
+        this.housekeeping = new Housekeeping(perAddress, perRole, adminToken, accounts, ledger);
+        housekeeping.start(jobs);
+        if (db.postgres()) new ClusterLink(db, signals, accounts, presence, challenges, battles, marks, parties).join(jobs);
+        this.health = new HealthCheck(db, model, config.narrator().provider());
+        gauges(presence);
+        this.admin = new AdminService(db, config.storage(), accounts, presence, health::narratorState);
         if (config.admin().enabled()) this.adminHandlers = new AdminHandlers(admin, adminToken);
         int every = config.storage().backupEveryHours();
         if (every > 0) jobs.every("backup", every * 3_600_000L, every * 3_600_000L, admin::scheduledBackup);
@@ -164,96 +153,41 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /** Several instances (SPEC §15): what the others do reaches this one, and each second what is shared is checked. */
-    private void joinTheOthers(InboxMarks marks) {
-        signals.on(Signals.Kind.ACCOUNT, id -> accounts.forget(Long.parseLong(id)));
-        signals.on(Signals.Kind.OFFLINE, id -> {
-            accounts.forget(Long.parseLong(id));
-            presence.offlineElsewhere(Long.parseLong(id));
-        });
-        signals.on(Signals.Kind.CHALLENGE, challenges::wake);
-        signals.on(Signals.Kind.ROUND, battles::wake);
-        signals.on(Signals.Kind.INBOX, id -> marks.forget(Long.parseLong(id)));
-        parties.listen(signals);
-        signals.onReconnect(() -> { // signals may have been missed meanwhile: every cache is read again
-            accounts.forgetAll();
-            marks.forgetAll();
-            parties.waits().wakeAll();
-        });
-        signals.start();
-        jobs.every("sharing with other instances", 0, 1_000, this::shareWithOthers);
+    /** The story's routes (SPEC §3-4, §14): the DM, tasks, wishes, crafting and encounters, in each player's lane. */
+    private StoryHandlers story(Narrator narrator, OfflineNarrator offline, CharacterService characters, NameRules names, ImageStore images,
+                                PlayerLane lane, ReplyStreams streams, Deeds deeds) {
+        var memories = new Memories(db);
+        var tasks = new TaskService(db, pack, narrator, images, characters, config.tasks(), memories, deeds);
+        return new StoryHandlers(new DungeonMaster(db, pack, narrator, tasks, images, characters,
+                Prompts.turnsUsed(config.narrator().historyTurns())), tasks,
+                new Wishes(db, pack, narrator, offline, tasks, characters, names, config.tasks()),
+                new Crafting(db, pack, narrator, offline, characters, names, config.crafting(), deeds),
+                new Events(db, pack, narrator, characters, names, config.events(), memories, deeds), images, lane, streams, new Chronicle(db));
     }
 
-    /** server.instance_id, or this machine's host name and the port. */
-    private static String instanceId(Config.Server server) {
-        if (!server.instanceId().isEmpty()) return server.instanceId();
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "localhost";
-        }
-        return host + ":" + server.port();
+    /** Every character of the world by name, with the persona their face is made from. */
+    private java.util.Map<String, String> personas(taleweaver.party.PartyContent party) {
+        var all = new java.util.LinkedHashMap<String, String>();
+        pack.tasks().forEach(t -> t.npcs().forEach(n -> all.putIfAbsent(n.name(), n.persona())));
+        pack.personal().npcs().forEach(n -> all.putIfAbsent(n.name(), n.persona()));
+        pack.eventSpeakers().forEach(n -> all.putIfAbsent(n.name(), n.persona()));
+        pack.encounters().stream().filter(e -> e.speaker() != null)
+                .forEach(e -> all.putIfAbsent(e.speaker(), e.persona() == null ? "" : e.persona()));
+        party.personas().forEach(all::putIfAbsent);
+        return all;
     }
 
-    private static ImageMaker imageMaker(Config.Images config) {
-        return switch (config.provider()) {
-            case "openai" -> new OpenAiImages(config);
-            case "none" -> new NoImages();
-            default -> new ProceduralImages();
-        };
-    }
-
-    private void flushLedger() {
-        try {
-            ledger.flush();
-        } catch (RuntimeException e) { // the counts stay in memory and go with the next flush (or at shutdown)
-            org.slf4j.LoggerFactory.getLogger(Services.class).warn("token counts not written yet: {}", e.toString());
-        }
-    }
-
-    /** Several instances, each second: presence shared, parked waits and overdue rounds checked against the database. */
-    private void shareWithOthers() {
-        try {
-            presence.share(db);
-            challenges.recheck();
-            battles.recheck();
-        } catch (RuntimeException e) { // the database is away: next second
-            org.slf4j.LoggerFactory.getLogger(Services.class).warn("sharing with other instances: {}", e.toString());
-        }
-    }
-
-    private void sweep() {
-        long now = System.currentTimeMillis();
-        perAddress.sweep(now);
-        perRole.sweep(now);
-        adminToken.sweep(now);
-        try {
-            accounts.sweep(now);
-        } catch (RuntimeException e) { // the database is away: next minute
-            org.slf4j.LoggerFactory.getLogger(Services.class).warn("sweep: {}", e.toString());
-        }
+    /** Gauges of what the game holds now, beside the counters the routes keep. */
+    private void gauges(Presence presence) {
+        metrics.gauge("taleweaver.players.online", "players online", presence::onlineCount);
+        metrics.gauge("taleweaver.battles.active", "battles not yet over", battles::active);
+        metrics.gauge("taleweaver.db.statements", "statements run on the database since start", db::statements);
+        metrics.gauge("taleweaver.waits.parked", "challenges and moves waiting for an answer", () -> challenges.parked() + battles.parked() + parties.waits().parked());
+        metrics.gauge("taleweaver.narrator.down", "1 while the model's breaker is open", () -> model != null && model.down() ? 1 : 0);
     }
 
     public Health health(Call call) {
-        return new Health(dbHealthy() ? "ok" : "db_down", narratorState(), config.images().provider(), db.dialect().label(), instance);
-    }
-
-    /** The database's answer to a probe, asked at most once a second: /health is polled by load balancers. */
-    private boolean dbHealthy() {
-        long now = System.nanoTime();
-        if (now - dbCheckedAt > 1_000_000_000L) {
-            dbOk = db.healthy();
-            dbCheckedAt = now;
-        }
-        return dbOk;
-    }
-
-    private volatile boolean dbOk = true;
-    private volatile long dbCheckedAt = System.nanoTime() - 2_000_000_000L;
-
-    private String narratorState() {
-        return model != null && model.down() ? "openai (down)" : config.narrator().provider();
+        return new Health(health.dbHealthy() ? "ok" : "db_down", health.narratorState(), config.images().provider(), db.dialect().label(), instance);
     }
 
     public ContentPack pack() { return pack; }
@@ -270,6 +204,7 @@ public final class Services implements AutoCloseable {
     public taleweaver.party.PartyHandlers partyHandlers() { return parties.handlers(); }
     public BattleService battles() { return battles; }
     public Metrics metrics() { return metrics; }
+    public taleweaver.web.Faces faces() { return faces; }
 
     /** /metrics answers the server's own machine and the admin token (its guesses limited as at /admin/...). */
     public boolean metricsAllowed(String address, String token) {
@@ -292,7 +227,7 @@ public final class Services implements AutoCloseable {
         jobs.close();
         signals.close();
         if (model != null) model.close();
-        flushLedger();
+        housekeeping.flushLedger();
         notifier.close();
         passwords.close();
         accountWrites.shutdown();

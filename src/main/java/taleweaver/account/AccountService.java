@@ -10,18 +10,24 @@ import taleweaver.images.Png;
 import taleweaver.images.ProceduralImages;
 import taleweaver.pvp.Presence;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
+import static taleweaver.account.AccountRefusals.banned;
+import static taleweaver.account.AccountRefusals.emailTaken;
+import static taleweaver.account.AccountRefusals.locked;
+import static taleweaver.account.AccountRefusals.nameTaken;
+import static taleweaver.account.AccountRefusals.unknownPlayer;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
-/** Sign-up, login, logout and sessions (SPEC §2). Accounts are cached in memory; every change is written first. */
+/**
+ * Sign-up, login, logout and sessions (SPEC §2), and the host's actions on them (SPEC §13). Every change is written
+ * first, then told to the {@link AccountCache}; wrong passwords are counted by the {@link LoginGuard} before hashing.
+ */
 public final class AccountService {
     public static final int AVATAR_MAX_BYTES = 256 * 1024;
     /** Sessions a player keeps at once (devices); a login past that ends the oldest. */
@@ -40,17 +46,7 @@ public final class AccountService {
     private final CharacterService characters;
     private final Presence presence;
     private final LoginGuard guard;
-    /**
-     * Bounded caches of what the database holds: accounts by name key, session owners by token hash, names by id. The
-     * first two expire, and go stale the moment a change to their player is stamped (here after it commits, or from
-     * another instance's signal), so a logout or kick racing a read is never undone by the read's fill.
-     */
-    static final int CACHED = 100_000;
-    private static final java.time.Duration CACHE_EXPIRY = java.time.Duration.ofMinutes(1);
-    private final Stamps stamps = new Stamps(CACHED * 2);
-    private final FreshCache<String, Account> byKey = new FreshCache<>(stamps, Account::id, CACHED, CACHE_EXPIRY);
-    private final FreshCache<String, Long> sessions = new FreshCache<>(stamps, owner -> owner, CACHED, CACHE_EXPIRY);
-    private final ConcurrentMap<Long, String> namesById = Caffeine.newBuilder().maximumSize(CACHED).<Long, String>build().asMap();
+    private final AccountCache cache = new AccountCache();
     /** Where account writes run after bcrypt: never on the low-priority hashing threads. */
     private final Executor writes;
 
@@ -99,7 +95,7 @@ public final class AccountService {
         return passwords.hash(s.password()).thenApplyAsync(hash -> {
             String token = Passwords.newToken();
             long now = System.currentTimeMillis();
-            long since = stamps.now();
+            long since = cache.now();
             long id;
             try {
                 id = db.write(h -> {
@@ -116,9 +112,9 @@ public final class AccountService {
                 String which = String.valueOf(e.getMessage()); // the index's name as SQLite and PostgreSQL say it
                 throw which.contains("players.email") || which.contains("players_email_key") ? emailTaken() : nameTaken();
             }
-            sessions.put(Passwords.tokenHash(token), id, since);
+            cache.session(Passwords.tokenHash(token), id, since);
             Account account = new Account(id, s.username(), email, hash, s.ip(), s.address(), true, 0);
-            byKey.put(NameRules.key(s.username()), account, since);
+            cache.account(NameRules.key(s.username()), account, since);
             presence.seen(account.player());
             return new SignupReply(token);
         }, writes);
@@ -138,7 +134,7 @@ public final class AccountService {
             if (!ok) throw new Refusal(401, "wrong_password", "wrong password");
             guard.succeeded(account.id(), address);
             String token = Passwords.newToken();
-            long since = stamps.now();
+            long since = cache.now();
             List<String> dropped = db.write(h -> {
                 var dao = h.attach(AccountDao.class);
                 dao.loggedIn(ip, address, account.id());
@@ -151,10 +147,10 @@ public final class AccountService {
                 signals.send(h, Signals.Kind.ACCOUNT, String.valueOf(account.id())); // its callback, address, sessions
                 return before;
             });
-            dropped.forEach(sessions::remove); // the oldest device's token, when this login was one too many
-            sessions.put(Passwords.tokenHash(token), account.id(), since);
+            dropped.forEach(cache::sessionEnded); // the oldest device's token, when this login was one too many
+            cache.session(Passwords.tokenHash(token), account.id(), since);
             Account fresh = account.loggedIn(ip, address);
-            byKey.put(NameRules.key(account.name()), fresh, since);
+            cache.account(NameRules.key(account.name()), fresh, since);
             presence.seen(fresh.player());
             return new LoginReply(account.name(), token);
         }, writes);
@@ -172,8 +168,8 @@ public final class AccountService {
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(player.id()));
             return hashes;
         });
-        stamps.changed(player.id());
-        ended.forEach(sessions::remove);
+        cache.changed(player.id());
+        ended.forEach(cache::sessionEnded);
         presence.offline(player);
         departed(player);
     }
@@ -181,7 +177,7 @@ public final class AccountService {
     public Optional<Account> byName(String name) {
         if (name == null || name.isEmpty() || name.length() > 64) return Optional.empty();
         String key = NameRules.key(name);
-        return Optional.ofNullable(byKey.get(key, k -> db.read(AccountDao.class, dao -> dao.byNameKey(k)).orElse(null)));
+        return Optional.ofNullable(cache.account(key, k -> db.read(AccountDao.class, dao -> dao.byNameKey(k)).orElse(null)));
     }
 
     public Optional<Account> byId(long id) {
@@ -190,18 +186,14 @@ public final class AccountService {
 
     /** A player's name by id (names never change, so they are kept once read). */
     public String nameOf(long id) {
-        String known = namesById.get(id);
-        if (known != null) return known;
-        return byId(id).map(a -> {
-            namesById.put(id, a.name());
-            return a.name();
-        }).orElse("?");
+        String name = cache.name(id, key -> byId(key).map(Account::name).orElse(null));
+        return name == null ? "?" : name;
     }
 
     public boolean tokenBelongsTo(String token, long playerId) {
         if (token == null || token.isEmpty() || token.length() > 128) return false;
         String hash = Passwords.tokenHash(token);
-        Long owner = sessions.get(hash, k -> db.read(AccountDao.class, dao -> dao.sessionPlayer(k)).orElse(null));
+        Long owner = cache.sessionOwner(hash, k -> db.read(AccountDao.class, dao -> dao.sessionPlayer(k)).orElse(null));
         return owner != null && owner == playerId;
     }
 
@@ -219,30 +211,16 @@ public final class AccountService {
 
     /** Another instance changed this player's account or sessions: what is cached of them is read again when needed. */
     public void forget(long playerId) {
-        stamps.changed(playerId);
+        cache.changed(playerId);
     }
 
     /** The other instances' changes may have been missed: every cached account and session is read again. */
     public void forgetAll() {
-        stamps.changedAll();
+        cache.changedAll();
     }
 
     public void sweep(long now) {
         guard.sweep(now);
-    }
-
-    private static Refusal nameTaken() { return new Refusal(409, "name_taken", "that name is taken"); }
-    private static Refusal emailTaken() { return new Refusal(410, "email_registered", "that email is already registered"); }
-    /** Whole minutes, rounded up, so "1 min" is never said of a few seconds too many. */
-    private static long minutesLeft(long millis) {
-        return (millis + 59_999) / 60_000;
-    }
-
-    /** A banned player's login: 403 with a reason and how long the ban still lasts. */
-    private static Refusal banned(long millisLeft) {
-        long minutes = minutesLeft(millisLeft);
-        return new Refusal(403, "banned", "this account is banned for " + minutes + " more min")
-                .with("reason", "banned by the host for " + minutes + " more minutes").with("minutes", minutes);
     }
 
     // ------------------------------------------------------------------ the host's actions (SPEC §13)
@@ -280,8 +258,8 @@ public final class AccountService {
             signals.send(h, Signals.Kind.OFFLINE, String.valueOf(account.id()));
             return hashes;
         });
-        stamps.changed(account.id());
-        ended.forEach(sessions::remove);
+        cache.changed(account.id());
+        ended.forEach(cache::sessionEnded);
         presence.offline(account.player());
         departed(account.player());
     }
@@ -290,13 +268,4 @@ public final class AccountService {
         return db.read(AccountDao.class, AccountDao::listed);
     }
 
-    private static Refusal unknownPlayer(String name) {
-        return new Refusal(404, "unknown_player", "no player is called " + name);
-    }
-
-    /** The lockout refusal; {@code minutes} (rounded up) tells clients how long it lasts. */
-    private static Refusal locked(long millisLeft) {
-        long minutes = minutesLeft(millisLeft);
-        return new Refusal(429, "locked", "too many wrong passwords; try again in " + minutes + " min").with("minutes", minutes);
-    }
 }

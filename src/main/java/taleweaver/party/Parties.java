@@ -15,7 +15,7 @@ import taleweaver.pvp.Presence;
 import java.util.function.ToIntFunction;
 
 /** Party quests (SPEC §16), wired once: the service that forms parties and takes declarations, the rounds, the waits. */
-public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits, PartyHandlers handlers) {
+public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits, PartyHandlers handlers, PartyContent content) {
     /** {@code model}: null for the offline narrator; {@code waitSeconds}: /party_wait's wait, read as /challenge's. */
     public static Parties wire(Config config, ContentPack pack, Database db, AccountService accounts, CharacterService characters,
                                Presence presence, Signals signals, Jobs jobs, NameRules names, InboxMarks marks, ModelClient model,
@@ -29,7 +29,7 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
         accounts.onDeparture(service::departed); // logging out or being kicked leaves the party
         rounds.resume(); // quests under way when the server stopped keep their deadlines
         if (db.postgres()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
-        return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence), waitSeconds));
+        return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence), waitSeconds), content);
     }
 
     /** Several instances: another instance's party news and telling reach the members waiting here. */

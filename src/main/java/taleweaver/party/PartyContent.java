@@ -77,7 +77,7 @@ public record PartyContent(Map<String, List<String>> lines, List<Task> partyTask
 
     private void validate(String source) {
         if (partyTasks == null || partyTasks.size() < 4) throw new ContentPack.Broken(source + ": at least 4 party tasks");
-        for (String key : List.of("acted_need", "acted", "held", "met", "missing", "finished", "alone", "memory", "chronicle")) {
+        for (String key : List.of("acted_need", "acted", "held", "met", "missing", "still_needed", "finished", "alone", "memory", "chronicle")) {
             if (lines.get(key) == null || lines.get(key).isEmpty()) throw new ContentPack.Broken(source + ": lines." + key + " missing");
         }
         for (Task t : partyTasks) {
@@ -85,6 +85,13 @@ public record PartyContent(Map<String, List<String>> lines, List<Task> partyTask
                 if (s.needs() == null || s.needs().size() < 2) throw new ContentPack.Broken(source + ": " + t.name() + ": a stage needs two hands");
             }
         }
+    }
+
+    /** Every party character's persona, by name (for their faces). */
+    public Map<String, String> personas() {
+        var all = new java.util.LinkedHashMap<String, String>();
+        for (Task t : partyTasks) for (var n : t.npcs()) all.putIfAbsent(n.name(), n.persona());
+        return all;
     }
 
     /** One of {@code key}'s lines, picked by {@code seed}, with {@code {name}} and the like filled in. */

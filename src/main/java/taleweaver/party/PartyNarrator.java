@@ -24,12 +24,19 @@ public final class PartyNarrator {
         PartyContent.Stage current() { return task.stages().get(stage); }
     }
 
-    record Told(String text, String speaker) {}
+    /**
+     * The round's telling: {@code text} whole, as it was streamed; for a client that shows the round's character under
+     * their own name and face, {@code narration} is the DM's part and {@code npcSays} what {@code npc} says (empty when
+     * they say nothing this round).
+     */
+    record Told(String text, String speaker, String narration, String npc, String npcSays) {}
 
     /** The most characters of earlier rounds the prompt carries: three rounds in full, the rest as a summary this long. */
     static final int RECENT_ROUNDS = 3;
     static final int SUMMARY_MAX = 600;
     static final int ROUND_TEXT_MAX = 1200;
+    /** The longest line a model may give the round's character. */
+    static final int NPC_SAYS_MAX = 300;
     /** What a round's prompt holds at most, however long the quest (four members, 400-character actions). */
     static final int PROMPT_MAX_CHARS = 9000;
 
@@ -38,9 +45,11 @@ public final class PartyNarrator {
     private final ModelClient model;
 
     private final String joint;
+    private final String language;
 
     /** {@code language}: the pack's; Chinese sentences follow one another without a space. */
     public PartyNarrator(PartyContent content, String dm, ModelClient model, String language) {
+        this.language = language;
         this.joint = language.equals("zh") ? "" : " ";
         this.content = content;
         this.dm = dm;
@@ -71,27 +80,41 @@ public final class PartyNarrator {
             }
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
-            return new Told(out.toString(), dm);
+            String says = answer.object().path("npc_says").asText("").strip();
+            says = says.length() > NPC_SAYS_MAX ? says.substring(0, NPC_SAYS_MAX) : says;
+            return new Told(out.toString(), dm, out.toString(), scene.current().npc(), says);
         });
     }
 
-    /** The offline telling: a line for each member, then the stage's character (or the narrator) on what came of it. */
+    /**
+     * The offline telling: a line for each member, then the stage's character on what came of it and the narrator on
+     * what follows. The narration alone leaves the character's words out: a client shows those under their face.
+     */
     Told offline(Scene scene) {
         var parts = new ArrayList<String>();
         for (Declared d : scene.declared()) parts.add(line(d, scene.current(), scene.seed() + parts.size()));
+        var narration = new ArrayList<>(parts);
         PartyContent.Stage stage = scene.current();
+        String says;
         if (scene.stageMet()) {
-            parts.add(content.say("met", scene.seed(), "npc", stage.npc(), "line", stage.line()));
-            parts.add(scene.finished() ? content.say("finished", scene.seed(), "done", stage.done()) : stage.done());
-            if (!scene.finished()) parts.add(scene.task().stages().get(scene.stage() + 1).goal());
+            says = stage.line();
+            parts.add(content.say("met", scene.seed(), "npc", stage.npc(), "line", says));
+            var after = new ArrayList<String>();
+            after.add(scene.finished() ? content.say("finished", scene.seed(), "done", stage.done()) : stage.done());
+            if (!scene.finished()) after.add(scene.task().stages().get(scene.stage() + 1).goal());
+            parts.addAll(after);
+            narration.addAll(after);
         } else {
+            says = stage.waiting();
             var missing = new ArrayList<String>();
             var met = new java.util.HashSet<Integer>();
             for (Declared d : scene.declared()) if (d.need() >= 0) met.add(d.need());
             for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
-            parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", stage.waiting(), "needs", String.join(", ", missing)));
+            String needs = String.join(language.equals("zh") ? "、" : ", ", missing);
+            parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", says, "needs", needs));
+            narration.add(content.say("still_needed", scene.seed(), "needs", needs));
         }
-        return new Told(String.join(joint, parts), dm);
+        return new Told(String.join(joint, parts), dm, String.join(joint, narration), stage.npc(), says);
     }
 
     private String line(Declared d, PartyContent.Stage stage, long seed) {
@@ -107,7 +130,8 @@ public final class PartyNarrator {
                 + "in the players' language, in at most 150 words. Address by name every player who acted, and say what came of "
                 + "their attempt. Characters speak in their own voice, in quotes. You decide no effects: the stage, energy, hp and "
                 + "rewards are decided by the server and stated below; never say a player's hp or belongings changed. Answer with "
-                + "one JSON object: {\"text\": \"...\"}.";
+                + "one JSON object: {\"text\": \"...\", \"npc_says\": \"...\"}: text is your narration, npc_says (optional) what "
+                + stage.npc() + " says this round, in their own voice, in the first person, without their name or quotes.";
         var user = new StringBuilder();
         user.append("Task: ").append(scene.task().name()).append(" — ").append(scene.task().summary()).append('\n');
         user.append("Stage: ").append(stage.goal()).append(" (character: ").append(stage.npc()).append(", ")

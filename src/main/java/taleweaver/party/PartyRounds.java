@@ -237,6 +237,8 @@ public final class PartyRounds {
             event.put("actions", scene.declared().stream().map(d -> Map.of("name", d.name(), "text", d.acted() ? d.text() : "")).toList());
             event.put("text", told.text());
             event.put("speaker", told.speaker());
+            event.put("narration", told.narration()); // the DM's part, for a client that shows the character apart
+            if (!told.npcSays().isBlank()) event.put("npc", Map.of("name", told.npc(), "text", told.npcSays()));
             event.put("stage", stage);
             event.put("finished", scene.finished());
             s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L);

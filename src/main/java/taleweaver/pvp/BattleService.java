@@ -357,6 +357,11 @@ public final class BattleService {
         return accounts.nameOf(playerId);
     }
 
+    /** Battles not yet over, on every instance (the metrics' gauge). */
+    public int active() {
+        return db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one());
+    }
+
     /** Rounds whose movers may still be waiting for the other side. */
     public int parked() {
         return (int) told.values().stream().filter(f -> !f.isDone()).count();

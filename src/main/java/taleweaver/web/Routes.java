@@ -55,6 +55,7 @@ public final class Routes {
 
         var portraits = new Portraits(s.accounts()); // the browser client's <img>s; /get_list keeps base64 for the protocol
         config.routes.get("/portrait/{name}", portraits::serve);
+        config.routes.get("/face/{name}", s.faces()::serve); // the world's characters, as the party scene shows them
 
         var client = s.clientFiles(); // the browser client: its page and assets, not protocol routes
         config.routes.get("/", client::page);

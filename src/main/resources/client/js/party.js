@@ -7,7 +7,7 @@ import { el, fill, picture, toast, busy } from './el.js';
 import { t, world } from './i18n.js';
 import { conversation, kitChips } from './log.js';
 import { meter, refreshSheet } from './sheet.js';
-import { loadKit, portraitUrl, state } from './store.js';
+import { avatar, faceUrl, loadKit, portraitUrl, state } from './store.js';
 import { sayForm } from './talk.js';
 
 const WAIT_SECONDS = 25;
@@ -219,7 +219,13 @@ export function partyScreen(app) {
       if (a.text) log.say(a.name, a.text, { mine: a.name === session.role });
       else log.note(t('party.held', { name: a.name }));
     }
-    log.say(round.speaker || world.dm, round.text);
+    if (round.npc && round.npc.text) { // the round's character says their part under their own name and face
+      log.say(round.speaker || world.dm, round.narration || round.text);
+      avatar.put(round.npc.name, faceUrl(round.npc.name));
+      log.say(round.npc.name, round.npc.text);
+    } else {
+      log.say(round.speaker || world.dm, round.text);
+    }
   }
 
   function finished(event) {

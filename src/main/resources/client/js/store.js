@@ -66,6 +66,11 @@ export function portraitUrl(name) {
   return '/portrait/' + encodeURIComponent(name);
 }
 
+/** A character's face (a party quest's people) as the server serves it to pages. */
+export function faceUrl(name) {
+  return '/face/' + encodeURIComponent(name);
+}
+
 /** Avatars by name: NPCs' base64 PNGs from /feedback, players' portrait URLs from /get_list. */
 const avatars = new Map();
 export const avatar = {

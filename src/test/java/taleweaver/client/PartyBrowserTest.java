@@ -94,7 +94,11 @@ class PartyBrowserTest {
                 check(a, language + "-" + size + "-13-party-waiting");
                 b.say(".party-act form.say input", w.climb());
                 c.press(".party-act form.say button[type=button]");
-                for (var p : List.of(a, b, c)) told(p, 1, language + "-" + size);
+                for (var p : List.of(a, b, c)) {
+                    told(p, 1, language + "-" + size);
+                    p.until(() -> Boolean.TRUE.equals(p.script("return [...document.querySelectorAll('.party-scene .log img.face')]"
+                            + ".some(i => i.getAttribute('src').startsWith('/face/') && i.complete && i.naturalWidth > 0)"))); // the character's face
+                }
 
                 // round 2, with Wren reloading in the middle: the scene is found again
                 a.say(".party-act form.say input", w.calm());

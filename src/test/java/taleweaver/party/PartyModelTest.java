@@ -88,6 +88,24 @@ class PartyModelTest {
         });
     }
 
+    /** The model may give the round's character their own words (npc_says): they come apart, under the character's name. */
+    @Test
+    void theCharactersWordsFromTheModelComeApartUnderTheirName() throws Exception {
+        play(r -> ModelStub.json(partyRound(r) ? Map.of("text", "Ann and Bob work the rope together.", "npc_says", "Careful with him, he bites!")
+                : Map.of("text", "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            var r = told(api, "Ann", 1);
+            assertEquals("Careful with him, he bites!", r.path("npc").path("text").asText(), r.toString());
+            assertFalse(r.path("npc").path("name").asText().isBlank());
+            assertEquals(r.path("text").asText(), r.path("narration").asText());
+            String prompt = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
+            assertTrue(prompt.contains("npc_says"), "the prompt asks for the character's own words");
+        });
+    }
+
     @Test
     void whatIsSaidInThePartyStaysInTheParty() throws Exception {
         String secret = "MAGENTA-OTTER-42";

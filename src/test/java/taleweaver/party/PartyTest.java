@@ -131,6 +131,48 @@ class PartyTest {
         });
     }
 
+    /**
+     * The round's character speaks for themselves (issue 20's NPC faces): the resolved event carries their words apart
+     * ({@code npc}) and the DM's part without them ({@code narration}), while {@code text} stays the whole telling; their
+     * face is {@code /face/<name>}, made once and kept (ETag, 304), and a name not of the world has none.
+     */
+    @Test
+    void theRoundsCharacterSpeaksUnderTheirOwnNameAndFace() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_hold", "role", "Bob");
+            var waiting = resolved(api, "Ann").get(0);
+            var stage = taleweaver.party.PartyContent.builtIn("en").partyTasks().stream().filter(t -> t.name().equals(WELL))
+                    .findFirst().orElseThrow().stages().get(0);
+            assertEquals(stage.npc(), waiting.path("npc").path("name").asText(), waiting.toString());
+            assertEquals(stage.waiting(), waiting.path("npc").path("text").asText());
+            assertTrue(waiting.path("text").asText().contains(stage.waiting()), "the whole telling keeps the words");
+            assertFalse(waiting.path("narration").asText().contains(stage.waiting()), "the DM's part leaves them to the character");
+            assertTrue(waiting.path("narration").asText().contains("Still needed"), waiting.toString());
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            var met = resolved(api, "Ann").get(1);
+            assertEquals(stage.line(), met.path("npc").path("text").asText(), met.toString());
+
+            var http = java.net.http.HttpClient.newHttpClient();
+            var face = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getOrigin() + "/face/"
+                    + java.net.URLEncoder.encode(stage.npc(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, face.statusCode());
+            assertEquals("image/png", face.headers().firstValue("Content-Type").orElse(""));
+            assertEquals('P', face.body()[1], "a PNG");
+            String tag = face.headers().firstValue("ETag").orElseThrow();
+            var again = http.send(java.net.http.HttpRequest.newBuilder(face.request().uri()).header("If-None-Match", tag).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(304, again.statusCode());
+            var nobody = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getOrigin() + "/face/Ann")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, nobody.statusCode(), "a player is no character of the world");
+        });
+    }
+
     @Test
     void oneMemberNamingEveryNeedMeetsOnlyOne() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
