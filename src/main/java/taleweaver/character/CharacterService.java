@@ -138,10 +138,10 @@ public final class CharacterService {
     }
 
     public List<Gear> equipment(Player player) {
-        return db.read(CharacterDao.class, dao -> dao.equipment(player.id()));
+        return db.read(h -> CharacterDao.equipment(h, player.id()));
     }
 
     public List<SkillRow> knownSkills(Player player) {
-        return db.read(CharacterDao.class, dao -> dao.skills(player.id()));
+        return db.read(h -> CharacterDao.skills(h, player.id()));
     }
 }

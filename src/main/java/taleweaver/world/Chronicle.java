@@ -29,7 +29,7 @@ public final class Chronicle {
     /** Newest first; {@code limit} is clamped to 1..100. {@code time} is ISO 8601 UTC to the second. */
     public ChronicleReply latest(int limit) {
         int n = Math.max(1, Math.min(100, limit));
-        return new ChronicleReply(db.read(WorldDao.class, dao -> dao.chronicle(n)).stream()
+        return new ChronicleReply(db.read(h -> WorldDao.chronicle(h, n)).stream()
                 .map(r -> new Entry(Instant.ofEpochMilli(r.at()).truncatedTo(ChronoUnit.SECONDS).toString(), r.text())).toList());
     }
 

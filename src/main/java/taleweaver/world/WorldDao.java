@@ -40,7 +40,10 @@ public interface WorldDao {
     @SqlUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)")
     void chronicle(long playerId, String text, long at);
 
-    @SqlQuery("select at, text from chronicle order by id desc limit ?")
-    List<ChronicleRow> chronicle(int limit);
+    /** /chronicle's read on a handle, mapped by position (no SQL object attached, no record mapper made per query). */
+    static List<ChronicleRow> chronicle(org.jdbi.v3.core.Handle h, int limit) {
+        return h.createQuery("select at, text from chronicle order by id desc limit ?").bind(0, limit)
+                .map((rs, ctx) -> new ChronicleRow(rs.getLong(1), rs.getString(2))).list();
+    }
 
 }
