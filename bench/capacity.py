@@ -201,26 +201,14 @@ class Crowd:
         return p50, p99, sum(self.errors.values())
 
 
-def rss_mb(pids):
+def status_sum(pids, field):
+    """The sum of a /proc/<pid>/status figure (its first number) over `pids`: VmRSS in kB, Threads."""
     total = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
-    return total
-
-
-def threads(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("Threads:"):
+                    if line.startswith(field + ":"):
                         total += int(line.split()[1])
         except OSError:
             pass
@@ -248,7 +236,7 @@ def ramp(b, label, servers, pg, hold, steps):
             load_cores = (cluster.cpu_seconds([os.getpid()]) - me0) / elapsed
             p50, p99, errors = crowd.report_step()
             line = (f"heartbeat p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} errors; server{' + PostgreSQL' if pg else ''} "
-                    f"{cores:.2f} cores, RSS {rss_mb(server_pids):.0f} MB, {threads(server_pids)} threads; load generator "
+                    f"{cores:.2f} cores, RSS {status_sum(server_pids, 'VmRSS') / 1024:.0f} MB, {status_sum(server_pids, 'Threads')} threads; load generator "
                     f"{load_cores:.2f} cores; in {hold} s: {crowd.counts.get('heartbeat', 0)} heartbeats, {crowd.counts.get('turn', 0)} "
                     f"DM turns, {crowd.counts.get('craft', 0)} crafts, {crowd.counts.get('duel', 0)} duels")
             print(f"  {label}, {target} players: {line}" + (f" {crowd.errors}" if errors else ""), flush=True)

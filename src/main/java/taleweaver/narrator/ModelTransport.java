@@ -140,7 +140,7 @@ final class ModelTransport implements AutoCloseable {
     }
 
     /** Runs {@code next} on the calls' executor (or here, once it has been shut down). */
-    void onCalls(Runnable next) {
+    private void onCalls(Runnable next) {
         try {
             calls.execute(next);
         } catch (RejectedExecutionException e) {

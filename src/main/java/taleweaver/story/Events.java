@@ -52,12 +52,13 @@ public final class Events {
     public CompletableFuture<EventReply> meet(Player player, String info, String text) {
         Sheet sheet = characters.sheet(player);
         long seed = OfflineNarrator.seed(player.id(), info, text, sheet.minutes());
-        ContentPack.Encounter person = person(info, seed);
+        var own = pack.encounter(info).filter(e -> e.speaker() != null); // one of the pack's, with its own person
+        ContentPack.Encounter person = own.orElseGet(() -> passerBy(info, seed));
         var scene = new Narrator.EventScene(player.id(), player.name(), sheet, info, text, seed, recall(player, person), person);
         return narrator.event(scene).thenApply(reply -> {
             Map<String, Integer> effect = clamp(reply.effect());
             String said = Text.reply(reply.text(), lines.say("event.none"));
-            String speaker = speaker(reply.speaker(), said, person);
+            String speaker = speaker(reply.speaker(), said, person, own.isPresent());
             db.write(h -> {
                 db.lockPlayers(h, player.id());
                 var dao = h.attach(CharacterDao.class);
@@ -75,25 +76,19 @@ public final class Events {
         });
     }
 
-    /**
-     * The person of the scene: the pack's own for one of its encounters, else a passer-by of the pack (an event the
-     * client described itself), chosen by the scene's seed.
-     */
-    private ContentPack.Encounter person(String info, long seed) {
-        var encounter = pack.encounter(info).filter(e -> e.speaker() != null);
-        if (encounter.isPresent()) return encounter.get();
+    /** The person of an event the client described itself (or a host's older encounter): a passer-by, by the scene's seed. */
+    private ContentPack.Encounter passerBy(String info, long seed) {
         var passer = pack.eventSpeakers().get(Math.floorMod(seed, pack.eventSpeakers().size()));
         return new ContentPack.Encounter(info, passer.name(), passer.persona(), null, null, null, null);
     }
 
     /**
-     * Who answers, speaking for themselves (see {@link Text#teller}): in one of the pack's encounters its person (or the
-     * DM narrating); in an event the client made up, whoever the narrator named.
+     * Who answers, speaking for themselves (see {@link Text#teller}): in one of the pack's encounters ({@code own}) its
+     * person (or the DM narrating); in an event the client made up, whoever the narrator named.
      */
-    private String speaker(String proposed, String said, ContentPack.Encounter person) {
+    private String speaker(String proposed, String said, ContentPack.Encounter person, boolean own) {
         String dm = pack.dm().name();
-        boolean packs = pack.encounter(person.text()).isPresent();
-        String speaker = packs ? (dm.equals(proposed) ? dm : person.speaker()) : Text.name(proposed, 1, 16, rules);
+        String speaker = own ? (dm.equals(proposed) ? dm : person.speaker()) : Text.name(proposed, 1, 16, rules);
         if (speaker == null) speaker = person.speaker();
         return Text.teller(speaker, said, dm);
     }

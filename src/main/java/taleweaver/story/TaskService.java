@@ -158,16 +158,17 @@ public final class TaskService {
         Stage stage = quest.stage(progress.stage());
         boolean last = progress.stage() >= quest.stages().size() - 1;
         boolean byRule = matches(stage, text, items, skills) || progress.turnsInStage() + 1 >= config.maxTurnsPerStage();
-        String npc = quest.npcName(byRule && !last ? quest.stage(progress.stage() + 1) : stage);
+        Stage next = last ? null : quest.stage(progress.stage() + 1);
+        String npc = quest.npcName(byRule && next != null ? next : stage);
         var used = new ArrayList<String>(items);
         used.addAll(skills);
         List<String> names = quest.npcs().stream().map(ContentPack.Npc::name).toList();
         List<Narrator.Turn> recent = db.read(h -> new StoryDao.Reads(h).recentTurns(player.id(), quest.key(), 20));
         var scene = new Narrator.TurnScene(player.id(), player.name(), sheet, quest.name(), quest.summary(), stage.goal(),
-                last ? "" : quest.stage(progress.stage() + 1).goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
+                next == null ? "" : next.goal(), stage.done(), npc, quest.persona(npc), names, byRule, last,
                 text, used, recent, progress.summary(),
                 OfflineNarrator.seed(player.id(), quest.key(), progress.stage(), progress.turnsInStage(), text), recall(player, quest, names, recent),
-                stage.hints(), last ? List.of() : quest.stage(progress.stage() + 1).intro());
+                stage.hints(), next == null ? List.of() : next.intro());
         return narrator.turn(scene).thenApply(reply -> {
             boolean advances = byRule || reply.stageDone();
             String said = Text.reply(reply.text(), stage.done());
