@@ -121,7 +121,7 @@ public final class Services implements AutoCloseable {
                 config.events().maxChange(), config.moderation().useModel(), streams, metrics);
         var images = new ImageStore(db, ImageMaker.of(config.images()));
         var lines = new Lines(pack);
-        var lane = new PlayerLane(() -> lines.say("busy"), !db.postgres() ? null
+        var lane = new PlayerLane(() -> lines.say("busy"), !db.dialect().shared() ? null
                 : new TurnLease(db, instance, config.narrator().turnDeadlineSeconds() * 1000L + 15_000, jobs, () -> lines.say("busy"), ledger));
         var deeds = new Deeds(pack);
         this.storyHandlers = story(narrator, offline, characters, names, images, lane, streams, deeds);
@@ -141,7 +141,7 @@ public final class Services implements AutoCloseable {
         this.characterHandlers = new CharacterHandlers(characters);
         this.housekeeping = new Housekeeping(perAddress, perRole, adminToken, accounts, ledger);
         housekeeping.start(jobs);
-        if (db.postgres()) new ClusterLink(db, signals, accounts, presence, challenges, battles, marks, parties).join(jobs);
+        if (db.dialect().shared()) new ClusterLink(db, signals, accounts, presence, challenges, battles, marks, parties).join(jobs);
         this.health = new HealthCheck(db, model, config.narrator().provider());
         gauges(presence);
         this.admin = new AdminService(db, config.storage(), accounts, presence, health::narratorState);

@@ -84,4 +84,37 @@ public interface AccountDao {
 
     @SqlQuery("select token_hash from sessions where player_id = ?")
     List<String> sessionHashes(long playerId);
+
+    /** Login attempts counted under a key ({@code a:} an account, {@code ip:} an address), and when they last grew. */
+    record Failures(int failures, long lastAt) {}
+
+    /**
+     * One attempt more, in one statement that returns the new count: a count older than {@code lockoutMillis} starts
+     * again; once past {@code limit} the time stays (attempts while locked do not lengthen the lock).
+     */
+    static Failures countAttempt(org.jdbi.v3.core.Handle h, String key, long now, long lockoutMillis, int limit) {
+        return h.createQuery("insert into login_failures(key, failures, last_at) values (?, 1, ?) on conflict(key) do update set "
+                        + "failures = case when ? - login_failures.last_at > ? then 1 else login_failures.failures + 1 end, "
+                        + "last_at = case when ? - login_failures.last_at > ? or login_failures.failures < ? then ? else login_failures.last_at end "
+                        + "returning failures, last_at")
+                .bind(0, key).bind(1, now).bind(2, now).bind(3, lockoutMillis).bind(4, now).bind(5, lockoutMillis).bind(6, limit).bind(7, now)
+                .map((rs, ctx) -> new Failures(rs.getInt(1), rs.getLong(2))).one();
+    }
+
+    static Optional<Failures> failures(org.jdbi.v3.core.Handle h, String key) {
+        return h.createQuery("select failures, last_at from login_failures where key = ?").bind(0, key)
+                .map((rs, ctx) -> new Failures(rs.getInt(1), rs.getLong(2))).findOne();
+    }
+
+    static void forgetAttempts(org.jdbi.v3.core.Handle h, String key) {
+        h.execute("delete from login_failures where key = ?", key);
+    }
+
+    static void takeBackAttempt(org.jdbi.v3.core.Handle h, String key) {
+        h.execute("update login_failures set failures = failures - 1 where key = ? and failures > 0", key);
+    }
+
+    static void forgetAttemptsBefore(org.jdbi.v3.core.Handle h, long before) {
+        h.execute("delete from login_failures where last_at < ?", before);
+    }
 }

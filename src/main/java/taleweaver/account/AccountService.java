@@ -105,7 +105,7 @@ public final class AccountService {
                     long newId = dao.insert(s.username(), NameRules.key(s.username()), email, hash, s.ip(), s.address(), avatar, now);
                     dao.addSession(Passwords.tokenHash(token), newId, now);
                     characters.create(h, newId);
-                    if (db.postgres()) Presence.shareNow(h, newId, now); // online on every instance at once
+                    if (db.dialect().shared()) Presence.shareNow(h, newId, now); // online on every instance at once
                     return newId;
                 });
             } catch (UnableToExecuteStatementException e) { // a unique index caught a race the checks above did not
@@ -140,7 +140,7 @@ public final class AccountService {
                 dao.loggedIn(ip, address, account.id());
                 dao.seen(System.currentTimeMillis(), account.id());
                 dao.addSession(Passwords.tokenHash(token), account.id(), System.currentTimeMillis());
-                if (db.postgres()) Presence.shareNow(h, account.id(), System.currentTimeMillis()); // online on every instance at once
+                if (db.dialect().shared()) Presence.shareNow(h, account.id(), System.currentTimeMillis()); // online on every instance at once
                 var before = new ArrayList<>(dao.sessionHashes(account.id()));
                 dao.keepNewestSessions(account.id(), SESSIONS_KEPT);
                 before.removeAll(dao.sessionHashes(account.id()));

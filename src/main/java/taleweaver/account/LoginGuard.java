@@ -11,11 +11,6 @@ import taleweaver.db.Database;
  * locked do not lengthen the lock.
  */
 final class LoginGuard {
-    private static final String COUNT = "insert into login_failures(key, failures, last_at) values (?, 1, ?) on conflict(key) do update set "
-            + "failures = case when ? - login_failures.last_at > ? then 1 else login_failures.failures + 1 end, "
-            + "last_at = case when ? - login_failures.last_at > ? or login_failures.failures < ? then ? else login_failures.last_at end "
-            + "returning failures, last_at";
-
     private final Database db;
     private final int maxFailures;
     private final long lockoutMillis;
@@ -28,8 +23,7 @@ final class LoginGuard {
 
     /** Milliseconds until the address may try again, without counting anything; 0 when it is not locked. */
     long addressLocked(String address, long now) {
-        return db.read(h -> h.createQuery("select failures, last_at from login_failures where key = ?").bind(0, "ip:" + address)
-                .map((rs, ctx) -> wait(rs.getInt(1), rs.getLong(2), maxFailures * 10, now)).findOne().orElse(0L));
+        return db.read(h -> AccountDao.failures(h, "ip:" + address)).map(f -> wait(f.failures(), f.lastAt(), maxFailures * 10, now)).orElse(0L);
     }
 
     /**
@@ -41,9 +35,8 @@ final class LoginGuard {
     }
 
     private long count(org.jdbi.v3.core.Handle h, String key, int limit, long now) {
-        return h.createQuery(COUNT).bind(0, key).bind(1, now).bind(2, now).bind(3, lockoutMillis).bind(4, now).bind(5, lockoutMillis)
-                .bind(6, limit).bind(7, now)
-                .map((rs, ctx) -> rs.getInt(1) > limit ? Math.max(1, rs.getLong(2) + lockoutMillis - now) : 0L).one();
+        var counted = AccountDao.countAttempt(h, key, now, lockoutMillis, limit);
+        return counted.failures() > limit ? Math.max(1, counted.lastAt() + lockoutMillis - now) : 0L;
     }
 
     private long wait(int failures, long lastAt, int limit, long now) {
@@ -54,13 +47,16 @@ final class LoginGuard {
     /** The right password: the account starts again, and the address's count loses the attempt it was charged. */
     void succeeded(long accountId, String address) {
         db.write(h -> {
-            h.execute("delete from login_failures where key = ?", "a:" + accountId);
-            h.execute("update login_failures set failures = failures - 1 where key = ? and failures > 0", "ip:" + address);
+            AccountDao.forgetAttempts(h, "a:" + accountId);
+            AccountDao.takeBackAttempt(h, "ip:" + address);
             return null;
         });
     }
 
     void sweep(long now) {
-        db.write(h -> h.execute("delete from login_failures where last_at < ?", now - lockoutMillis));
+        db.write(h -> {
+            AccountDao.forgetAttemptsBefore(h, now - lockoutMillis);
+            return null;
+        });
     }
 }

@@ -8,6 +8,7 @@ import taleweaver.account.AccountDao;
 import taleweaver.account.AccountService;
 import taleweaver.db.Backups;
 import taleweaver.db.Database;
+import taleweaver.narrator.TokenDao;
 import taleweaver.pvp.Presence;
 
 import java.io.IOException;
@@ -105,16 +106,15 @@ public final class AdminService {
 
     /** One line of the audit log, in the table and the log (who, what, never a password). */
     public void audit(String address, String action, String target, String detail) {
-        db.write(h -> h.execute("insert into audit_log(at, address, action, target, detail) values (?, ?, ?, ?, ?)",
-                System.currentTimeMillis(), address, action, target, detail));
+        db.write(h -> {
+            AdminDao.audit(h, System.currentTimeMillis(), address, action, target, detail);
+            return null;
+        });
         audit.info("admin from {}: {} {} {}", address, action, target == null ? "" : target, detail == null ? "" : detail);
     }
 
     private Map<Long, Integer> tokensToday() {
         String day = LocalDate.now(ZoneOffset.UTC).toString();
-        var out = new java.util.HashMap<Long, Integer>();
-        db.read(h -> h.createQuery("select player_id, tokens from token_usage where day = ?").bind(0, day)
-                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2))).list()).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
+        return db.read(h -> TokenDao.spent(h, day));
     }
 }

@@ -41,13 +41,8 @@ public interface CharacterDao {
 
     /**
      * World time passes for one character: {@code minutes} more, stopping at the largest whole number a sheet holds.
-     * (Plain SQL on the turn's handle: a DM turn's write attaches nothing.)
+     * Parameters: minutes, minutes, player id.
      */
-    static void pass(org.jdbi.v3.core.Handle h, long playerId, int minutes) {
-        h.execute(PASS, minutes, minutes, playerId);
-    }
-
-    /** Parameters: minutes, minutes, player id. */
     String PASS = "update characters set minutes = case when minutes > 2147483647 - ? then 2147483647 else minutes + ? end where player_id = ?";
 
     String EQUIPMENT = "select name, description, power, count from equipment where player_id = ? order by acquired_at, name";

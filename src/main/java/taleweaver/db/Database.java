@@ -29,8 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The game's database: SQLite (one file, WAL; the default) or PostgreSQL (several instances, SPEC §15), behind one
- * HikariCP pool and one set of DAOs. Where the two differ it is named here ({@link Dialect}): the migrations' folder,
- * how concurrent writers are kept apart, and the row locks a rule takes before it decides.
+ * HikariCP pool and one set of DAOs. Where the two differ is named in {@link Dialect}; here, how each keeps concurrent
+ * writers apart, and the row locks a rule takes before it decides.
  *
  * <p>Every change is one transaction through {@link #write}. On SQLite, which allows one writer anyway, writes queue
  * in this process (flat latency rather than SQLite's busy loop). On PostgreSQL nothing in this JVM keeps a rule: a
@@ -43,12 +43,6 @@ public final class Database implements AutoCloseable {
             "V7__cluster.sql", "V8__parties.sql"};
     /** The key of the advisory lock that lets one instance at a time migrate a PostgreSQL database. */
     private static final long MIGRATION_LOCK = 0x7461_6c65_7765_6176L;
-
-    public enum Dialect {
-        SQLITE, POSTGRESQL;
-
-        public String label() { return name().toLowerCase(); }
-    }
 
     private final Dialect dialect;
     /** The SQLite file; null on PostgreSQL. */
@@ -145,8 +139,6 @@ public final class Database implements AutoCloseable {
     public Dialect dialect() { return dialect; }
 
     public long statements() { return statements.sum(); }
-
-    public boolean postgres() { return dialect == Dialect.POSTGRESQL; }
 
     /** One transaction that changes state; on SQLite callers are served in arrival order. */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {

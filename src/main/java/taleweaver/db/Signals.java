@@ -83,7 +83,7 @@ public final class Signals implements AutoCloseable {
 
     /** Inside a write: once it commits, every other instance handles {@code kind} about {@code target}. */
     public void send(Handle h, Kind kind, String target) {
-        if (db.postgres()) {
+        if (db.dialect().shared()) {
             h.createQuery("with sent as (insert into signals(origin, kind, target, at) values (?, ?, ?, ?) returning id) "
                             + "select pg_notify('" + CHANNEL + "', '') from sent")
                     .bind(0, instance).bind(1, kind.name()).bind(2, target).bind(3, System.currentTimeMillis()).mapTo(String.class).list();
@@ -92,7 +92,7 @@ public final class Signals implements AutoCloseable {
 
     /** On PostgreSQL: starts listening for other instances' signals. */
     public void start() {
-        if (!db.postgres()) return;
+        if (!db.dialect().shared()) return;
         newestId = db.read(h -> h.createQuery("select coalesce(max(id), 0) from signals").mapTo(Long.class).one());
         listener = new Thread(this::listen, "signals");
         listener.setDaemon(true);

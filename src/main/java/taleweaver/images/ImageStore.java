@@ -29,15 +29,17 @@ public final class ImageStore {
     private CompletableFuture<byte[]> cached(String key, boolean keepInMemory, Supplier<CompletableFuture<byte[]>> make) {
         byte[] hit = shared.get(key);
         if (hit != null) return CompletableFuture.completedFuture(hit);
-        byte[] stored = db.read(h -> h.createQuery("select png from images where key = ?").bind(0, key)
-                .mapTo(byte[].class).findOne().orElse(null));
+        byte[] stored = db.read(h -> ImageDao.png(h, key).orElse(null));
         if (stored != null) {
             if (keepInMemory) shared.put(key, stored);
             return CompletableFuture.completedFuture(stored);
         }
         return make.get().thenApply(png -> {
             if (png == null) return null;
-            db.write(h -> h.execute("insert into images(key, png) values (?, ?) on conflict(key) do nothing", key, png));
+            db.write(h -> {
+                ImageDao.keep(h, key, png);
+                return null;
+            });
             if (keepInMemory) shared.put(key, png);
             return png;
         });

@@ -87,7 +87,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
     /** Writes what was counted since the last flush, in one transaction; when that fails, the counts wait for the next. */
     public void flush() {
         write();
-        if (db.postgres()) readBack();
+        if (db.dialect().shared()) readBack();
     }
 
     /** Today's totals of the players counted here, as every instance wrote them, plus what is not written yet. */
@@ -96,10 +96,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
         String day = spentDay;
         for (int from = 0; from < players.size(); from += 1000) {
             var some = players.subList(from, Math.min(players.size(), from + 1000));
-            var written = new java.util.HashMap<Long, Integer>();
-            db.read(h -> h.createQuery("select player_id, tokens from token_usage where day = :day and player_id in (<ids>)")
-                    .bind("day", day).bindList("ids", some).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2))).list())
-                    .forEach(e -> written.put(e.getKey(), e.getValue()));
+            Map<Long, Integer> written = db.read(h -> TokenDao.spent(h, day, some));
             for (Long p : some) spent.merge(p, written.getOrDefault(p, 0) + unwritten.getOrDefault(new Key(p, day), 0), Math::max);
         }
     }
@@ -107,16 +104,18 @@ public final class TokenLedger implements taleweaver.character.Meter {
     private void write() {
         if (unwritten.isEmpty()) return;
         var taken = new java.util.HashMap<Key, Integer>();
+        var rows = new java.util.ArrayList<TokenDao.Spent>();
         for (Key key : unwritten.keySet()) {
             Integer tokens = unwritten.remove(key);
-            if (tokens != null) taken.put(key, tokens);
+            if (tokens != null) {
+                taken.put(key, tokens);
+                rows.add(new TokenDao.Spent(key.playerId(), key.day(), tokens));
+            }
         }
         try {
             db.write(h -> {
-                var batch = h.prepareBatch("insert into token_usage(player_id, day, tokens) values (?, ?, ?) "
-                        + "on conflict(player_id, day) do update set tokens = token_usage.tokens + excluded.tokens");
-                taken.forEach((key, tokens) -> batch.add(key.playerId(), key.day(), tokens));
-                return batch.execute();
+                TokenDao.addAll(h, rows);
+                return null;
             });
         } catch (RuntimeException e) {
             taken.forEach((key, tokens) -> unwritten.merge(key, tokens, Math::addExact));
@@ -141,8 +140,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
     /** The player's total today as written, plus what is counted and not yet written. */
     private int stored(long playerId) {
         String day = spentDay;
-        int written = db.read(h -> h.createQuery("select tokens from token_usage where player_id = ? and day = ?")
-                .bind(0, playerId).bind(1, day).mapTo(Integer.class).findOne().orElse(0));
+        int written = db.read(h -> TokenDao.spent(h, playerId, day));
         return written + unwritten.getOrDefault(new Key(playerId, day), 0);
     }
 }

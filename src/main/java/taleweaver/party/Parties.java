@@ -28,7 +28,7 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
                 config.party().idleMinutes(), pack.dm().name(), pack.language());
         accounts.onDeparture(service::departed); // logging out or being kicked leaves the party
         rounds.resume(); // quests under way when the server stopped keep their deadlines
-        if (db.postgres()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
+        if (db.dialect().shared()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
         return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence), waitSeconds), content);
     }
 

@@ -36,7 +36,7 @@ public final class PartyFeed {
 
     public Status status(Player p) {
         return db.read(h -> {
-            var s = new PartyStore(h, false);
+            var s = PartyDao.reading(h);
             String id = s.partyOf(p.id()).orElseThrow(PartyService::notInParty);
             var party = s.party(id).orElseThrow();
             var acted = new java.util.HashSet<Long>();
@@ -58,7 +58,7 @@ public final class PartyFeed {
 
     /** {@code stream} (may be null): where the round's telling goes, as it is written, while this wait lasts. */
     public CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream) {
-        String partyId = db.read(h -> new PartyStore(h, false).partyOf(p.id()))
+        String partyId = db.read(h -> PartyDao.reading(h).partyOf(p.id()))
                 .orElseThrow(PartyService::notInParty);
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
         if (stream == null) return next(partyId, after, until);
@@ -98,10 +98,10 @@ public final class PartyFeed {
 
     private Read read(String partyId, int after) {
         return db.read(h -> {
-            var s = new PartyStore(h, false);
+            var s = PartyDao.reading(h);
             var events = s.events(partyId, Math.max(0, after), BATCH).stream().map(e -> Json.parse(e.data())).toList();
             var party = s.party(partyId);
-            int last = party.map(PartyStore.Party::lastEvent).orElse(after);
+            int last = party.map(PartyDao.Party::lastEvent).orElse(after);
             boolean telling = party.map(p -> p.resolving() != null).orElse(false);
             return new Read(events, events.isEmpty() ? last : events.get(events.size() - 1).path("n").asInt(), telling);
         });

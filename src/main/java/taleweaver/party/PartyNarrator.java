@@ -19,7 +19,7 @@ public final class PartyNarrator {
     }
 
     /** What the server decided about the round; the narrator only tells it. */
-    record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyStore.Member> members, boolean stageMet,
+    record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyDao.Member> members, boolean stageMet,
                  boolean finished, List<String> recent, String summary, long seed) {
         PartyContent.Stage current() { return task.stages().get(stage); }
     }

@@ -142,7 +142,7 @@ public final class PartyRounds {
      * member's round; null when it is not this caller's to resolve. A declaration that completes a round claims it in
      * its own transaction, so whoever is woken by it already finds the round being told.
      */
-    Claimed claim(PartyStore s, String partyId, int round, boolean deadline) {
+    Claimed claim(PartyDao s, String partyId, int round, boolean deadline) {
         var party = s.party(partyId).orElse(null);
         if (party == null || !party.phase().equals("playing") || party.round() != round || party.resolving() != null) return null;
         var members = s.members(partyId);
@@ -184,7 +184,7 @@ public final class PartyRounds {
     }
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
-    private Claimed scene(PartyStore s, String partyId, int round) {
+    private Claimed scene(PartyDao s, String partyId, int round) {
         var party = s.party(partyId).orElseThrow();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());
@@ -194,7 +194,7 @@ public final class PartyRounds {
         var lower = new ArrayList<String>();
         var actedIds = new ArrayList<Long>();
         var skills = new LinkedHashMap<Long, List<String>>();
-        var acting = new ArrayList<PartyStore.Action>();
+        var acting = new ArrayList<PartyDao.Action>();
         for (var m : members) {
             var a = actions.stream().filter(x -> x.playerId() == m.playerId()).findFirst().orElse(null);
             if (a != null && a.kind().equals("act")) {
@@ -257,7 +257,7 @@ public final class PartyRounds {
         }
     }
 
-    private void spendEnergy(PartyStore s, CharacterDao sheets, long playerId, List<String> skills) {
+    private void spendEnergy(PartyDao s, CharacterDao sheets, long playerId, List<String> skills) {
         if (skills == null || skills.isEmpty()) return;
         int cost = 0;
         for (var k : sheets.skills(playerId)) if (skills.contains(k.name())) cost += k.cost();
@@ -266,12 +266,12 @@ public final class PartyRounds {
     }
 
     /** The task's reward to each member who acted in at least half the rounds, exactly once (this transaction ends the quest). */
-    private Map<String, Object> reward(PartyStore s, CharacterDao sheets, String partyId, PartyNarrator.Scene scene, long now) {
+    private Map<String, Object> reward(PartyDao s, CharacterDao sheets, String partyId, PartyNarrator.Scene scene, long now) {
         var party = s.party(partyId).orElseThrow();
         var members = s.members(partyId);
         var r = scene.task().reward();
         var out = new LinkedHashMap<String, Object>();
-        List<String> names = members.stream().map(PartyStore.Member::name).toList();
+        List<String> names = members.stream().map(PartyDao.Member::name).toList();
         for (var m : members) {
             if (m.acted() * 2 < party.roundsPlayed()) continue;
             Sheet was = sheets.sheet(m.playerId()).orElseThrow();

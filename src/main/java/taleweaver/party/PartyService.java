@@ -66,12 +66,12 @@ public final class PartyService {
     PartyContent content() { return content; }
 
     /** A write on the party's tables; once it commits, the party's waiting members are woken (here and elsewhere). */
-    <R> R change(String partyId, Function<PartyStore, R> work) {
+    <R> R change(String partyId, Function<PartyDao, R> work) {
         return change(partyId, work, false);
     }
 
     /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
-    private <R> R change(String partyId, Function<PartyStore, R> work, boolean soon) {
+    private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
         R result = db.write(h -> {
             R r = work.apply(store(h));
             signals.send(h, Signals.Kind.PARTY, partyId);
@@ -81,8 +81,8 @@ public final class PartyService {
         return result;
     }
 
-    PartyStore store(Handle h) {
-        return new PartyStore(h, db.postgres());
+    PartyDao store(Handle h) {
+        return PartyDao.writing(h, db.dialect());
     }
 
     /** The party the player is in, as committed now; else 404. */
@@ -94,7 +94,7 @@ public final class PartyService {
         return new Refusal(404, "not_in_party", "you are not in a party");
     }
 
-    private PartyStore.Party party(PartyStore s, String id) {
+    private PartyDao.Party party(PartyDao s, String id) {
         return s.party(id).orElseThrow(PartyService::notInParty);
     }
 
@@ -142,7 +142,7 @@ public final class PartyService {
 
     public void join(Player p, String code) {
         String normal = code == null ? "" : code.strip().toUpperCase(java.util.Locale.ROOT);
-        String id = db.read(h -> store(h).byCode(normal).map(PartyStore.Party::id))
+        String id = db.read(h -> store(h).byCode(normal).map(PartyDao.Party::id))
                 .orElseThrow(() -> new Refusal(404, "unknown_code", "no party has that code"));
         enter(p, id, false);
     }
@@ -250,7 +250,7 @@ public final class PartyService {
         return db.read(h -> {
             var s = store(h);
             String id = s.partyOf(p.id()).orElseThrow(PartyService::notInParty);
-            int lowest = s.members(id).stream().mapToInt(PartyStore.Member::level).min().orElse(1);
+            int lowest = s.members(id).stream().mapToInt(PartyDao.Member::level).min().orElse(1);
             return content.partyTasks().stream().filter(t -> t.minLevel() <= lowest).map(PartyContent.Task::name).toList();
         });
     }
@@ -276,7 +276,7 @@ public final class PartyService {
                 if (m.level() < task.minLevel()) throw new Refusal(403, "level_too_low", m.name() + " needs level " + task.minLevel());
             }
             long now = System.currentTimeMillis();
-            long ready = members.stream().filter(PartyStore.Member::ready).count();
+            long ready = members.stream().filter(PartyDao.Member::ready).count();
             if (party.phase().equals("ready_check") && taskName.equals(party.task()) && ready >= 2) {
                 begin(s, partyId, task, now);
                 return true;
@@ -298,7 +298,7 @@ public final class PartyService {
             long now = System.currentTimeMillis();
             s.ready(partyId, p.id(), ready);
             s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
-            if (s.members(partyId).stream().allMatch(PartyStore.Member::ready)) {
+            if (s.members(partyId).stream().allMatch(PartyDao.Member::ready)) {
                 begin(s, partyId, content.task(party.task()).orElseThrow(), now);
                 return true;
             }
@@ -307,7 +307,7 @@ public final class PartyService {
         if (started) rounds.opened(partyId);
     }
 
-    private void begin(PartyStore s, String partyId, PartyContent.Task task, long now) {
+    private void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
         s.start(partyId, now + config.roundSeconds() * 1000L);
         s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
                 "speaker", rounds.dm()), now);

@@ -39,7 +39,7 @@ final class TellingRelay implements Consumer<String> {
         if (piece == null || piece.isEmpty()) return;
         synchronized (this) {
             waits.told(partyId, round, offset, piece);
-            if (db.postgres()) {
+            if (db.dialect().shared()) {
                 if (pending.isEmpty()) pendingFrom = offset;
                 pending.append(piece);
                 if (!scheduled) {

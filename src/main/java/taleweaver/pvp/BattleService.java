@@ -117,8 +117,7 @@ public final class BattleService {
             var sheets = h.attach(CharacterDao.class);
             sheets.update(characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), use.energy(), skills));
             if (player.id() == now.p1() && !now.moved1()) marks.changed(h, now.p1()); // no longer "accepted, not yet fought"
-            h.execute("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?",
-                    player.id(), player.id(), id);
+            dao.markMoved(player.id(), player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());
             if (moves.size() < 2) return new Step(now.round(), false, false, false);
             Judged judged = judgeRound(h, dao.battle(id).orElseThrow(), moves);
@@ -203,7 +202,7 @@ public final class BattleService {
         }).whenComplete((v, e) -> {
             if (e != null) log.warn("battle {} round {}: the narration was not stored: {}", id, round, e.toString());
             roundTold(id, round).complete(null);
-            if (db.postgres()) signalTold(id, round);
+            if (db.dialect().shared()) signalTold(id, round);
             told.remove(id + "#" + (round - 2));
             if (b.over()) jobs.after(120_000, () -> told.keySet().removeIf(k -> k.startsWith(id + "#")));
         });
@@ -241,9 +240,7 @@ public final class BattleService {
             if (db.read(PvpDao.class, dao -> dao.round(id, round)).isPresent()) e.getValue().complete(null);
         }
         long due = System.currentTimeMillis() - config.roundTimeoutSeconds() * 1000L;
-        db.read(h -> h.createQuery("select id, round from battles where over = 0 and round_started < ?").bind(0, due)
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2))).list())
-                .forEach(overdue -> timeout(overdue.getKey(), overdue.getValue()));
+        db.read(PvpDao.class, dao -> dao.overdueRounds(due)).forEach(overdue -> timeout(overdue.id(), overdue.round()));
     }
 
     private String hpLine(BattleRow b, RoundRow r) {
@@ -359,7 +356,7 @@ public final class BattleService {
 
     /** Battles not yet over, on every instance (the metrics' gauge). */
     public int active() {
-        return db.read(h -> h.createQuery("select count(*) from battles where over = 0").mapTo(Integer.class).one());
+        return db.read(PvpDao.class, PvpDao::liveBattles);
     }
 
     /** Rounds whose movers may still be waiting for the other side. */

@@ -217,8 +217,7 @@ public final class ChallengeService {
     public void recheck() {
         var ids = List.copyOf(waiting.keySet());
         if (ids.isEmpty()) return;
-        db.read(h -> h.createQuery("select id from challenges where id in (<ids>) and state <> 'pending'").bindList("ids", ids)
-                .mapTo(String.class).list()).forEach(this::wake);
+        db.read(PvpDao.class, dao -> dao.answeredAmong(ids)).forEach(this::wake);
     }
 
     /** The challenge part of a heartbeat: waiting for my answer (oldest first), and mine accepted but not yet fought. */

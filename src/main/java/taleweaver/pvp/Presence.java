@@ -1,6 +1,7 @@
 package taleweaver.pvp;
 
 import taleweaver.account.Player;
+import taleweaver.pvp.PresenceDao.Seen;
 
 import java.util.Comparator;
 import java.util.List;
@@ -22,17 +23,11 @@ public final class Presence {
     /** How stale a player's shared row may get while they stay active here. */
     static final long WRITE_EVERY_MILLIS = 3_000;
 
-    /** A player's shared row: the newer sighting wins, whichever instance writes last. */
-    private static final String SHARE = "insert into presence(player_id, seen_at) values (?, ?) on conflict(player_id) do update set "
-            + "seen_at = case when excluded.seen_at > presence.seen_at then excluded.seen_at else presence.seen_at end";
-
     private final long timeoutMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
     /** Shared rows: what was last written of each player here, and everyone's as last read. */
     private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
     private volatile Map<Long, Seen> shared = Map.of();
-
-    private record Seen(Player player, long at) {}
 
     public Presence(int timeoutSeconds) {
         this.timeoutMillis = timeoutSeconds * 1000L;
@@ -108,13 +103,12 @@ public final class Presence {
     public boolean online(org.jdbi.v3.core.Handle h, long playerId) {
         long now = System.currentTimeMillis();
         if (online(playerId, now)) return true;
-        return h.createQuery("select seen_at from presence where player_id = ?").bind(0, playerId).mapTo(Long.class).findOne()
-                .map(at -> now - at < timeoutMillis).orElse(false);
+        return PresenceDao.seenAt(h, playerId).map(at -> now - at < timeoutMillis).orElse(false);
     }
 
     /** Inside a login's or signup's write (several instances): the player is online in the shared table at once. */
     public static void shareNow(org.jdbi.v3.core.Handle h, long playerId, long at) {
-        h.execute(SHARE, playerId, at);
+        PresenceDao.share(h, playerId, at);
     }
 
     boolean online(long playerId, long now) {
@@ -143,16 +137,13 @@ public final class Presence {
         }
         if (!fresh.isEmpty()) {
             db.write(h -> {
-                var batch = h.prepareBatch(SHARE);
-                for (long[] row : fresh) batch.add(row[0], row[1]);
-                return batch.execute();
+                PresenceDao.shareAll(h, fresh);
+                return null;
             });
             fresh.forEach(row -> written.put(row[0], row[1]));
         }
         var read = new java.util.HashMap<Long, Seen>();
-        db.read(h -> h.createQuery("select p.player_id, a.name, p.seen_at from presence p join players a on a.id = p.player_id where p.seen_at > ?")
-                .bind(0, now - timeoutMillis).map((rs, ctx) -> new Seen(new Player(rs.getLong(1), rs.getString(2)), rs.getLong(3))).list())
-                .forEach(seen -> read.put(seen.player().id(), seen));
+        db.read(h -> PresenceDao.seenSince(h, now - timeoutMillis)).forEach(seen -> read.put(seen.player().id(), seen));
         shared = read;
         written.keySet().removeIf(id -> !states.containsKey(id));
     }

@@ -73,4 +73,35 @@ public interface PvpDao {
 
     @SqlUpdate("update battles set seen2 = :round where id = :id and seen2 < :round")
     int seen2(@Bind("round") int round, @Bind("id") String id);
+
+    /** The mover's side of the battle is marked as having moved (the player may be either side). */
+    @SqlUpdate("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?")
+    void markMoved(long player, long samePlayer, String battleId);
+
+    record Overdue(String id, int round) {}
+
+    /** Rounds of battles not over that started before {@code startedBefore}. */
+    @SqlQuery("select id, round from battles where over = 0 and round_started < ?")
+    List<Overdue> overdueRounds(long startedBefore);
+
+    @SqlQuery("select count(*) from battles where over = 0")
+    int liveBattles();
+
+    /** Of these challenges, those answered (or expired) by now. */
+    @SqlQuery("select id from challenges where id in (<ids>) and state <> 'pending'")
+    List<String> answeredAmong(@org.jdbi.v3.sqlobject.customizer.BindList("ids") List<String> ids);
+
+    @SqlQuery("select rating from players where id = ?")
+    int rating(long playerId);
+
+    /** A duel's result on one side's ladder row. */
+    @SqlUpdate("update players set rating = rating + ?, wins = wins + ?, losses = losses + ?, draws = draws + ? where id = ?")
+    void addResult(int ratingDelta, int wins, int losses, int draws, long playerId);
+
+    /** /ladder's read on a handle, mapped by position: best first, then more duels, then name. */
+    static List<Ladder.Entry> ladder(org.jdbi.v3.core.Handle h, int limit) {
+        return h.createQuery("select name as username, rating, wins, losses, draws from players "
+                        + "order by rating desc, wins + losses + draws desc, name limit ?").bind(0, limit)
+                .map((rs, ctx) -> new Ladder.Entry(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5))).list();
+    }
 }

@@ -103,13 +103,7 @@ public final class DungeonMaster {
 
     /** A DM turn passes world time and joins the chat's history; returns what was said. */
     private String record(Handle h, Player player, String text, String said) {
-        if (db.postgres()) { // one statement there (a data-modifying WITH, which SQLite lacks)
-            h.execute("with turn as (" + StoryDao.ADD_TURN + ") " + CharacterDao.PASS, player.id(), "", pack.dm().name(), text, said,
-                    System.currentTimeMillis(), WorldClock.DM_TURN, WorldClock.DM_TURN, player.id());
-        } else {
-            StoryDao.addTurn(h, player.id(), "", pack.dm().name(), text, said);
-            CharacterDao.pass(h, player.id(), WorldClock.DM_TURN);
-        }
+        StoryDao.addDmTurn(h, db.dialect(), player.id(), pack.dm().name(), text, said, WorldClock.DM_TURN);
         return said;
     }
 }

@@ -6,7 +6,10 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import taleweaver.character.CharacterDao;
+import taleweaver.db.Dialect;
 import taleweaver.narrator.Narrator.Turn;
+import taleweaver.narrator.TokenDao;
 
 import java.util.List;
 import java.util.Optional;
@@ -60,9 +63,35 @@ public interface StoryDao {
     @SqlUpdate(ADD_TURN)
     void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
 
-    /** The same write on a handle without attaching (a DM turn's only writes are this and the clock). */
+    /** The same write on a handle without attaching. */
     static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {
         h.execute(ADD_TURN, playerId, taskKey, speaker, playerText, replyText, System.currentTimeMillis());
+    }
+
+    /** A DM turn's whole write: the chat's turn and the world time it passes (one statement where the dialect allows). */
+    static void addDmTurn(org.jdbi.v3.core.Handle h, Dialect dialect, long playerId, String dm, String playerText, String replyText, int minutes) {
+        dialect.writeBoth(h, ADD_TURN, new Object[]{playerId, "", dm, playerText, replyText, System.currentTimeMillis()},
+                CharacterDao.PASS, minutes, minutes, playerId);
+    }
+
+    /**
+     * The player's turn lease (several instances, {@link TurnLease}): taken when free or expired, and then the
+     * player's tokens of {@code day} as written; empty when another holder has it.
+     */
+    static Optional<Integer> takeLease(org.jdbi.v3.core.Handle h, long playerId, String holder, long until, long now, String day) {
+        return h.createQuery("insert into lanes(player_id, holder, until_at) values (?, ?, ?) on conflict(player_id) "
+                        + "do update set holder = excluded.holder, until_at = excluded.until_at where lanes.until_at < ? "
+                        + "returning (" + TokenDao.SPENT + ")")
+                .bind(0, playerId).bind(1, holder).bind(2, until).bind(3, now).bind(4, playerId).bind(5, day).mapTo(Integer.class).findOne();
+    }
+
+    static void renewLease(org.jdbi.v3.core.Handle h, long playerId, String holder, long until) {
+        h.execute("update lanes set until_at = ? where player_id = ? and holder = ?", until, playerId, holder);
+    }
+
+    /** Gives the lease back and adds the tokens the turn spent (one statement where the dialect allows). */
+    static void giveBackLease(org.jdbi.v3.core.Handle h, Dialect dialect, long playerId, String holder, String day, int tokens) {
+        dialect.writeBoth(h, TokenDao.ADD, TokenDao.add(playerId, day, tokens), "delete from lanes where player_id = ? and holder = ?", playerId, holder);
     }
 
     /**

@@ -58,8 +58,10 @@ public final class TurnLease {
         jobs.after(leaseMillis / 3, () -> {
             if (!renewing.get()) return;
             try {
-                db.write(h -> h.execute("update lanes set until_at = ? where player_id = ? and holder = ?",
-                        System.currentTimeMillis() + leaseMillis, playerId, holder));
+                db.write(h -> {
+                    StoryDao.renewLease(h, playerId, holder, System.currentTimeMillis() + leaseMillis);
+                    return null;
+                });
             } catch (RuntimeException e) { // the next renewal tries again; the lease still has two thirds left
                 org.slf4j.LoggerFactory.getLogger(TurnLease.class).warn("turn lease of player {} not renewed: {}", playerId, e.toString());
             }
@@ -71,11 +73,7 @@ public final class TurnLease {
         try {
             long now = System.currentTimeMillis();
             String day = ledger.today();
-            var spent = db.write(h -> h.createQuery("insert into lanes(player_id, holder, until_at) values (:p, :holder, :until) on conflict(player_id) "
-                    + "do update set holder = excluded.holder, until_at = excluded.until_at where lanes.until_at < :now "
-                    + "returning (select coalesce(sum(tokens), 0) from token_usage where player_id = :p and day = :day)")
-                    .bind("p", playerId).bind("holder", holder).bind("until", now + leaseMillis).bind("now", now).bind("day", day)
-                    .mapTo(Integer.class).findOne());
+            var spent = db.write(h -> StoryDao.takeLease(h, playerId, holder, now + leaseMillis, now, day));
             if (spent.isPresent()) {
                 ledger.written(playerId, day, spent.get());
                 held.complete(null);
@@ -93,14 +91,10 @@ public final class TurnLease {
     private void release(long playerId, String holder) {
         String day = ledger.today();
         int tokens = ledger.takeUnwritten(playerId, day);
-        String count = "insert into token_usage(player_id, day, tokens) select ?, ?, ? where ? > 0 "
-                + "on conflict(player_id, day) do update set tokens = token_usage.tokens + excluded.tokens";
-        String giveBack = "delete from lanes where player_id = ? and holder = ?";
         try {
             db.write(h -> {
-                if (db.postgres()) return h.execute("with spent as (" + count + ") " + giveBack, playerId, day, tokens, tokens, playerId, holder);
-                h.execute(count, playerId, day, tokens, tokens); // SQLite (tests: one instance needs no lease) has no writing CTE
-                return h.execute(giveBack, playerId, holder);
+                StoryDao.giveBackLease(h, db.dialect(), playerId, holder, day, tokens);
+                return null;
             });
         } catch (RuntimeException e) { // the lease expires by itself; the tokens go with the next flush
             ledger.giveBack(playerId, day, tokens);

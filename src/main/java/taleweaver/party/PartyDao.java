@@ -1,6 +1,7 @@
 package taleweaver.party;
 
 import org.jdbi.v3.core.Handle;
+import taleweaver.db.Dialect;
 import taleweaver.web.Json;
 
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The party tables' SQL (SPEC §16), on a handle inside the caller's transaction; the same for SQLite and PostgreSQL. */
-final class PartyStore {
+final class PartyDao {
     record Party(String id, String code, long leaderId, String task, String phase, int stage, int round, Integer resolving,
                  Long deadline, int roundsPlayed, int lastEvent) {}
 
@@ -20,11 +21,22 @@ final class PartyStore {
     record Event(int n, String kind, String data) {}
 
     private final Handle h;
-    private final boolean postgres;
+    /** What ends a select of a party's row: its lock, inside a write that decides on it. */
+    private final String lock;
 
-    PartyStore(Handle h, boolean postgres) {
+    private PartyDao(Handle h, String lock) {
         this.h = h;
-        this.postgres = postgres;
+        this.lock = lock;
+    }
+
+    /** Inside a write: a party's row read is locked to the transaction's end where the dialect needs it. */
+    static PartyDao writing(Handle h, Dialect dialect) {
+        return new PartyDao(h, dialect.lockingRead());
+    }
+
+    /** Outside a write: reads as committed, locking nothing. */
+    static PartyDao reading(Handle h) {
+        return new PartyDao(h, "");
     }
 
     Handle handle() { return h; }
@@ -37,7 +49,7 @@ final class PartyStore {
     }
 
     private Optional<Party> one(String where, Object key) {
-        return h.createQuery(PARTY + " where " + where + (postgres ? " for update" : "")).bind(0, key).map(PartyStore::party).findOne();
+        return h.createQuery(PARTY + " where " + where + lock).bind(0, key).map(PartyDao::party).findOne();
     }
 
     /** The party, its row locked for this transaction (PostgreSQL; SQLite's writes are one at a time). */
@@ -196,7 +208,7 @@ final class PartyStore {
 
     /** Every party whose quest is under way. */
     List<Party> playing() {
-        return h.createQuery(PARTY + " where phase = 'playing'").map(PartyStore::party).list();
+        return h.createQuery(PARTY + " where phase = 'playing'").map(PartyDao::party).list();
     }
 
     /** Parties whose round is due (deadline passed) or whose claim went quiet; any instance may take them. */
