@@ -59,9 +59,21 @@ public final class PartyRounds {
 
     String dm() { return dm; }
 
+    /** Each party's next deadline here: a round resolved early cancels its timer rather than leave it to fire idle. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ScheduledFuture<?>> deadlines =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A quest began or a round was resolved: its deadline is kept here too (any instance's check also finds it). */
     void opened(String partyId) {
-        jobs.after(roundSeconds * 1000L + 50, () -> due(partyId));
+        var timer = jobs.after(roundSeconds * 1000L + 50, () -> due(partyId));
+        var before = timer == null ? deadlines.remove(partyId) : deadlines.put(partyId, timer);
+        if (before != null) before.cancel(false);
+    }
+
+    /** The quest ended: no deadline of it is kept. */
+    private void closed(String partyId) {
+        var before = deadlines.remove(partyId);
+        if (before != null) before.cancel(false);
     }
 
     /** Members came or went: the open round may now have all it waits for. */
@@ -149,11 +161,13 @@ public final class PartyRounds {
         var actions = s.actions(partyId, round);
         var declaredIds = new java.util.HashSet<Long>();
         actions.forEach(a -> declaredIds.add(a.playerId()));
-        var dueling = new java.util.HashSet<Long>(); // a member in a duel follows passively until it ends
-        for (var m : members) if (m.state().equals("active") && !declaredIds.contains(m.playerId()) && s.inBattle(m.playerId())) dueling.add(m.playerId());
+        // awaited: an active member, online, who has not declared and is not in a duel (a member in a duel follows
+        // passively until it ends); the first one found is enough, so most declarations ask about one member
         boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !declaredIds.contains(m.playerId())
-                && !dueling.contains(m.playerId()) && presence.online(s.handle(), m.playerId()));
+                && presence.online(s.handle(), m.playerId()) && !s.inBattle(m.playerId()));
         if (!deadline && (awaited || actions.isEmpty())) return null;
+        var dueling = new java.util.HashSet<Long>();
+        for (var m : members) if (m.state().equals("active") && !declaredIds.contains(m.playerId()) && s.inBattle(m.playerId())) dueling.add(m.playerId());
         if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
         for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
@@ -254,6 +268,8 @@ public final class PartyRounds {
         if (!scene.finished()) {
             opened(partyId);
             afterChange(partyId); // the next round may already have every declaration
+        } else {
+            closed(partyId);
         }
     }
 

@@ -39,8 +39,12 @@ public final class PartyWaits {
         if (closing) return null;
         var woken = new CompletableFuture<Void>();
         waiting.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(woken);
-        if (jobs.after(millis, () -> woken.complete(null)) == null) woken.complete(null);
-        woken.whenComplete((v, e) -> unpark(partyId, woken));
+        var timeout = jobs.after(millis, () -> woken.complete(null));
+        if (timeout == null) woken.complete(null);
+        woken.whenComplete((v, e) -> {
+            if (timeout != null) timeout.cancel(false); // woken by news: its timer goes now, not in 30 s
+            unpark(partyId, woken);
+        });
         return woken;
     }
 
