@@ -9,26 +9,19 @@ import java.util.concurrent.TimeUnit;
  * An OpenAI-compatible model, for the CPU-per-turn figure (answers at once) and the players-per-box figure (answers
  * after DELAY_MS, holding no thread meanwhile: the answer is sent by a timer): a Python stub on this two-core machine
  * took a core of its own at 2,000 answers a second and the server's figure grew with the waiting it caused.
- * With a third argument ({@code parties}) it prints, for each answer to a party's round, "told PARTY NANOS" once the
- * answer is sent: the party is the first member's name less its last digit, the time {@code System.nanoTime()}
- * (CLOCK_MONOTONIC, as Python's {@code time.monotonic_ns()}), so the bench measures from the model's last byte.
- * Usage: java bench/InstantModel.java PORT [DELAY_MS [parties]] (prints "ready" when listening).
+ * Usage: java bench/InstantModel.java PORT [DELAY_MS] (prints "ready" when listening).
  */
 public class InstantModel {
     public static void main(String[] args) throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         long delay = args.length > 1 ? Long.parseLong(args[1]) : 0;
-        boolean parties = args.length > 2 && args[2].equals("parties");
-        var member = java.util.regex.Pattern.compile("- (G\\d+x)\\d");
         String content = "{\"text\": \"The mist stirs over Lanternford, and the old keeper lifts his lamp to greet you warmly.\"}";
         byte[] reply = ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
                 + content.replace("\"", "\\\"") + "\"}}],\"usage\":{\"total_tokens\":50}}").getBytes(StandardCharsets.UTF_8);
         var timer = Executors.newSingleThreadScheduledExecutor();
         var server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 4096);
         server.createContext("/", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            var party = parties ? member.matcher(body) : null;
-            String told = party != null && party.find() ? party.group(1) : null;
+            exchange.getRequestBody().readAllBytes();
             Runnable answer = () -> {
                 try {
                     exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -38,10 +31,6 @@ public class InstantModel {
                     // the caller gave up
                 } finally {
                     exchange.close();
-                }
-                if (told != null) synchronized (System.out) {
-                    System.out.println("told " + told + " " + System.nanoTime());
-                    System.out.flush();
                 }
             };
             if (delay == 0) answer.run();

@@ -2,6 +2,9 @@
 over three instances on PostgreSQL, and the server's CPU per party round against a solo DM turn. With the helpers of
 bench.py (b), turns.py and cluster.py."""
 import asyncio
+import http.server
+import json
+import re
 import os
 import statistics
 import subprocess
@@ -14,24 +17,59 @@ import turns
 TASK = "The Flooded Well"
 
 
+class PartyModel:
+    """An OpenAI-compatible model answering after `delay` s; notes when it wrote each party round's answer, by party
+    (the first member named in the round's prompt)."""
+
+    def __init__(self, delay=1.0):
+        stub = self
+        self.written = {}
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
+                party = re.search(r"- (G\d+x)\d", prompt)
+                if delay:
+                    time.sleep(delay)
+                content = json.dumps({"text": "The rope creaks as the party works together at the well."})
+                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+                                  "usage": {"total_tokens": 80}}).encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
+                self.wfile.flush()
+                if party:
+                    stub.written.setdefault(party.group(1), []).append(time.monotonic_ns())
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 4096
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def settings(self):
+        return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1", "narrator.api_key": "sk-bench",
+                "narrator.daily_tokens_per_player": 100000000, "game.language": "en", "auth.bcrypt_cost": 4}
+
+    def close(self):
+        self.httpd.shutdown()
+
+
 class Model:
-    """bench/InstantModel.java answering after `delay_ms`, in a process of its own (a Python stub shared the client's
-    interpreter, and its threads' turns of the GIL showed in the figures); `written[party]` holds the moments
-    (time.monotonic_ns) it finished each answer to that party's round."""
+    """bench/InstantModel.java answering after `delay_ms`, in a process of its own (for the CPU figure: a Python stub
+    would share the client's interpreter and cores' time with it)."""
 
     def __init__(self, java, delay_ms):
         self.port = bench_port()
-        self.written = {}
-        self.proc = subprocess.Popen([java, os.path.join(os.path.dirname(__file__), "InstantModel.java"), str(self.port), str(delay_ms),
-                                      "parties"], stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([java, os.path.join(os.path.dirname(__file__), "InstantModel.java"), str(self.port), str(delay_ms)],
+                                     stdout=subprocess.PIPE, text=True)
         self.proc.stdout.readline()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            parts = line.split()
-            if len(parts) == 3 and parts[0] == "told":
-                self.written.setdefault(parts[1], []).append(int(parts[2]))
 
     def settings(self):
         return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1", "narrator.api_key": "sk-bench",
@@ -83,12 +121,27 @@ async def until_resolved(conn, name, after, round_no):
             return time.monotonic_ns(), after
 
 
-async def play(b, names, on, rounds, errors, latencies, model, calls=None):
+class Fresh:
+    """A new connection for each request (the 250-party figure: with 2,000 kept-alive connections the one Python
+    client fell behind and its matching of the model's answers to rounds no longer held; to be looked into)."""
+
+    def __init__(self, b, port):
+        self.b, self.port = b, port
+
+    async def call(self, path, body):
+        return await self.b.raw(self.port, path, body)
+
+    def close(self):
+        pass
+
+
+async def play(b, names, on, rounds, errors, latencies, model, kept=True):
     """`rounds` rounds: each member waits, then all act at once; the round's latency is from the model's answer
     (or, offline, the last declaration) to the last member's resolution. Each member keeps two connections, as a
     browser does: one for its wait, one for what it sends."""
-    waiting = {n: b.Kept(on[n]) for n in names}
-    sending = {n: b.Kept(on[n]) for n in names}
+    conn = (lambda port: b.Kept(port)) if kept else (lambda port: Fresh(b, port))
+    waiting = {n: conn(on[n]) for n in names}
+    sending = {n: conn(on[n]) for n in names}
     try:
         st, r = await sending[names[0]].call("/party_status", {"role": names[0]})
         after, first = r["last"], r["round"]
@@ -126,7 +179,7 @@ def sample_peaks(procs, peak, stop):
 
 def parties_through_a_model(b, java, version, count, instances, jvm):
     """`count` parties of 4 play 3 rounds each through a model answering in 1 s."""
-    stub = Model(java, 1000)
+    stub = PartyModel(delay=1.0)  # a Python stub: it notes its answers in the client's own clock and process
     pg = cluster.Postgres(b) if instances > 1 else None
     settings = dict(stub.settings())
     if pg:
@@ -156,7 +209,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
         sampler.start()
         try:
             async def rounds():
-                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub) for names, on in teams))
+                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub, kept=False) for names, on in teams))
             asyncio.run(rounds())
         finally:
             stop.set()
