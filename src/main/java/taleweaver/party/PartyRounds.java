@@ -65,7 +65,12 @@ public final class PartyRounds {
 
     /** A quest began or a round was resolved: its deadline is kept here too (any instance's check also finds it). */
     void opened(String partyId) {
-        var timer = jobs.after(roundSeconds * 1000L + 50, () -> due(partyId));
+        var self = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>>();
+        var timer = jobs.after(roundSeconds * 1000L + 50, () -> {
+            deadlines.remove(partyId, self.get()); // fired: not kept for a party that may never open another round
+            due(partyId);
+        });
+        self.set(timer);
         var before = timer == null ? deadlines.remove(partyId) : deadlines.put(partyId, timer);
         if (before != null) before.cancel(false);
     }
