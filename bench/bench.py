@@ -359,46 +359,6 @@ async def raw(port, path, body):
     return int(head[9:12]), json.loads(payload)
 
 
-class Kept:
-    """A kept-alive HTTP/1.1 connection, as a browser keeps one to the server: requests one after another on it."""
-
-    def __init__(self, port):
-        self.port = port
-        self.reader = self.writer = None
-
-    async def call(self, path, body):
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        data = json.dumps(body).encode()
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
-                          .encode() + data)
-        await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        lower = head.lower()
-        if b"transfer-encoding: chunked" in lower:
-            parts = []
-            while True:
-                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
-                if size == 0:
-                    await self.reader.readuntil(b"\r\n")
-                    break
-                parts.append(await self.reader.readexactly(size))
-                await self.reader.readexactly(2)
-            payload = b"".join(parts)
-        else:
-            length = int(re.search(rb"content-length: *(\d+)", lower).group(1))
-            payload = await self.reader.readexactly(length)
-        if b"connection: close" in lower:
-            self.close()
-        return status, json.loads(payload)
-
-    def close(self):
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
 async def signups(port, names, ip="127.0.0.1:9"):
     sem = asyncio.Semaphore(64)
 

@@ -4,13 +4,14 @@ bench.py (b), turns.py and cluster.py."""
 import asyncio
 import http.server
 import json
-import re
 import os
+import re
 import statistics
 import subprocess
 import threading
 import time
 
+import capacity  # its kept-alive connection, as a browser keeps one
 import cluster
 import turns
 
@@ -65,8 +66,8 @@ class Model:
     """bench/InstantModel.java answering after `delay_ms`, in a process of its own (for the CPU figure: a Python stub
     would share the client's interpreter and cores' time with it)."""
 
-    def __init__(self, java, delay_ms):
-        self.port = bench_port()
+    def __init__(self, b, java, delay_ms):
+        self.port = b.free_port()
         self.proc = subprocess.Popen([java, os.path.join(os.path.dirname(__file__), "InstantModel.java"), str(self.port), str(delay_ms)],
                                      stdout=subprocess.PIPE, text=True)
         self.proc.stdout.readline()
@@ -77,13 +78,6 @@ class Model:
 
     def close(self):
         self.proc.kill()
-
-
-def bench_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def form(b, ports, party, errors):
@@ -113,7 +107,7 @@ async def start(b, names, on, errors):
 async def until_resolved(conn, name, after, round_no):
     """The moment (monotonic ns) `name` gets round `round_no`'s resolution through /party_wait."""
     while True:
-        st, r = await conn.call("/party_wait", {"role": name, "after": after, "wait": 30})
+        st, r = await conn.call("/party_wait", {"role": name, "after": after, "wait": 30}, timeout=45)
         if st != 200 or r.get("status_code") != 200:
             raise RuntimeError(f"{name}: {st} {r}")
         after = r["last"]
@@ -128,7 +122,7 @@ class Fresh:
     def __init__(self, b, port):
         self.b, self.port = b, port
 
-    async def call(self, path, body):
+    async def call(self, path, body, timeout=None):
         return await self.b.raw(self.port, path, body)
 
     def close(self):
@@ -139,7 +133,7 @@ async def play(b, names, on, rounds, errors, latencies, model, kept=True):
     """`rounds` rounds: each member waits, then all act at once; the round's latency is from the model's answer
     (or, offline, the last declaration) to the last member's resolution. Each member keeps two connections, as a
     browser does: one for its wait, one for what it sends."""
-    conn = (lambda port: b.Kept(port)) if kept else (lambda port: Fresh(b, port))
+    conn = (lambda port: capacity.Conn(port)) if kept else (lambda port: Fresh(b, port))
     waiting = {n: conn(on[n]) for n in names}
     sending = {n: conn(on[n]) for n in names}
     try:
@@ -232,7 +226,7 @@ def cpu_per_round(b, java, version, seconds):
     """Server CPU per party round (4 declarations, one telling, every member's waits) against a solo DM turn, same
     server, same model answering at once, every client on kept-alive connections as a browser is. Warmed for 30 s of
     each first (the JIT compiles meanwhile); then three windows of each, alternating, and their medians."""
-    model = Model(java, 0)
+    model = Model(b, java, 0)
     try:
         for label, settings in (("offline narrator", {"game.language": "en"}), ("model", model.settings())):
             s = b.Server(java, **settings)
@@ -253,7 +247,7 @@ def cpu_per_round(b, java, version, seconds):
 
                 async def solo_turns(n):
                     async def one(name):
-                        conn = b.Kept(s.port)
+                        conn = capacity.Conn(s.port)
                         try:
                             for _ in range(n):
                                 st, r = await conn.call("/main", {"role": name, "text": "what news?"})

@@ -104,17 +104,14 @@ public final class TokenLedger implements taleweaver.character.Meter {
     private void write() {
         if (unwritten.isEmpty()) return;
         var taken = new java.util.HashMap<Key, Integer>();
-        var rows = new java.util.ArrayList<TokenDao.Spent>();
         for (Key key : unwritten.keySet()) {
             Integer tokens = unwritten.remove(key);
-            if (tokens != null) {
-                taken.put(key, tokens);
-                rows.add(new TokenDao.Spent(key.playerId(), key.day(), tokens));
-            }
+            if (tokens != null) taken.put(key, tokens);
         }
         try {
             db.write(h -> {
-                TokenDao.addAll(h, rows);
+                TokenDao.addAll(h, taken.entrySet().stream()
+                        .map(e -> new TokenDao.Spent(e.getKey().playerId(), e.getKey().day(), e.getValue())).toList());
                 return null;
             });
         } catch (RuntimeException e) {

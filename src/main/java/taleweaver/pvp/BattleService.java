@@ -117,7 +117,7 @@ public final class BattleService {
             var sheets = h.attach(CharacterDao.class);
             sheets.update(characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), use.energy(), skills));
             if (player.id() == now.p1() && !now.moved1()) marks.changed(h, now.p1()); // no longer "accepted, not yet fought"
-            dao.markMoved(player.id(), player.id(), id);
+            dao.markMoved(player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());
             if (moves.size() < 2) return new Step(now.round(), false, false, false);
             Judged judged = judgeRound(h, dao.battle(id).orElseThrow(), moves);

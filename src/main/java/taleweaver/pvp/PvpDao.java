@@ -75,8 +75,9 @@ public interface PvpDao {
     int seen2(@Bind("round") int round, @Bind("id") String id);
 
     /** The mover's side of the battle is marked as having moved (the player may be either side). */
-    @SqlUpdate("update battles set moved1 = case when p1 = ? then 1 else moved1 end, moved2 = case when p2 = ? then 1 else moved2 end where id = ?")
-    void markMoved(long player, long samePlayer, String battleId);
+    @SqlUpdate("update battles set moved1 = case when p1 = :player then 1 else moved1 end, "
+            + "moved2 = case when p2 = :player then 1 else moved2 end where id = :battle")
+    void markMoved(@Bind("player") long player, @Bind("battle") String battleId);
 
     record Overdue(String id, int round) {}
 

@@ -63,12 +63,10 @@ public interface StoryDao {
     @SqlUpdate(ADD_TURN)
     void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
 
-    /** The same write on a handle without attaching. */
-    static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {
-        h.execute(ADD_TURN, playerId, taskKey, speaker, playerText, replyText, System.currentTimeMillis());
-    }
-
-    /** A DM turn's whole write: the chat's turn and the world time it passes (one statement where the dialect allows). */
+    /**
+     * A DM turn's whole write, on its handle without attaching: the chat's turn and the world time it passes (one
+     * statement where the dialect allows).
+     */
     static void addDmTurn(org.jdbi.v3.core.Handle h, Dialect dialect, long playerId, String dm, String playerText, String replyText, int minutes) {
         dialect.writeBoth(h, ADD_TURN, new Object[]{playerId, "", dm, playerText, replyText, System.currentTimeMillis()},
                 CharacterDao.PASS, minutes, minutes, playerId);
