@@ -128,13 +128,15 @@ public final class Services implements AutoCloseable {
 
         this.notifier = new ChallengeNotifier(config.challenge(), config.server().port());
         var marks = new InboxMarks(signals);
-        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), jobs, deeds, signals, marks);
+        var ladder = new Ladder(db);
+        accounts.onJoined(ladder::changed);
+        this.battles = new BattleService(db, accounts, characters, presence, narrator, lines, pack.language(), config.battle(), jobs, deeds, signals, marks, ladder);
         this.challenges = new ChallengeService(db, accounts, presence, notifier, battles, config.challenge(), signals, marks);
         this.parties = taleweaver.party.Parties.wire(config, pack, db, accounts, characters, presence, signals, jobs, names, marks, model,
                 challenges::waitSeconds);
         challenges.refuseWhileQuesting(parties.service()::inQuest);
         this.faces = new taleweaver.web.Faces(personas(parties.content()), images);
-        this.pvpHandlers = new PvpHandlers(new Ladder(db), presence, accounts, challenges, battles, id -> parties.service().invites(id));
+        this.pvpHandlers = new PvpHandlers(ladder, presence, accounts, challenges, battles, id -> parties.service().invites(id));
         battles.resume();
 
         this.accountHandlers = new AccountHandlers(accounts, new Legal(names, narrator::moderate));

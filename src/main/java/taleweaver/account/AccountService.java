@@ -58,6 +58,13 @@ public final class AccountService {
         departures.add(listener);
     }
 
+    /** Told when a player has joined (their signup committed): the ladder gains a row. */
+    private final List<Runnable> joinings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void onJoined(Runnable listener) {
+        joinings.add(listener);
+    }
+
     private void departed(Player player) {
         for (var listener : departures) {
             try {
@@ -106,6 +113,7 @@ public final class AccountService {
                     dao.addSession(Passwords.tokenHash(token), newId, now);
                     characters.create(h, newId);
                     if (db.dialect().shared()) Presence.shareNow(h, newId, now); // online on every instance at once
+                    joinings.forEach(h::afterCommit);
                     return newId;
                 });
             } catch (UnableToExecuteStatementException e) { // a unique index caught a race the checks above did not

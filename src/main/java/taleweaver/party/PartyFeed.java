@@ -63,35 +63,32 @@ public final class PartyFeed {
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
         if (stream == null) return next(partyId, after, until);
         waits.listen(partyId, stream);
-        return next(partyId, after, until, true).whenComplete((v, e) -> waits.unlisten(partyId, stream));
+        return next(partyId, after, until).whenComplete((v, e) -> waits.unlisten(partyId, stream));
     }
 
     /**
-     * The events above {@code after}, waiting for some until {@code until}. A streamed wait ({@code throughTelling})
-     * woken only by declarations while the round is being told waits on through the telling, so its member hears the
-     * words as they are written and gets them with the resolution.
+     * The events above {@code after}, waiting for some until {@code until}. A wait woken only by declarations while
+     * the round they completed is being told waits on through the telling (seconds at most, never past its own
+     * {@code wait}): the resolution is what its member is waiting for, and a streamed one hears the words meanwhile.
+     * Each round then costs a member one wait instead of two.
      */
-    private CompletableFuture<Events> next(String partyId, int after, long until, boolean throughTelling) {
+    private CompletableFuture<Events> next(String partyId, int after, long until) {
         long left = until - System.currentTimeMillis();
         var woken = left > 0 ? waits.park(partyId, left) : null;
         Read now = read(partyId, after);
         boolean onlyDeclarations = now.events().stream().allMatch(e -> e.path("kind").asText().equals("acted"));
-        boolean keepListening = throughTelling && now.telling() && onlyDeclarations;
-        if ((!now.events().isEmpty() && !keepListening) || woken == null) {
+        boolean keepWaiting = now.telling() && onlyDeclarations;
+        if ((!now.events().isEmpty() && !keepWaiting) || woken == null) {
             if (woken != null) waits.unpark(partyId, woken);
             return CompletableFuture.completedFuture(new Events(now.events(), now.last()));
         }
-        if (now.events().isEmpty()) return woken.thenCompose(v -> next(partyId, after, until, throughTelling));
+        if (now.events().isEmpty()) return woken.thenCompose(v -> next(partyId, after, until));
         var before = now.events();
-        return woken.thenCompose(v -> next(partyId, now.last(), until, throughTelling)).thenApply(later -> {
+        return woken.thenCompose(v -> next(partyId, now.last(), until)).thenApply(later -> {
             var all = new java.util.ArrayList<>(before);
             all.addAll(later.events());
             return new Events(all, Math.max(later.last(), now.last()));
         });
-    }
-
-    private CompletableFuture<Events> next(String partyId, int after, long until) {
-        return next(partyId, after, until, false);
     }
 
     private record Read(List<JsonNode> events, int last, boolean telling) {}

@@ -69,7 +69,7 @@ public final class PartyWaits {
     }
 
     /** How long a declaration's news may wait for the next one's: a round's declarations come in a burst. */
-    static final long DECLARATIONS_GATHERED_MILLIS = 30;
+    static final long DECLARATIONS_GATHERED_MILLIS = 100;
     private final Set<String> gathering = ConcurrentHashMap.newKeySet();
 
     /**

@@ -62,10 +62,12 @@ public final class BattleService {
     private final Deeds deeds;
     private final Signals signals;
     private final InboxMarks marks;
+    private final Ladder ladder;
 
     public BattleService(Database db, AccountService accounts, CharacterService characters, Presence presence, Narrator narrator,
                          Lines lines, String language, Config.Battle config, taleweaver.Jobs jobs, Deeds deeds,
-                         Signals signals, InboxMarks marks) {
+                         Signals signals, InboxMarks marks, Ladder ladder) {
+        this.ladder = ladder;
         this.signals = signals;
         this.marks = marks;
         this.deeds = deeds;
@@ -162,7 +164,7 @@ public final class BattleService {
             if (two.name().equals(o.winner())) s2 = s2.gainExp(config.winExp()).withResources(config.winMatter(), 0);
             s1 = s1.healed();
             s2 = s2.healed();
-            Ladder.record(h, b.p1(), b.p2(), one.name().equals(o.winner()) ? 1 : two.name().equals(o.winner()) ? 0 : 0.5);
+            ladder.record(h, b.p1(), b.p2(), one.name().equals(o.winner()) ? 1 : two.name().equals(o.winner()) ? 0 : 0.5);
             deeds.duel(h, b.p1(), one.name(), b.p2(), two.name(), o.winner());
             deeds.levels(h, b.p1(), one.name(), one.sheet(), s1);
             deeds.levels(h, b.p2(), two.name(), two.sheet(), s2);

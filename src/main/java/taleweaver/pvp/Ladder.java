@@ -4,10 +4,15 @@ import org.jdbi.v3.core.Handle;
 import taleweaver.db.Database;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The duel ladder (SPEC §14): an Elo rating, start 1000, K 32, a draw half a win; forfeits count. A battle's end
  * moves both ratings inside the transaction that ends it, so it happens exactly once, like the prize.
+ * <p>
+ * On one instance the top of the ladder is read once and answered from memory until a duel ends or a player joins
+ * (the two writes that move it), so {@code /ladder} does not sort every player per request. Where several instances
+ * share the database, those writes may happen elsewhere: it is read each time.
  */
 public final class Ladder {
     static final int K = 32;
@@ -15,14 +20,21 @@ public final class Ladder {
     public record Entry(String username, int rating, int wins, int losses, int draws) {}
     public record LadderReply(List<Entry> ladder) {}
 
+    private record Kept(List<Entry> top, long generation) {}
+
     private final Database db;
+    private final boolean keeps;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Kept kept;
 
     public Ladder(Database db) {
         this.db = db;
+        this.keeps = !db.dialect().shared();
     }
 
     /** {@code score1}: 1 when p1 won, 0 when p2 won, 0.5 for a draw. Part of the battle's last transaction. */
-    static void record(Handle h, long p1, long p2, double score1) {
+    void record(Handle h, long p1, long p2, double score1) {
+        h.afterCommit(this::changed);
         var dao = h.attach(PvpDao.class);
         int r1 = dao.rating(p1), r2 = dao.rating(p2);
         double expected1 = 1 / (1 + Math.pow(10, (r2 - r1) / 400.0));
@@ -34,7 +46,21 @@ public final class Ladder {
 
     /** Best first (then more duels, then name); at most 100. */
     public LadderReply top(int limit) {
-        int n = Math.max(1, Math.min(100, limit));
-        return new LadderReply(db.read(h -> PvpDao.ladder(h, n)));
+        int n = Math.max(1, Math.min(MAX, limit));
+        if (!keeps) return new LadderReply(db.read(h -> PvpDao.ladder(h, n)));
+        long now = generation.get();
+        Kept k = kept;
+        if (k == null || k.generation() != now) {
+            k = new Kept(db.read(h -> PvpDao.ladder(h, MAX)), now);
+            if (generation.get() == now) kept = k; // a change committed during the read: read again next time
+        }
+        return new LadderReply(k.top().subList(0, Math.min(n, k.top().size())));
+    }
+
+    static final int MAX = 100;
+
+    /** The ladder moved (a duel ended, a player joined): the next {@code /ladder} reads it. */
+    public void changed() {
+        generation.incrementAndGet();
     }
 }

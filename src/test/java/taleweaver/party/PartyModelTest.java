@@ -131,20 +131,25 @@ class PartyModelTest {
         });
     }
 
+    /** A model that, asked to tell a party round, says so on {@code asked} and answers {@code text} once {@code go} opens. */
+    private static Function<JsonNode, MockResponse> heldRound(CountDownLatch asked, CountDownLatch go, String text) {
+        return r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            asked.countDown();
+            try {
+                go.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ModelStub.json(Map.of("text", text));
+        };
+    }
+
     @Test
     void aDeclarationArrivingWhileTheRoundIsToldCountsForTheNext() throws Exception {
         var told = new CountDownLatch(1);
         var asked = new CountDownLatch(1);
-        play(r -> {
-            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
-            asked.countDown();
-            try {
-                told.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ModelStub.json(Map.of("text", "Ann and Bob work together."));
-        }, (server, client) -> {
+        play(heldRound(asked, told, "Ann and Bob work together."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             api.call("/party_act", "role", "Ann", "text", "I hold the rope");
@@ -162,6 +167,39 @@ class PartyModelTest {
             api.call("/party_act", "role", "Bob", "text", "I haul the dog up");
             PartyTest.await(() -> resolved(api, "Ann").size() == 2);
             assertTrue(resolved(api, "Ann").get(1).path("finished").asBoolean(), "round 2 had both: the well is done");
+        });
+    }
+
+    /**
+     * A plain (JSON) wait that finds only the declarations of a round being told waits on for its resolution: one
+     * wait a round per member, not one for the declarations and another for the telling.
+     */
+    @Test
+    void aWaitFindingOnlyDeclarationsOfARoundBeingToldGetsItsResolutionInTheSameReply() throws Exception {
+        var go = new CountDownLatch(1);
+        var asked = new CountDownLatch(1);
+        play(heldRound(asked, go, "Ann holds; Bob climbs."), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            int before = api.call("/party_status", "role", "Ann").get("last").asInt();
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            assertTrue(asked.await(10, TimeUnit.SECONDS));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var waits = new ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                for (String who : List.of("Ann", "Bob")) {
+                    waits.add(pool.submit(() -> api.call("/party_wait", "role", who, "after", before, "wait", 30)));
+                }
+                PartyTest.await(() -> parked(api) >= 2); // both parked though two declarations lie above `after`
+                go.countDown();
+                for (var w : waits) {
+                    var kinds = w.get(20, TimeUnit.SECONDS).get("events").findValuesAsText("kind");
+                    assertTrue(kinds.contains("acted") && kinds.contains("resolved"), kinds.toString());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         });
     }
 

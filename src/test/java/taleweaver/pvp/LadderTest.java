@@ -57,6 +57,26 @@ class LadderTest {
         });
     }
 
+    /** The ladder is kept in memory between the writes that move it: each of them shows at once. */
+    @Test
+    void aLadderReadBeforeASignupOrADuelShowsThemRightAfter() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "battle.max_rounds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ash");
+            api.signup("Oak");
+            assertEquals(2, api.call("/ladder", "role", "Ash").get("ladder").size());
+            api.signup("Elm");
+            assertEquals(3, api.call("/ladder", "role", "Ash").get("ladder").size(), "a new player is on the ladder at once");
+            String id = BattleTest.startBattle(api, "Ash", "Oak");
+            assertEquals(0, api.call("/ladder", "role", "Elm").get("ladder").get(0).path("wins").asInt());
+            api.call("/battle", "role", "Ash", "id", id, "text", "一剑", "wait", 0);
+            var end = api.call("/battle", "role", "Oak", "id", id, "text", "一刀", "wait", 0);
+            assertTrue(end.get("status").asBoolean(), end.raw());
+            var top = api.call("/ladder", "role", "Elm").get("ladder").get(0);
+            assertEquals(1, top.path(end.text("winner").isEmpty() ? "draws" : "wins").asInt(), "the duel's end moves it at once: " + top);
+        });
+    }
+
     @Test
     void racingMovesMoveRatingsAndTellTheChronicleExactlyOnce() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "battle.max_rounds=1")), (server, client) -> {
