@@ -2,10 +2,8 @@
 over three instances on PostgreSQL, and the server's CPU per party round against a solo DM turn. With the helpers of
 bench.py (b), turns.py and cluster.py."""
 import asyncio
-import http.server
 import json
 import os
-import re
 import statistics
 import subprocess
 import threading
@@ -18,59 +16,26 @@ import turns
 TASK = "The Flooded Well"
 
 
-class PartyModel:
-    """An OpenAI-compatible model answering after `delay` s; notes when it wrote each party round's answer, by party
-    (the first member named in the round's prompt)."""
-
-    def __init__(self, delay=1.0):
-        stub = self
-        self.written = {}
-
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                prompt = "\n".join(m.get("content", "") for m in body.get("messages", []))
-                party = re.search(r"- (G\d+x)\d", prompt)
-                if delay:
-                    time.sleep(delay)
-                content = json.dumps({"text": "The rope creaks as the party works together at the well."})
-                out = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
-                                  "usage": {"total_tokens": 80}}).encode()
-                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                                 + str(len(out)).encode() + b"\r\n\r\n" + out)
-                self.wfile.flush()
-                if party:
-                    stub.written.setdefault(party.group(1), []).append(time.monotonic_ns())
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 4096
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def settings(self):
-        return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1", "narrator.api_key": "sk-bench",
-                "narrator.daily_tokens_per_player": 100000000, "game.language": "en", "auth.bcrypt_cost": 4}
-
-    def close(self):
-        self.httpd.shutdown()
-
-
 class Model:
-    """bench/InstantModel.java answering after `delay_ms`, in a process of its own (for the CPU figure: a Python stub
-    would share the client's interpreter and cores' time with it)."""
+    """bench/InstantModel.java answering after `delay_ms`, in a process of its own (a Python stub would share the
+    client's interpreter and cores' time with it). `written` notes when it sent each party round's answer, by party
+    and round: the bench's members say the round's number in what they declare ("... (round 3)"), and the model prints
+    the moment on the monotonic clock this process reads too, so each answer is matched to its round in any order."""
 
     def __init__(self, b, java, delay_ms):
         self.port = b.free_port()
+        self.written = {}
+        self.unmatched = 0
         self.proc = subprocess.Popen([java, os.path.join(os.path.dirname(__file__), "InstantModel.java"), str(self.port), str(delay_ms)],
                                      stdout=subprocess.PIPE, text=True)
-        self.proc.stdout.readline()
+        self.proc.stdout.readline()  # "ready"
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == "told":
+                self.written[(parts[1], int(parts[2]))] = int(parts[3])
 
     def settings(self):
         return {"narrator.provider": "openai", "narrator.base_url": f"http://127.0.0.1:{self.port}/v1", "narrator.api_key": "sk-bench",
@@ -139,41 +104,46 @@ async def play(b, names, on, rounds, errors, latencies, model, kept=True):
     try:
         st, r = await sending[names[0]].call("/party_status", {"role": names[0]})
         after, first = r["last"], r["round"]
-        told_before = len(model.written.get(names[0][:-1], [])) if model else 0
         for round_no in range(first, first + rounds):
             waits = [asyncio.ensure_future(until_resolved(waiting[n], n, after, round_no)) for n in names]
             await asyncio.sleep(0.05)
             sent = []
             for n in names:  # nobody meets a need: the quest goes on for as many rounds as asked
-                st, r = await sending[n].call("/party_act", {"role": n, "text": "I look around the well", "items": [], "skills": []})
+                st, r = await sending[n].call("/party_act", {"role": n, "text": f"I look around the well (round {round_no})",
+                                                                  "items": [], "skills": []})
                 errors[0] += st != 200 or r.get("status_code") != 200
                 sent.append(time.monotonic_ns())
             done = await asyncio.gather(*waits)
             after = max(a for _, a in done)
             last_done = max(t for t, _ in done)
-            told = model.written.get(names[0][:-1], []) if model else []
-            k = told_before + round_no - first
-            model_at = told[k] if len(told) > k else sent[-1]
-            latencies.append((last_done - model_at) / 1e6)
+            for _ in range(20):  # the model's line may still be on its way through the pipe
+                if not model or (names[0][:-1], round_no) in model.written:
+                    break
+                await asyncio.sleep(0.05)
+            if model and (names[0][:-1], round_no) not in model.written:
+                model.unmatched += 1  # its answer not seen: no figure rather than a wrong one
+                continue
+            model_at = model.written[(names[0][:-1], round_no)] if model else sent[-1]
+            latencies.append((last_done - model_at) / 1e9)  # seconds, as turns.pct takes them
     finally:
         for c in list(waiting.values()) + list(sending.values()):
             c.close()
 
 
 def sample_peaks(procs, peak, stop):
+    """The highest threads and RSS seen, each summed over the instances at one moment."""
     while not stop.is_set():
-        for p in procs:
-            try:
-                peak[0] = max(peak[0], p.threads())
-                peak[1] = max(peak[1], turns.rss_mb(p.proc.pid))
-            except OSError:
-                pass
+        try:
+            peak[0] = max(peak[0], sum(p.threads() for p in procs))
+            peak[1] = max(peak[1], sum(turns.rss_mb(p.proc.pid) for p in procs))
+        except OSError:
+            pass
         time.sleep(0.2)
 
 
 def parties_through_a_model(b, java, version, count, instances, jvm):
     """`count` parties of 4 play 3 rounds each through a model answering in 1 s."""
-    stub = PartyModel(delay=1.0)  # a Python stub: it notes its answers in the client's own clock and process
+    stub = Model(b, java, 1000)
     pg = cluster.Postgres(b) if instances > 1 else None
     settings = dict(stub.settings())
     if pg:
@@ -210,7 +180,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
             sampler.join()
         where = "one instance, SQLite" if instances == 1 else f"{instances} instances, PostgreSQL"
         b.report(f"{count} parties of 4 x 3 rounds, model 1 s, {where} ({version})",
-                 f"{errors[0]} errors; last member's resolution after the model's answer p50 {turns.pct(latencies, 0.5):.0f} ms, "
+                 f"{errors[0]} errors; {len(latencies)} rounds timed ({stub.unmatched} unmatched); last member's resolution after the model's answer p50 {turns.pct(latencies, 0.5):.0f} ms, "
                  f"p99 {turns.pct(latencies, 0.99):.0f} ms (target <= {100 if instances == 1 else 350} ms; the model answers 64 "
                  f"calls at a time, so later rounds queue); threads {before} -> {peak[0]} (+{peak[0] - before}); RSS peak "
                  f"{peak[1]:.0f} MB{' per instance summed' if instances > 1 else ''} (targets: +100, 350 MB)")
@@ -222,10 +192,10 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
         stub.close()
 
 
-def cpu_per_round(b, java, version, seconds):
+def cpu_per_round(b, java, version, seconds, warm_up=90):
     """Server CPU per party round (4 declarations, one telling, every member's waits) against a solo DM turn, same
     server, same model answering at once, every client on kept-alive connections as a browser is. Warmed for 30 s of
-    each first (the JIT compiles meanwhile); then three windows of each, alternating, and their medians."""
+    each first (90 s: the JIT compiles meanwhile; its share of each window is printed); then three windows of each, alternating, and their medians."""
     model = Model(b, java, 0)
     try:
         for label, settings in (("offline narrator", {"game.language": "en"}), ("model", model.settings())):
@@ -256,20 +226,24 @@ def cpu_per_round(b, java, version, seconds):
                             conn.close()
                     await asyncio.gather(*(one(names[0]) for names, _ in teams))
 
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:  # warm-up
+                deadline = time.monotonic() + warm_up
+                while time.monotonic() < deadline:  # warm-up: on two cores C2 still compiles party code after 30 s
                     asyncio.run(party_rounds(3))
                     asyncio.run(solo_turns(20))
                 figures = {"round": [], "turn": []}
+                jit = {"round": [], "turn": []}
                 for _ in range(3):
                     for kind, work, per in (("round", lambda: asyncio.run(party_rounds(6)), 6), ("turn", lambda: asyncio.run(solo_turns(40)), 40)):
-                        c0 = turns.cpu_seconds(s.proc.pid)
+                        c0, j0 = turns.cpu_seconds(s.proc.pid), turns.compiler_seconds(s.proc.pid)
                         work()
-                        figures[kind].append((turns.cpu_seconds(s.proc.pid) - c0) * 1000 / (len(teams) * per))
+                        spent = turns.cpu_seconds(s.proc.pid) - c0
+                        figures[kind].append(spent * 1000 / (len(teams) * per))
+                        jit[kind].append((turns.compiler_seconds(s.proc.pid) - j0) / max(spent, 1e-9) * 100)
                 round_ms, turn_ms = statistics.median(figures["round"]), statistics.median(figures["turn"])
                 b.report(f"CPU per party round vs a solo DM turn, {label} ({version})",
-                         f"{round_ms:.2f} ms per round of 4 (with its waits; windows {', '.join(f'{x:.2f}' for x in figures['round'])}) "
-                         f"vs {turn_ms:.2f} ms per DM turn ({', '.join(f'{x:.2f}' for x in figures['turn'])}): "
+                         f"{round_ms:.2f} ms per round of 4 (with its waits; windows {', '.join(f'{x:.2f}' for x in figures['round'])}; "
+                         f"JIT threads {max(jit['round']):.0f} % at most) vs {turn_ms:.2f} ms per DM turn "
+                         f"({', '.join(f'{x:.2f}' for x in figures['turn'])}; JIT {max(jit['turn']):.0f} %): "
                          f"{round_ms / turn_ms:.2f}x (target <= 2x); {errors[0]} errors")
             finally:
                 s.stop()
