@@ -80,27 +80,12 @@ async def until_resolved(conn, name, after, round_no):
             return time.monotonic_ns(), after
 
 
-class Fresh:
-    """A new connection for each request (the 250-party figure: with 2,000 kept-alive connections the one Python
-    client fell behind and its matching of the model's answers to rounds no longer held; to be looked into)."""
-
-    def __init__(self, b, port):
-        self.b, self.port = b, port
-
-    async def call(self, path, body, timeout=None):
-        return await self.b.raw(self.port, path, body)
-
-    def close(self):
-        pass
-
-
-async def play(b, names, on, rounds, errors, latencies, model, kept=True):
+async def play(b, names, on, rounds, errors, latencies, model):
     """`rounds` rounds: each member waits, then all act at once; the round's latency is from the model's answer
     (or, offline, the last declaration) to the last member's resolution. Each member keeps two connections, as a
     browser does: one for its wait, one for what it sends."""
-    conn = (lambda port: capacity.Conn(port)) if kept else (lambda port: Fresh(b, port))
-    waiting = {n: conn(on[n]) for n in names}
-    sending = {n: conn(on[n]) for n in names}
+    waiting = {n: capacity.Conn(on[n]) for n in names}
+    sending = {n: capacity.Conn(on[n]) for n in names}
     try:
         st, r = await sending[names[0]].call("/party_status", {"role": names[0]})
         after, first = r["last"], r["round"]
@@ -128,6 +113,15 @@ async def play(b, names, on, rounds, errors, latencies, model, kept=True):
     finally:
         for c in list(waiting.values()) + list(sending.values()):
             c.close()
+
+
+async def loop_lag(lags):
+    """How late this client's event loop wakes (seconds): a resolution is stamped only when the loop gets to it, so
+    the latency figure includes this much of the client's own delay."""
+    while True:
+        t = time.monotonic()
+        await asyncio.sleep(0.01)
+        lags.append(time.monotonic() - t - 0.01)
 
 
 def sample_peaks(procs, peak, stop):
@@ -172,8 +166,12 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
         sampler = threading.Thread(target=sample_peaks, args=(servers, peak, stop))
         sampler.start()
         try:
+            lags = []
+
             async def rounds():
-                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub, kept=False) for names, on in teams))
+                watch = asyncio.ensure_future(loop_lag(lags))
+                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub) for names, on in teams))
+                watch.cancel()
             asyncio.run(rounds())
         finally:
             stop.set()
@@ -183,7 +181,8 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
                  f"{errors[0]} errors; {len(latencies)} rounds timed ({stub.unmatched} unmatched); last member's resolution after the model's answer p50 {turns.pct(latencies, 0.5):.0f} ms, "
                  f"p99 {turns.pct(latencies, 0.99):.0f} ms (target <= {100 if instances == 1 else 350} ms; the model answers 64 "
                  f"calls at a time, so later rounds queue); threads {before} -> {peak[0]} (+{peak[0] - before}); RSS peak "
-                 f"{peak[1]:.0f} MB{' per instance summed' if instances > 1 else ''} (targets: +100, 350 MB)")
+                 f"{peak[1]:.0f} MB{' per instance summed' if instances > 1 else ''} (targets: +100, 350 MB); the client's own lateness "
+                 f"(its event loop, which stamps each resolution) p90 {turns.pct(lags, 0.9):.0f} ms, p99 {turns.pct(lags, 0.99):.0f} ms")
     finally:
         for s in servers:
             s.stop()
