@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * taleweaver.request - GET /status 200 1ms …}), written by one background thread: it takes whatever lines are waiting
  * and writes them in one go, every {@link #PERIOD_MILLIS} ms. Formatting a date and writing to the log on each
  * request's own thread cost a sixth of a {@code /status}; a writer woken by each line (as a blocking take is) cost two
- * thread switches per request when players' requests come spread out, as real players' do. Past {@link #BACKLOG} unwritten lines (a log that can't keep
- * up) further lines are counted and dropped rather than slowing play.
+ * thread switches per request when players' requests come spread out, as real players' do. Past {@link #BACKLOG}
+ * unwritten lines (a log that can't keep up) further lines are counted and dropped rather than slowing play.
  */
 final class RequestLog implements AutoCloseable {
     static final int BACKLOG = 100_000;
