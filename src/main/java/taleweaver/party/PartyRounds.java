@@ -244,7 +244,7 @@ public final class PartyRounds {
     /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */
     private void commit(String partyId, int round, Claimed claimed, PartyNarrator.Told told) {
         var scene = claimed.scene();
-        boolean committed = parties.change(partyId, s -> {
+        boolean committed = parties.resolution(partyId, s -> {
             var party = s.party(partyId).orElse(null);
             if (party == null || party.resolving() == null || party.resolving() != round) return false;
             long now = System.currentTimeMillis();

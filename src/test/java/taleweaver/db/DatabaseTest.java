@@ -41,4 +41,41 @@ class DatabaseTest {
             assertEquals(0, rows);
         }
     }
+
+    /** A round's resolution ({@code writeFirst}) goes before every ordinary write queued behind the one being written. */
+    @Test
+    void aWriteOthersWaitOnOvertakesTheQueuedOnes(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TestConfig.postgres(), "SQLite's one writer");
+        try (var db = new Database(dir.resolve("game.db").toString())) {
+            var order = java.util.Collections.synchronizedList(new java.util.ArrayList<String>());
+            var holding = new java.util.concurrent.CountDownLatch(1);
+            var release = new java.util.concurrent.CountDownLatch(1);
+            Thread first = new Thread(() -> db.write(h -> {
+                order.add("first");
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            first.start();
+            holding.await();
+            var waiting = new java.util.ArrayList<Thread>();
+            for (String name : List.of("next", "later", "resolution")) {
+                Thread t = new Thread(() -> {
+                    if (name.equals("resolution")) db.writeFirst(h -> order.add(name));
+                    else db.write(h -> order.add(name));
+                });
+                t.start();
+                while (t.getState() != Thread.State.WAITING) Thread.onSpinWait(); // queued before the next one starts
+                waiting.add(t);
+            }
+            release.countDown();
+            first.join();
+            for (Thread t : waiting) t.join();
+            assertEquals(List.of("first", "resolution", "next", "later"), order);
+        }
+    }
 }
