@@ -2,7 +2,6 @@
 over three instances on PostgreSQL, and the server's CPU per party round against a solo DM turn. With the helpers of
 bench.py (b), turns.py and cluster.py."""
 import asyncio
-import json
 import os
 import statistics
 import subprocess
