@@ -134,8 +134,9 @@ def sample_peaks(procs, peak, stop):
         time.sleep(0.2)
 
 
-def parties_through_a_model(b, java, version, count, instances, jvm):
-    """`count` parties of 4 play 3 rounds each through a model answering in 1 s."""
+def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60):
+    """`count` parties of 4 play 3 rounds each through a model answering in 1 s, timed after `warm_up` seconds of rounds
+    (measured cold, the three JVMs of the cluster spent a third of their CPU in the JIT's compilers)."""
     stub = Model(b, java, 1000)
     pg = cluster.Postgres(b) if instances > 1 else None
     settings = dict(stub.settings())
@@ -165,6 +166,11 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
         sampler = threading.Thread(target=sample_peaks, args=(servers, peak, stop))
         sampler.start()
         try:
+            async def warming():
+                await asyncio.gather(*(play(b, names, on, 2, errors, [], None) for names, on in teams))
+            deadline = time.monotonic() + warm_up  # a host's server is warm: the JIT has compiled the rounds' code
+            while time.monotonic() < deadline:
+                asyncio.run(warming())
             lags = []
 
             async def rounds():
@@ -176,7 +182,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm):
             stop.set()
             sampler.join()
         where = "one instance, SQLite" if instances == 1 else f"{instances} instances, PostgreSQL"
-        b.report(f"{count} parties of 4 x 3 rounds, model 1 s, {where} ({version})",
+        b.report(f"{count} parties of 4 x 3 rounds, model 1 s, {where}, after {warm_up} s of rounds ({version})",
                  f"{errors[0]} errors; {len(latencies)} rounds timed ({stub.unmatched} unmatched); last member's resolution after the model's answer p50 {turns.pct(latencies, 0.5):.0f} ms, "
                  f"p99 {turns.pct(latencies, 0.99):.0f} ms (target <= {100 if instances == 1 else 350} ms; the model answers 64 "
                  f"calls at a time, so later rounds queue); threads {before} -> {peak[0]} (+{peak[0] - before}); RSS peak "

@@ -403,7 +403,12 @@ class ClusterTest {
         var on = List.of(api.get(0), api.get(1), api.get(2), api.get(0));
         partyAcross(on, names);
         // round 1: Pd (instance 0) declares last, so instance 0 tells it; Pc listens on instance 2
+        int before = on.get(2).call("/party_status", "role", "Pc").get("last").asInt();
+        var hearing = CompletableFuture.supplyAsync(() -> on.get(2).call("/party_wait", "role", "Pc", "after", before, "wait", 30));
+        assertTrue(within(5, () -> on.get(2).send("GET", "/metrics", null, Map.of()).raw().contains("taleweaver_waits_parked 1.0")));
         on.get(0).call("/party_act", "role", "Pa", "text", "I hold the rope");
+        var heard = hearing.get(10, TimeUnit.SECONDS); // a declaration on another instance wakes the wait, not its 30 s
+        assertEquals("acted", heard.get("events").get(0).path("kind").asText(), heard.toString());
         on.get(1).call("/party_act", "role", "Pb", "text", "I climb down");
         on.get(2).call("/party_hold", "role", "Pc");
         int last = on.get(2).call("/party_status", "role", "Pc").get("last").asInt();

@@ -23,17 +23,21 @@ import java.util.function.Consumer;
  * has. On PostgreSQL the signal is a row of {@code signals} and a {@code NOTIFY}, and every other instance's listener
  * (one connection each, {@code LISTEN}) runs its handlers; on SQLite there are no other instances and it is nothing.
  * The table is the truth: the listener reads it on every notification and at least once a second, so a lost
- * notification only delays a wake-up by that second.
+ * notification only delays a wake-up by that second. Each read asks for the ids above the newest handled and for the
+ * gaps below it (ids allocated by transactions still open when a newer one was read, or rolled back), each gap for
+ * {@link #GAP_MILLIS}: a read returns only what is new, however busy the cluster.
  * Handlers must be idempotent (drop a cache entry, wake a waiter that re-reads the database).
  */
 public final class Signals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
     private static final String CHANNEL = "taleweaver";
     /**
-     * An id allocated before a newer one may commit after it, while its transaction is still open: each read looks
-     * this far back (seen ids are skipped). Open transactions are at most every instance's pool, 16 each by default.
+     * An id allocated before a newer one may commit after it, while its transaction is still open: a gap below the
+     * newest id handled is asked for again on each read for this long (a write transaction lasts milliseconds; one
+     * rolled back leaves a gap for good), and at most {@link #GAPS_KEPT} of them, the newest.
      */
-    private static final long LOOK_BACK_IDS = 128;
+    static final long GAP_MILLIS = 30_000;
+    static final int GAPS_KEPT = 10_000;
     private static final long KEEP_MILLIS = 60_000;
 
     public enum Kind {
@@ -49,6 +53,11 @@ public final class Signals implements AutoCloseable {
         INBOX,
         /** A party has new events: wake its members waiting here. Target: the party id. */
         PARTY,
+        /**
+         * A party member declared: wake its members waiting here once for the burst of declarations that usually
+         * completes a round (as on the instance that took it), not once for each. Target: the party id.
+         */
+        PARTY_ACTED,
         /** Words of a party round's telling, as written on another instance. Target: "party\nround\noffset\ntext". */
         PARTY_TEXT
     }
@@ -58,7 +67,8 @@ public final class Signals implements AutoCloseable {
     private final Config.Storage storage;
     private final Map<Kind, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
-    private final Map<Long, Boolean> seen = new LinkedHashMap<>(); // ids already handled, oldest first (listener thread only)
+    /** Ids below {@link #newestId} not read yet, oldest first, with when each was first missed (listener thread only). */
+    private final Map<Long, Long> gaps = new LinkedHashMap<>();
     private volatile boolean closed;
     private volatile Connection listening;
     private Thread listener;
@@ -134,15 +144,22 @@ public final class Signals implements AutoCloseable {
         }
     }
 
-    /** Handles the signals of other instances not handled yet. */
+    /** Handles the signals of other instances not handled yet: those above the newest handled, and the gaps below it. */
     private void read(Connection c) throws SQLException {
-        try (var st = c.prepareStatement("select id, origin, kind, target from signals where id > ? order by id")) {
-            st.setLong(1, newestId - LOOK_BACK_IDS);
+        long now = System.currentTimeMillis();
+        gaps.values().removeIf(missedAt -> now - missedAt > GAP_MILLIS);
+        try (var st = c.prepareStatement("select id, origin, kind, target from signals where id > ? or id = any(?) order by id")) {
+            st.setLong(1, newestId);
+            st.setArray(2, c.createArrayOf("bigint", gaps.keySet().toArray()));
             try (var rows = st.executeQuery()) {
                 while (rows.next()) {
                     long id = rows.getLong(1);
-                    if (seen.putIfAbsent(id, Boolean.TRUE) != null) continue;
-                    newestId = Math.max(newestId, id);
+                    if (id > newestId) {
+                        for (long missed = Math.max(newestId + 1, id - GAPS_KEPT); missed < id; missed++) gaps.put(missed, now);
+                        newestId = id;
+                    } else if (gaps.remove(id) == null) {
+                        continue; // handled already
+                    }
                     if (instance.equals(rows.getString(2))) continue; // the writer acted on its own change
                     Kind kind;
                     try {
@@ -154,8 +171,11 @@ public final class Signals implements AutoCloseable {
                 }
             }
         }
-        while (seen.size() > 4 * LOOK_BACK_IDS) seen.remove(seen.keySet().iterator().next());
-        long now = System.currentTimeMillis();
+        var oldest = gaps.keySet().iterator();
+        while (gaps.size() > GAPS_KEPT) {
+            oldest.next();
+            oldest.remove();
+        }
         if (now - lastPrune > 30_000) {
             lastPrune = now;
             try (var st = c.prepareStatement("delete from signals where at < ?")) {

@@ -35,6 +35,7 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
     /** Several instances: another instance's party news and telling reach the members waiting here. */
     public void listen(Signals signals) {
         signals.on(Signals.Kind.PARTY, waits::wake);
+        signals.on(Signals.Kind.PARTY_ACTED, waits::wakeSoon);
         signals.on(Signals.Kind.PARTY_TEXT, target -> PartyWaits.relayed(target, waits));
     }
 }

@@ -72,21 +72,21 @@ public final class PartyService {
 
     /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
     private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
-        R result = db.write(h -> signalled(h, partyId, work));
+        R result = db.write(h -> signalled(h, partyId, work, soon ? Signals.Kind.PARTY_ACTED : Signals.Kind.PARTY));
         if (soon) waits.wakeSoon(partyId); else waits.wake(partyId);
         return result;
     }
 
     /** A round's resolution, which every member's wait is parked for: written before the declarations queued meanwhile. */
     <R> R resolution(String partyId, Function<PartyDao, R> work) {
-        R result = db.writeFirst(h -> signalled(h, partyId, work));
+        R result = db.writeFirst(h -> signalled(h, partyId, work, Signals.Kind.PARTY));
         waits.wake(partyId);
         return result;
     }
 
-    private <R> R signalled(Handle h, String partyId, Function<PartyDao, R> work) {
+    private <R> R signalled(Handle h, String partyId, Function<PartyDao, R> work, Signals.Kind kind) {
         R r = work.apply(store(h));
-        signals.send(h, Signals.Kind.PARTY, partyId);
+        signals.send(h, kind, partyId);
         return r;
     }
 

@@ -7,6 +7,8 @@ import taleweaver.TestPostgres;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,5 +53,49 @@ class SignalsTest {
             assertEquals(expected, heardByC);
             assertTrue(heardByA.isEmpty(), "the sender acted on its own change itself: " + heardByA);
         }
+    }
+
+    @Test
+    void aSignalCommittedAfterANewerOneIsStillHandledOnce() throws Exception {
+        var storage = TestConfig.of(dir, "storage.url=" + TestPostgres.freshUrl()).storage();
+        try (var db = new Database(storage); var a = new Signals(db, storage, "a"); var b = new Signals(db, storage, "b")) {
+            var heard = new CopyOnWriteArrayList<String>();
+            b.on(Signals.Kind.CHALLENGE, heard::add);
+            b.start();
+            var sent = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            var slow = new Thread(() -> db.write(h -> { // its id comes first, its commit last
+                a.send(h, Signals.Kind.CHALLENGE, "older id, committed later");
+                sent.countDown();
+                await(release);
+                return null;
+            }));
+            slow.start();
+            assertTrue(sent.await(10, TimeUnit.SECONDS));
+            db.write(h -> {
+                a.send(h, Signals.Kind.CHALLENGE, "newer id");
+                return null;
+            });
+            until(() -> heard.contains("newer id"));
+            release.countDown();
+            slow.join();
+            until(() -> heard.contains("older id, committed later"));
+            Thread.sleep(1500); // later reads (the periodic one) don't hand either out again
+            assertEquals(List.of("newer id", "older id, committed later"), heard);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(condition.getAsBoolean(), "not heard within 10 s");
     }
 }
