@@ -80,7 +80,7 @@ async def until_resolved(conn, name, after, round_no):
 
 
 async def play(b, names, on, rounds, errors, latencies, model):
-    """`rounds` rounds: each member waits, then all act at once; the round's latency is from the model's answer
+    """`rounds` rounds: each member waits, then all act at once (four requests in flight together); the round's latency is from the model's answer
     (or, offline, the last declaration) to the last member's resolution. Each member keeps two connections, as a
     browser does: one for its wait, one for what it sends."""
     waiting = {n: capacity.Conn(on[n]) for n in names}
@@ -92,11 +92,13 @@ async def play(b, names, on, rounds, errors, latencies, model):
             waits = [asyncio.ensure_future(until_resolved(waiting[n], n, after, round_no)) for n in names]
             await asyncio.sleep(0.05)
             sent = []
-            for n in names:  # nobody meets a need: the quest goes on for as many rounds as asked
+
+            async def act(n):  # nobody meets a need: the quest goes on for as many rounds as asked
                 st, r = await sending[n].call("/party_act", {"role": n, "text": f"I look around the well (round {round_no})",
-                                                                  "items": [], "skills": []})
+                                                              "items": [], "skills": []})
                 errors[0] += st != 200 or r.get("status_code") != 200
                 sent.append(time.monotonic_ns())
+            await asyncio.gather(*(act(n) for n in names))  # four people acting at once, each from their own page
             done = await asyncio.gather(*waits)
             after = max(a for _, a in done)
             last_done = max(t for t, _ in done)

@@ -140,8 +140,9 @@ final class PartyDao {
 
     /** A declaration for {@code round}: a second one replaces the first. */
     void declare(String party, int round, long player, String kind, String text, List<String> items, List<String> skills, long now) {
-        h.execute("delete from party_actions where party_id = ? and round = ? and player_id = ?", party, round, player);
-        h.execute("insert into party_actions(party_id, round, player_id, kind, text, items, skills, at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        h.execute("insert into party_actions(party_id, round, player_id, kind, text, items, skills, at) values (?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "on conflict (party_id, round, player_id) do update set kind = excluded.kind, text = excluded.text, "
+                        + "items = excluded.items, skills = excluded.skills, at = excluded.at",
                 party, round, player, kind, text, Json.text(items), Json.text(skills), now);
     }
 
@@ -193,10 +194,23 @@ final class PartyDao {
         return n;
     }
 
-    List<Event> events(String party, int after, int limit) {
-        return h.createQuery("select n, kind, data from party_events where party_id = ? and n > ? order by n limit ?")
-                .bind(0, party).bind(1, after).bind(2, limit)
-                .map((rs, ctx) -> new Event(rs.getInt(1), rs.getString(2), rs.getString(3))).list();
+    /** The party's events above {@code after} (at most {@code limit}), its newest event's number and whether a round is being told. */
+    record Feed(List<Event> events, int lastEvent, boolean telling) {}
+
+    /** The events and the party's row in one statement (one snapshot of both); null when the party is gone. */
+    Feed feed(String party, int after, int limit) {
+        var events = new java.util.ArrayList<Event>();
+        var row = new int[] {-1, 0};
+        h.createQuery("select p.last_event, p.resolving, e.n, e.kind, e.data from parties p "
+                        + "left join party_events e on e.party_id = p.id and e.n > ? where p.id = ? order by e.n limit ?")
+                .bind(0, after).bind(1, party).bind(2, limit)
+                .map((rs, ctx) -> {
+                    row[0] = rs.getInt(1);
+                    row[1] = rs.getObject(2) == null ? 0 : 1;
+                    if (rs.getObject(3) != null) events.add(new Event(rs.getInt(3), rs.getString(4), rs.getString(5)));
+                    return 0;
+                }).list();
+        return row[0] < 0 ? null : new Feed(events, row[0], row[1] == 1);
     }
 
     List<Event> recentResolved(String party, int limit) {

@@ -94,13 +94,9 @@ public final class PartyFeed {
     private record Read(List<JsonNode> events, int last, boolean telling) {}
 
     private Read read(String partyId, int after) {
-        return db.read(h -> {
-            var s = PartyDao.reading(h);
-            var events = s.events(partyId, Math.max(0, after), BATCH).stream().map(e -> Json.parse(e.data())).toList();
-            var party = s.party(partyId);
-            int last = party.map(PartyDao.Party::lastEvent).orElse(after);
-            boolean telling = party.map(p -> p.resolving() != null).orElse(false);
-            return new Read(events, events.isEmpty() ? last : events.get(events.size() - 1).path("n").asInt(), telling);
-        });
+        var feed = db.read(h -> PartyDao.reading(h).feed(partyId, Math.max(0, after), BATCH));
+        if (feed == null) return new Read(List.of(), after, false); // the party is gone
+        var events = feed.events().stream().map(e -> Json.parse(e.data())).toList();
+        return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.telling());
     }
 }

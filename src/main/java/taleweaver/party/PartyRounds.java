@@ -150,19 +150,22 @@ public final class PartyRounds {
     record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills) {}
 
     private void resolve(String partyId, int round, boolean deadline) {
-        Claimed claimed = parties.change(partyId, s -> claim(s, partyId, round, deadline));
+        Claimed claimed = parties.change(partyId, s -> {
+            var party = s.party(partyId).orElse(null);
+            return party == null || party.round() != round ? null : claim(s, party, s.members(partyId), deadline);
+        });
         if (claimed != null) tell(partyId, round, claimed);
     }
 
     /**
-     * Inside a write on the party: claims {@code round} when it has all it waits for (or {@code deadline}), counting each
-     * member's round; null when it is not this caller's to resolve. A declaration that completes a round claims it in
+     * Inside a write on the party, given its row and members as read in that write: claims its open round when it has all
+     * it waits for (or {@code deadline}), counting each member's round; null when it is not this caller's to resolve. A declaration that completes a round claims it in
      * its own transaction, so whoever is woken by it already finds the round being told.
      */
-    Claimed claim(PartyDao s, String partyId, int round, boolean deadline) {
-        var party = s.party(partyId).orElse(null);
-        if (party == null || !party.phase().equals("playing") || party.round() != round || party.resolving() != null) return null;
-        var members = s.members(partyId);
+    Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline) {
+        if (!party.phase().equals("playing") || party.resolving() != null) return null;
+        String partyId = party.id();
+        int round = party.round();
         var actions = s.actions(partyId, round);
         var declaredIds = new java.util.HashSet<Long>();
         actions.forEach(a -> declaredIds.add(a.playerId()));
@@ -184,7 +187,7 @@ public final class PartyRounds {
                 s.event(partyId, "passive", Map.of("name", m.name()), now);
             }
         }
-        return scene(s, partyId, round);
+        return scene(s, party, round, actions);
     }
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
@@ -204,11 +207,15 @@ public final class PartyRounds {
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
     private Claimed scene(PartyDao s, String partyId, int round) {
-        var party = s.party(partyId).orElseThrow();
+        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round));
+    }
+
+    /** The same from the party's row (its task and stage, which a claim leaves) and the round's actions; the members as counted. */
+    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions) {
+        String partyId = party.id();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());
         var members = s.members(partyId);
-        var actions = s.actions(partyId, round);
         var declared = new ArrayList<PartyNarrator.Declared>();
         var lower = new ArrayList<String>();
         var actedIds = new ArrayList<Long>();

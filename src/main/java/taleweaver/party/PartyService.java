@@ -343,15 +343,19 @@ public final class PartyService {
             var party = party(s, partyId);
             if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
             long now = System.currentTimeMillis();
-            var me = s.members(partyId).stream().filter(m -> m.playerId() == p.id()).findFirst()
+            var members = s.members(partyId);
+            var me = members.stream().filter(m -> m.playerId() == p.id()).findFirst()
                     .orElseThrow(PartyService::notInParty); // left meanwhile
             if (kind.equals("act") && me.state().equals("passive")) {
                 s.setState(partyId, p.id(), "active");
                 s.event(partyId, "active", named(p.name()), now);
+                members = s.members(partyId);
             }
             s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
             s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
-            return new Declared(party.round(), rounds.claim(s, partyId, party.round(), false)); // the last awaited: told now
+            // the last awaited: told now (the party's row and members as read here: the round's other declarations
+            // are written under the same row lock, or on SQLite by the one writer)
+            return new Declared(party.round(), rounds.claim(s, party, members, false));
         }, true);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }
