@@ -3,6 +3,7 @@ over three instances on PostgreSQL, and the server's CPU per party round against
 bench.py (b), turns.py and cluster.py."""
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import threading
@@ -13,6 +14,7 @@ import cluster
 import turns
 
 TASK = "The Flooded Well"
+SPREAD = 1.0  # seconds within which a party's four members declare, in the latency figures
 
 
 class Model:
@@ -79,10 +81,12 @@ async def until_resolved(conn, name, after, round_no):
             return time.monotonic_ns(), after
 
 
-async def play(b, names, on, rounds, errors, latencies, model):
-    """`rounds` rounds: each member waits, then all act at once (four requests in flight together); the round's latency is from the model's answer
-    (or, offline, the last declaration) to the last member's resolution. Each member keeps two connections, as a
-    browser does: one for its wait, one for what it sends."""
+async def play(b, names, on, rounds, errors, latencies, model, spread=0.0):
+    """`rounds` rounds: each member waits, then acts, each after a random delay up to `spread` seconds (people take
+    their own time to type; 0: all at once, four requests in flight together); the round's latency is from the
+    model's answer (or, offline, the last declaration) to the last member's resolution. Each member keeps two
+    connections, as a browser does: one for its wait, one for what it sends."""
+    rng = random.Random(names[0])
     waiting = {n: capacity.Conn(on[n]) for n in names}
     sending = {n: capacity.Conn(on[n]) for n in names}
     try:
@@ -94,11 +98,12 @@ async def play(b, names, on, rounds, errors, latencies, model):
             sent = []
 
             async def act(n):  # nobody meets a need: the quest goes on for as many rounds as asked
+                await asyncio.sleep(rng.random() * spread)
                 st, r = await sending[n].call("/party_act", {"role": n, "text": f"I look around the well (round {round_no})",
                                                               "items": [], "skills": []})
                 errors[0] += st != 200 or r.get("status_code") != 200
                 sent.append(time.monotonic_ns())
-            await asyncio.gather(*(act(n) for n in names))  # four people acting at once, each from their own page
+            await asyncio.gather(*(act(n) for n in names))
             done = await asyncio.gather(*waits)
             after = max(a for _, a in done)
             last_done = max(t for t, _ in done)
@@ -169,7 +174,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60)
         sampler.start()
         try:
             async def warming():
-                await asyncio.gather(*(play(b, names, on, 2, errors, [], None) for names, on in teams))
+                await asyncio.gather(*(play(b, names, on, 2, errors, [], None, SPREAD) for names, on in teams))
             deadline = time.monotonic() + warm_up  # a host's server is warm: the JIT has compiled the rounds' code
             while time.monotonic() < deadline:
                 asyncio.run(warming())
@@ -177,7 +182,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60)
 
             async def rounds():
                 watch = asyncio.ensure_future(loop_lag(lags))
-                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub) for names, on in teams))
+                await asyncio.gather(*(play(b, names, on, 3, errors, latencies, stub, SPREAD) for names, on in teams))
                 watch.cancel()
             asyncio.run(rounds())
         finally:
