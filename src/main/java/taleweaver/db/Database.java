@@ -55,6 +55,16 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock queue = new ReentrantLock(true);
     /** SQLite: each connection's prepared statements, kept (null on PostgreSQL). */
     private final KeptStatements kept;
+    /**
+     * PostgreSQL: callers wait for a connection here, in arrival order, for up to {@link #LINE_MILLIS}; null on SQLite.
+     * The pool's own wait is not first come, first served: with virtual threads (Java 21+) hundreds of requests ask at
+     * once, and some waited past its 3 s and were answered 503 while the database was only busy. A caller let through
+     * finds a connection free, so the pool's 3 s now only tells that the database cannot be reached.
+     */
+    private final java.util.concurrent.Semaphore line;
+    static final long LINE_MILLIS = 10_000;
+    /** How deep the current thread is inside calls let through the line (a read inside a write doesn't queue again). */
+    private final ThreadLocal<int[]> inLine = ThreadLocal.withInitial(() -> new int[1]);
     /** Statements run through JDBI since start (the bench divides them by requests). */
     private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
 
@@ -68,6 +78,7 @@ public final class Database implements AutoCloseable {
         this.file = storage.postgres() ? null : Path.of(storage.database()).toAbsolutePath();
         this.pool = new HikariDataSource(dialect == Dialect.SQLITE ? sqlite(storage) : postgres(storage));
         this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+        this.line = dialect == Dialect.POSTGRESQL ? new java.util.concurrent.Semaphore(storage.poolSize(), true) : null;
         // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
         // Registered once here rather than on each DAO: a DAO's own mapper annotations are applied anew on every
         // attach, which made attaching cost more than the query.
@@ -144,7 +155,7 @@ public final class Database implements AutoCloseable {
 
     /** One transaction that changes state; on SQLite callers are served in arrival order (after any {@link #writeFirst}). */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
-        if (dialect == Dialect.POSTGRESQL) return jdbi.inTransaction(work);
+        if (dialect == Dialect.POSTGRESQL) return inLine(() -> jdbi.inTransaction(work));
         boolean nested = writeLock.isHeldByCurrentThread(); // already the writer: no queue to join
         if (!nested) queue.lock();
         try {
@@ -162,7 +173,7 @@ public final class Database implements AutoCloseable {
      * parties, 6 ms now (both medians).
      */
     public <R, X extends Exception> R writeFirst(HandleCallback<R, X> work) throws X {
-        if (dialect == Dialect.POSTGRESQL) return jdbi.inTransaction(work);
+        if (dialect == Dialect.POSTGRESQL) return inLine(() -> jdbi.inTransaction(work));
         writeLock.lock();
         try {
             return jdbi.inTransaction(work);
@@ -186,7 +197,32 @@ public final class Database implements AutoCloseable {
 
     /** A read outside any write transaction. */
     public <R, X extends Exception> R read(HandleCallback<R, X> work) throws X {
-        return jdbi.withHandle(work);
+        return inLine(() -> jdbi.withHandle(work));
+    }
+
+    private interface Use<R, X extends Exception> {
+        R run() throws X;
+    }
+
+    /** {@code use} once through the {@link #line} (PostgreSQL); at once on SQLite or when already let through. */
+    private <R, X extends Exception> R inLine(Use<R, X> use) throws X {
+        if (line == null) return use.run();
+        int[] depth = inLine.get();
+        if (depth[0] > 0) return use.run();
+        boolean through = false;
+        try {
+            through = line.tryAcquire(LINE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!through) throw new ConnectionException(new SQLTransientConnectionException("no database connection free within " + LINE_MILLIS + " ms"));
+        depth[0]++;
+        try {
+            return use.run();
+        } finally {
+            depth[0]--;
+            line.release();
+        }
     }
 
     /**
@@ -197,7 +233,7 @@ public final class Database implements AutoCloseable {
      * on the connection itself, outside the statement count. On PostgreSQL as {@link #read}.
      */
     public <R> R readTogether(HandleCallback<R, RuntimeException> work) {
-        if (dialect == Dialect.POSTGRESQL) return jdbi.withHandle(work);
+        if (dialect == Dialect.POSTGRESQL) return read(work);
         return jdbi.withHandle(h -> {
             run(h, "savepoint read_together");
             try {
@@ -222,7 +258,7 @@ public final class Database implements AutoCloseable {
      * looked up anew for each call) made these reads several times costlier than the same queries in a DM turn.
      */
     public <T, R> R read(Class<T> dao, java.util.function.Function<T, R> work) {
-        return jdbi.withHandle(h -> work.apply(h.attach(dao)));
+        return read(h -> work.apply(h.attach(dao)));
     }
 
     /** How much room the game's data takes: the SQLite file and its write-ahead log, or the PostgreSQL database. */
