@@ -158,9 +158,10 @@ public final class PartyRounds {
     }
 
     /**
-     * Inside a write on the party, given its row and members as read in that write: claims its open round when it has all
-     * it waits for (or {@code deadline}), counting each member's round; null when it is not this caller's to resolve. A declaration that completes a round claims it in
-     * its own transaction, so whoever is woken by it already finds the round being told.
+     * Inside a write on the party, given its row and members as read in that write: claims its open round when it has
+     * all it waits for (or {@code deadline}), counting each member's round; null when it is not this caller's to
+     * resolve. A declaration that completes a round claims it in its own transaction, so whoever is woken by it already
+     * finds the round being told.
      */
     Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline) {
         if (!party.phase().equals("playing") || party.resolving() != null) return null;
