@@ -205,8 +205,9 @@ def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60)
 
 def cpu_per_round(b, java, version, seconds, warm_up=90):
     """Server CPU per party round (4 declarations, one telling, every member's waits) against a solo DM turn, same
-    server, same model answering at once, every client on kept-alive connections as a browser is. Warmed for 30 s of
-    each first (90 s: the JIT compiles meanwhile; its share of each window is printed); then three windows of each, alternating, and their medians."""
+    server, same model answering at once, every client on kept-alive connections as a browser is. Warmed for `warm_up`
+    seconds of both first (the JIT compiles meanwhile; its share of each window is printed); then three windows of
+    each, alternating, and their medians."""
     model = Model(b, java, 0)
     try:
         for label, settings in (("offline narrator", {"game.language": "en"}), ("model", model.settings())):

@@ -147,7 +147,7 @@ public final class Signals implements AutoCloseable {
     /** Handles the signals of other instances not handled yet: those above the newest handled, and the gaps below it. */
     private void read(Connection c) throws SQLException {
         long now = System.currentTimeMillis();
-        gaps.values().removeIf(missedAt -> now - missedAt > GAP_MILLIS);
+        forgetOldGaps(now);
         try (var st = c.prepareStatement("select id, origin, kind, target from signals where id > ? or id = any(?) order by id")) {
             st.setLong(1, newestId);
             st.setArray(2, c.createArrayOf("bigint", gaps.keySet().toArray()));
@@ -171,17 +171,26 @@ public final class Signals implements AutoCloseable {
                 }
             }
         }
-        var oldest = gaps.keySet().iterator();
-        while (gaps.size() > GAPS_KEPT) {
-            oldest.next();
-            oldest.remove();
-        }
+        forgetOldGaps(now);
         if (now - lastPrune > 30_000) {
             lastPrune = now;
             try (var st = c.prepareStatement("delete from signals where at < ?")) {
                 st.setLong(1, now - KEEP_MILLIS);
                 st.executeUpdate();
             }
+        }
+    }
+
+    /**
+     * Gaps missed longer than {@link #GAP_MILLIS} ago, and all but the newest {@link #GAPS_KEPT}: they were added in id
+     * order as they were missed, so these are the first ones, and the rest are not looked at.
+     */
+    private void forgetOldGaps(long now) {
+        var oldest = gaps.values().iterator();
+        while (oldest.hasNext()) {
+            long missedAt = oldest.next();
+            if (gaps.size() <= GAPS_KEPT && now - missedAt <= GAP_MILLIS) return;
+            oldest.remove();
         }
     }
 
