@@ -48,8 +48,17 @@ def md5(s):
     return hashlib.md5(s.encode()).hexdigest()
 
 
+def run_sh(java):
+    """The JVM options and environment ./run.sh starts `java` with (`./run.sh java-opts` prints them), so a figure "at
+    ./run.sh's settings" is taken with what a host runs."""
+    line = subprocess.run([os.path.join(ROOT, "run.sh"), "java-opts"], capture_output=True, text=True, check=True,
+                          env={**os.environ, "JAVA": java}).stdout.split()
+    env = dict(word.split("=", 1) for word in line if not word.startswith("-"))
+    return [word for word in line if word.startswith("-")], env
+
+
 class Server:
-    def __init__(self, java, jvm=None, **settings):
+    def __init__(self, java, jvm=None, env=None, **settings):
         self.dir = tempfile.mkdtemp(prefix="tw-bench-")
         self.port = free_port()
         self.db = os.path.join(self.dir, "bench.db")
@@ -60,7 +69,7 @@ class Server:
         for k, v in base.items():
             args += ["--set", f"{k}={v}"]
         self.log = open(os.path.join(self.dir, "server.log"), "w")
-        self.proc = subprocess.Popen(args, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         for _ in range(300):
             try:
                 if call(self.port, "/health")[0] == 200:

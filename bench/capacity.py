@@ -20,8 +20,6 @@ HEARTBEAT_S = 5
 TURN_S = 30
 P99_LIMIT_MS = 100
 STEPS = [1000, 2500, 5000, 7500, 10000, 15000, 20000]
-RUN_SH_JVM = ["-Xmx256m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m",
-              "-Xss512k", "-XX:+UseSerialGC"]
 
 
 class Conn:
@@ -266,7 +264,8 @@ def part_capacity(b, java, hold, steps=None):
             here = dict(settings)
             if pg:
                 here.update({"storage.url": pg.url, "storage.user": "postgres"})
-            servers = [b.Server(java, RUN_SH_JVM, **here, **{"server.instance_id": f"i{i}"}) for i in range(max(1, count))]
+            jvm, env = b.run_sh(java)
+            servers = [b.Server(java, jvm, env, **here, **{"server.instance_id": f"i{i}"}) for i in range(max(1, count))]
             try:
                 held = ramp(b, label, servers, pg, hold, steps)
                 b.report(f"players held for {hold} s, {label}, {version}",

@@ -141,7 +141,7 @@ def sample_peaks(procs, peak, stop):
         time.sleep(0.2)
 
 
-def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60):
+def parties_through_a_model(b, java, version, count, instances, jvm, env, warm_up=60):
     """`count` parties of 4 play 3 rounds each through a model answering in 1 s, timed after `warm_up` seconds of rounds
     (measured cold, the three JVMs of the cluster spent a third of their CPU in the JIT's compilers)."""
     stub = Model(b, java, 1000)
@@ -149,7 +149,7 @@ def parties_through_a_model(b, java, version, count, instances, jvm, warm_up=60)
     settings = dict(stub.settings())
     if pg:
         settings.update({"storage.url": pg.url, "storage.user": "postgres"})
-    servers = [b.Server(java, jvm=jvm, **settings, **{"server.instance_id": f"i{i}"}) for i in range(instances)]
+    servers = [b.Server(java, jvm, env, **settings, **{"server.instance_id": f"i{i}"}) for i in range(instances)]
     try:
         ports = [s.port for s in servers]
         errors, latencies = [0], []
@@ -266,7 +266,7 @@ def cpu_per_round(b, java, version, seconds, warm_up=90):
 def part_parties(b, java, seconds):
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"\n== Party quests ({version})", flush=True)
-    small = ["-Xmx256m"]  # as the 1,000-player DM-turn figure: the heap of a 512 MB VPS
-    parties_through_a_model(b, java, version, 250, 1, small)
-    parties_through_a_model(b, java, version, 100, 3, small)
+    jvm, env = b.run_sh(java)  # a 256 MB heap, as ./run.sh starts the server (a 512 MB VPS)
+    parties_through_a_model(b, java, version, 250, 1, jvm, env)
+    parties_through_a_model(b, java, version, 100, 3, jvm, env)
     cpu_per_round(b, java, version, seconds)

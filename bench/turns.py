@@ -4,7 +4,6 @@ import http.client
 import http.server
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -107,10 +106,10 @@ def pct(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
-def many_players(b, java, version, jvm, label):
+def many_players(b, java, version, jvm, label, env=None):
     """1,000 players x 3 DM turns through a model answering in 1 s: errors, latency, threads and RSS."""
     stub = ModelStub(delay=1.0)
-    s = b.Server(java, **stub.settings(), jvm=jvm)  # default max_concurrent_calls: 64
+    s = b.Server(java, jvm, env, **stub.settings())  # default max_concurrent_calls: 64
     try:
         players = [f"M{i:04d}" for i in range(1000)]
         asyncio.run(b.signups(s.port, players))
@@ -164,7 +163,7 @@ def wrk_players(b, port, path, bodies, seconds, connections=16):
                                       f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout)
 
 
-def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings"):
+def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings", env=None):
     """Server CPU per answer in the steady state (process CPU time / answers): a DM turn over a model that answers at
     once (bench/InstantModel.java, which costs little CPU itself) and a /status, in the same run. Under load: 16
     connections over 64 players; then one request at a time from the 64 players in turn, each on its own kept-alive
@@ -175,7 +174,7 @@ def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings"):
     try:
         model.stdout.readline()  # "ready"
         settings = ModelStub.settings(type("Fast", (), {"port": port})())
-        s = b.Server(java, jvm=jvm, **settings)
+        s = b.Server(java, jvm, env, **settings)
         try:
             names = [f"C{i:02d}" for i in range(64)]
             for n in names:
@@ -222,10 +221,6 @@ def cpu_per_answer(b, java, seconds, jvm=None, label="default JVM settings"):
              f"{turn[0] / status[0]:.1f}; one request at a time (64 players, a connection each; targets 1.0 and 0.25 ms): DM turn {one['/main']:.2f} ms, /status {one['/status']:.3f} ms")
 
 
-# The JVM settings ./run.sh uses when JAVA_OPTS is not set (read from run.sh, so the two never disagree).
-RUN_SH_OPTS = re.search(r'JAVA_OPTS:-([^}]*)\}', open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "run.sh")).read()).group(1).split()
-
-
 def part_model(b, java, seconds):
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"\n== Model turns on {version}: many players, a hung model, slow clients, bursts, CPU, streaming", flush=True)
@@ -233,10 +228,11 @@ def part_model(b, java, seconds):
     # 1,000 players x 3 DM turns through a model answering in 1 s: in a 256 MB heap (the issue's condition), and with
     # the settings ./run.sh starts the server with (a 512 MB VPS)
     many_players(b, java, version, ["-Xmx256m"], "-Xmx256m")
-    many_players(b, java, version, RUN_SH_OPTS, "./run.sh's JAVA_OPTS")
+    run_sh_jvm, run_sh_env = b.run_sh(java)
+    many_players(b, java, version, run_sh_jvm, "./run.sh's settings", run_sh_env)
 
     cpu_per_answer(b, java, seconds)
-    cpu_per_answer(b, java, seconds, RUN_SH_OPTS, "./run.sh's JAVA_OPTS")
+    cpu_per_answer(b, java, seconds, run_sh_jvm, "./run.sh's settings", run_sh_env)
 
     # a hung model: the first turns wait out the deadline, then the breaker answers at once
     stub = ModelStub(hung=True)
