@@ -57,6 +57,39 @@ class DeployFilesTest {
         assertEquals("token", config.auth().mode());
     }
 
+    /** ./run.sh's JVM settings for the java it starts, and the systemd units' the same (as run.sh has them for Java 17). */
+    @Test
+    void runShSizesTheJvmForTheJavaItStartsAndTheUnitsAgree() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String line = runSh(Map.of("JAVA", java), "java-opts");
+        String collector = Runtime.version().feature() >= 21 ? "-XX:+UseG1GC" : "-XX:+UseSerialGC";
+        assertTrue(line.startsWith("MALLOC_ARENA_MAX=2 -Xms32m -Xmx256m "), line);
+        assertTrue(line.endsWith(" " + collector), line);
+        assertEquals("MALLOC_ARENA_MAX=4 -Xmx1g", runSh(Map.of("JAVA", java, "JAVA_OPTS", "-Xmx1g", "MALLOC_ARENA_MAX", "4"), "java-opts"));
+        String forJava17 = line.substring(line.indexOf(' ') + 1).replace(collector, "-XX:+UseSerialGC");
+        for (Path unit : List.of(Path.of("deploy/taleweaver.service"), CLUSTER.resolve("taleweaver@.service"))) {
+            String text = Files.readString(unit);
+            assertTrue(text.contains("\nEnvironment=MALLOC_ARENA_MAX=2\n"), unit.toString());
+            var exec = Pattern.compile("ExecStart=/usr/bin/java (.*?) \\\\?\\s*-jar").matcher(text);
+            assertTrue(exec.find(), unit.toString());
+            assertEquals(forJava17, exec.group(1), unit.toString());
+        }
+    }
+
+    private static String runSh(Map<String, String> env, String... args) throws Exception {
+        var command = new ArrayList<>(List.of("./run.sh"));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("MALLOC_ARENA_MAX");
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "run.sh did not end");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
     @Test
     void aProxySettingThatTrustsEveryAddressStopsStartUpNamingTheKey() {
         for (String broad : List.of("0.0.0.0/0", "::/0", "127.0.0.1, 0.0.0.0/0")) {
