@@ -63,6 +63,9 @@ public final class Database implements AutoCloseable {
      */
     private final java.util.concurrent.Semaphore line;
     static final long LINE_MILLIS = 10_000;
+    static final int CONFLICT_TRIES = 3;
+    /** PostgreSQL: how deep in {@link #write}s this thread is (a write inside another is part of it). */
+    private final ThreadLocal<int[]> writing = ThreadLocal.withInitial(() -> new int[1]);
     /** How deep the current thread is inside calls let through the line (a read inside a write doesn't queue again). */
     private final ThreadLocal<int[]> inLine = ThreadLocal.withInitial(() -> new int[1]);
     /** Statements run through JDBI since start (the bench divides them by requests). */
@@ -155,7 +158,7 @@ public final class Database implements AutoCloseable {
 
     /** One transaction that changes state; on SQLite callers are served in arrival order (after any {@link #writeFirst}). */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
-        if (dialect == Dialect.POSTGRESQL) return inLine(() -> jdbi.inTransaction(work));
+        if (dialect == Dialect.POSTGRESQL) return inLine(() -> transaction(work));
         boolean nested = writeLock.isHeldByCurrentThread(); // already the writer: no queue to join
         if (!nested) queue.lock();
         try {
@@ -173,13 +176,44 @@ public final class Database implements AutoCloseable {
      * parties, 6 ms now (both medians).
      */
     public <R, X extends Exception> R writeFirst(HandleCallback<R, X> work) throws X {
-        if (dialect == Dialect.POSTGRESQL) return inLine(() -> jdbi.inTransaction(work));
+        if (dialect == Dialect.POSTGRESQL) return inLine(() -> transaction(work));
         writeLock.lock();
         try {
             return jdbi.inTransaction(work);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * PostgreSQL: the transaction again, up to {@link #CONFLICT_TRIES} times, when the database rolled it back to break a
+     * deadlock or a serialization conflict with another transaction (nothing of it was written, and the other one went
+     * through); a write inside another write is retried with the outer one.
+     */
+    private <R, X extends Exception> R transaction(HandleCallback<R, X> work) throws X {
+        int[] depth = writing.get();
+        if (depth[0] > 0) return jdbi.inTransaction(work);
+        depth[0]++;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return jdbi.inTransaction(work);
+                } catch (RuntimeException e) {
+                    if (attempt >= CONFLICT_TRIES || !conflicted(e)) throw e;
+                    log.info("transaction rolled back by the database ({}), trying again", e.getMessage());
+                }
+            }
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /** A deadlock (40P01) or serialization failure (40001) somewhere in {@code failure}'s causes. */
+    static boolean conflicted(Throwable failure) {
+        for (Throwable e = failure; e != null && e.getCause() != e; e = e.getCause()) {
+            if (e instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) return true;
+        }
+        return false;
     }
 
     /**

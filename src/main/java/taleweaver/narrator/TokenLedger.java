@@ -110,8 +110,9 @@ public final class TokenLedger implements taleweaver.character.Meter {
         }
         try {
             db.write(h -> {
-                TokenDao.addAll(h, taken.entrySet().stream()
-                        .map(e -> new TokenDao.Spent(e.getKey().playerId(), e.getKey().day(), e.getValue())).toList());
+                TokenDao.addAll(h, taken.entrySet().stream() // in one order on every instance: no two flushes wait on each other
+                        .map(e -> new TokenDao.Spent(e.getKey().playerId(), e.getKey().day(), e.getValue()))
+                        .sorted(java.util.Comparator.comparingLong(TokenDao.Spent::playerId).thenComparing(TokenDao.Spent::day)).toList());
                 return null;
             });
         } catch (RuntimeException e) {
