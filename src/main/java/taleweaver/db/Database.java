@@ -210,8 +210,14 @@ public final class Database implements AutoCloseable {
 
     /** A deadlock (40P01) or serialization failure (40001) somewhere in {@code failure}'s causes. */
     static boolean conflicted(Throwable failure) {
-        for (Throwable e = failure; e != null && e.getCause() != e; e = e.getCause()) {
-            if (e instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) return true;
+        return anyCause(failure, e -> e instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())));
+    }
+
+    /** True when {@code failure} or one of its causes passes {@code test}. */
+    private static boolean anyCause(Throwable failure, java.util.function.Predicate<Throwable> test) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (test.test(e)) return true;
+            if (e.getCause() == e) break;
         }
         return false;
     }
@@ -323,13 +329,9 @@ public final class Database implements AutoCloseable {
      * answered 503, not 500.
      */
     public static boolean unavailable(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause()) {
-            if (e instanceof ConnectionException || e instanceof SQLTransientConnectionException) return true;
-            if (e instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) return true;
-            if (e.getCause() == e) break;
-        }
-        return false;
+        return anyCause(failure, e -> e instanceof ConnectionException || e instanceof SQLTransientConnectionException
+                || e instanceof SQLException s && s.getSQLState() != null
+                && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300")));
     }
 
     /**
