@@ -9,7 +9,8 @@ import java.nio.file.Path;
 public class Pg {
     public static void main(String[] args) throws Exception {
         try (var pg = EmbeddedPostgres.builder().setDataDirectory(Path.of(args[0])).setPort(Integer.parseInt(args[1]))
-                .setServerConfig("max_connections", "300").setServerConfig("listen_addresses", "127.0.0.1").start()) {
+                .setServerConfig("max_connections", "300").setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("log_lock_waits", "on").start()) {
             System.out.println("ready");
             System.out.flush();
             while (System.in.read() != -1) {

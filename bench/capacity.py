@@ -167,9 +167,11 @@ class Crowd:
         self.busy.update((name, other))
         try:
             st, r = await self.pool.call("/challenge", {"role1": name, "role2": other})
-            if st == 200 and r.get("status_code") == 200:
+            if st == 200 and r.get("status_code") == 200 and r.get("status"):
                 self.count("duel")
                 await self.fight(name, r["id"])
+            elif st == 200 and r.get("status_code") == 200:  # not answered within the challenge's wait: a player moves on
+                self.count("challenge unanswered")
             elif st != 200 or r.get("status_code") not in (409, 423):  # offline or already fighting: a player would try later
                 self.fail(f"challenge {st}/{r.get('status_code')}")
         finally:
@@ -236,7 +238,8 @@ def ramp(b, label, servers, pg, hold, steps):
             line = (f"heartbeat p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} errors; server{' + PostgreSQL' if pg else ''} "
                     f"{cores:.2f} cores, RSS {status_sum(server_pids, 'VmRSS') / 1024:.0f} MB, {status_sum(server_pids, 'Threads')} threads; load generator "
                     f"{load_cores:.2f} cores; in {hold} s: {crowd.counts.get('heartbeat', 0)} heartbeats, {crowd.counts.get('turn', 0)} "
-                    f"DM turns, {crowd.counts.get('craft', 0)} crafts, {crowd.counts.get('duel', 0)} duels")
+                    f"DM turns, {crowd.counts.get('craft', 0)} crafts, {crowd.counts.get('duel', 0)} duels"
+                    f" ({crowd.counts.get('challenge unanswered', 0)} challenges unanswered within their wait)")
             print(f"  {label}, {target} players: {line}" + (f" {crowd.errors}" if errors else ""), flush=True)
             if p99 > P99_LIMIT_MS or errors:
                 break

@@ -32,7 +32,8 @@ class Postgres:
         self.port = b.free_port()
         self.proc = subprocess.Popen([java, "-cp", test_classpath(), os.path.join(os.path.dirname(__file__), "Pg.java"),
                                       os.path.join(self.dir, "data"), str(self.port)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     stderr=open(os.environ["TW_BENCH_PG_LOG"], "w") if os.environ.get("TW_BENCH_PG_LOG") else subprocess.DEVNULL)
         while True:
             line = self.proc.stdout.readline()
             if not line:

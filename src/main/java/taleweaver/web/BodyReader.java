@@ -23,17 +23,23 @@ final class BodyReader {
 
     static CompletableFuture<byte[]> read(Context ctx, int max) {
         try {
-            if (ctx.req().getContentLengthLong() == 0) return CompletableFuture.completedFuture(new byte[0]);
-            if (BLOCKING_IS_CHEAP) return CompletableFuture.completedFuture(readBlocking(ctx, max));
-            return readAsync(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), max);
+            long declared = ctx.req().getContentLengthLong();
+            if (declared == 0) return CompletableFuture.completedFuture(new byte[0]);
+            if (BLOCKING_IS_CHEAP) return CompletableFuture.completedFuture(readBlocking(ctx.req().getInputStream(), declared, max));
+            return readAsync(ctx.req().getInputStream(), declared, max);
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private static byte[] readBlocking(Context ctx, int max) throws IOException {
-        InputStream in = ctx.req().getInputStream();
-        if (ctx.req().getContentLengthLong() > max) throw tooLarge(in, max);
+    /** {@code declared} is the Content-Length, or -1 when the body comes in chunks. */
+    private static byte[] readBlocking(InputStream in, long declared, int max) throws IOException {
+        if (declared > max) throw tooLarge(in, max);
+        if (declared > 0) { // the usual case: read into an array of the body's size, nothing made to be copied
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            return n == body.length ? body : java.util.Arrays.copyOf(body, n);
+        }
         byte[] bytes = in.readNBytes(max + 1);
         if (bytes.length > max) throw tooLarge(in, max);
         return bytes;
@@ -54,17 +60,27 @@ final class BodyReader {
     private static CompletableFuture<byte[]> readAsync(ServletInputStream in, long declared, int max) {
         var result = new CompletableFuture<byte[]>();
         in.setReadListener(new ReadListener() {
-            final ByteArrayOutputStream body = new ByteArrayOutputStream();
-            final byte[] chunk = new byte[8192];
+            // a body of known length (the usual case) is read into an array of its size; else in pieces
+            final byte[] sized = declared > 0 && declared <= max ? new byte[(int) declared] : null;
+            int filled;
+            final ByteArrayOutputStream body = sized == null ? new ByteArrayOutputStream() : null;
+            byte[] chunk;
             long discarded; // past the limit: read and dropped, up to 16 × the limit
             boolean over = declared > max;
 
             @Override
             public void onDataAvailable() throws IOException {
                 while (in.isReady()) {
+                    if (sized != null && filled < sized.length) {
+                        int n = in.read(sized, filled, sized.length - filled);
+                        if (n < 0) return;
+                        filled += n;
+                        continue;
+                    }
+                    if (chunk == null) chunk = new byte[sized != null ? 64 : 8192];
                     int n = in.read(chunk);
                     if (n < 0) return;
-                    if (!over && body.size() + n > max) over = true;
+                    if (!over && (sized != null || body.size() + n > max)) over = true; // more than it declared: refused
                     if (over) {
                         discarded += n;
                         if (discarded > 16L * max) {
@@ -79,7 +95,8 @@ final class BodyReader {
 
             @Override
             public void onAllDataRead() {
-                if (over) result.completeExceptionally(tooLarge(max)); else result.complete(body.toByteArray());
+                if (over) result.completeExceptionally(tooLarge(max));
+                else result.complete(sized == null ? body.toByteArray() : filled == sized.length ? sized : java.util.Arrays.copyOf(sized, filled));
             }
 
             @Override
