@@ -62,11 +62,12 @@ class DeployFilesTest {
     void runShSizesTheJvmForTheJavaItStartsAndTheUnitsAgree() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String line = runSh(Map.of("JAVA", java), "java-opts");
-        String collector = Runtime.version().feature() >= 21 ? "-XX:+UseG1GC" : "-XX:+UseSerialGC";
+        String serial = "-XX:+UseSerialGC -XX:SurvivorRatio=4 -XX:TargetSurvivorRatio=80";
+        String collector = Runtime.version().feature() >= 21 ? "-XX:+UseG1GC" : serial;
         assertTrue(line.startsWith("MALLOC_ARENA_MAX=2 -Xms32m -Xmx256m "), line);
         assertTrue(line.endsWith(" " + collector), line);
         assertEquals("MALLOC_ARENA_MAX=4 -Xmx1g", runSh(Map.of("JAVA", java, "JAVA_OPTS", "-Xmx1g", "MALLOC_ARENA_MAX", "4"), "java-opts"));
-        String forJava17 = line.substring(line.indexOf(' ') + 1).replace(collector, "-XX:+UseSerialGC");
+        String forJava17 = line.substring(line.indexOf(' ') + 1).replace(collector, serial);
         for (Path unit : List.of(Path.of("deploy/taleweaver.service"), CLUSTER.resolve("taleweaver@.service"))) {
             String text = Files.readString(unit);
             assertTrue(text.contains("\nEnvironment=MALLOC_ARENA_MAX=2\n"), unit.toString());
