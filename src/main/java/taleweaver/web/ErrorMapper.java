@@ -66,7 +66,10 @@ public final class ErrorMapper {
             stream.done(body);
             return;
         }
-        send(ctx.status(http).contentType("application/json; charset=utf-8"), Json.bytes(body));
+        ctx.status(http).contentType("application/json; charset=utf-8");
+        // a route's reply (its outcome or refusal) is all there is to send; any other status may replace a result
+        // Javalin set before (its "Endpoint … not found"), which only ctx.result does
+        if (http == 200) send(ctx, Json.bytes(body)); else ctx.result(Json.bytes(body));
     }
 
     /**

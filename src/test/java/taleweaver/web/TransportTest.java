@@ -82,6 +82,7 @@ class TransportTest {
                 assertEquals(c.http(), r.code());
                 assertTrue(r.body().has("error") && r.body().has("message"), r.raw());
                 assertFalse(r.raw().contains("Exception"), r.raw());
+                assertTrue(r.raw().strip().endsWith("}"), "the body is the JSON object alone: " + r.raw());
             }
             var after = api.call("/status", "role", "Ann").body();
             assertEquals(before.path("stats").path("energy"), after.path("stats").path("energy"));
