@@ -67,9 +67,8 @@ public final class ErrorMapper {
             return;
         }
         ctx.status(http).contentType("application/json; charset=utf-8");
-        // a route's reply (its outcome or refusal) is all there is to send; any other status may replace a result
-        // Javalin set before (its "Endpoint … not found"), which only ctx.result does
-        if (http == 200) send(ctx, Json.bytes(body)); else ctx.result(Json.bytes(body));
+        // a result Javalin set already (its "Endpoint … not found" before our 404) is replaced, which only ctx.result does
+        if (ctx.resultInputStream() != null) ctx.result(Json.bytes(body)); else send(ctx, Json.bytes(body));
     }
 
     /**

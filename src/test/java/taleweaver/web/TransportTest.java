@@ -7,10 +7,16 @@ import taleweaver.Api;
 import taleweaver.App;
 import taleweaver.TestConfig;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,28 +152,28 @@ class TransportTest {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ann");
-            var http = java.net.http.HttpClient.newHttpClient();
+            var http = HttpClient.newHttpClient();
             // no Content-Length: the body arrives in chunks of unknown total
             byte[] body = "{\"role\":\"Ann\"}".getBytes(StandardCharsets.UTF_8);
-            var chunked = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getOrigin() + "/status"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
-            var r = http.send(chunked, java.net.http.HttpResponse.BodyHandlers.ofString());
+            var chunked = HttpRequest.newBuilder(URI.create(client.getOrigin() + "/status"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+            var r = http.send(chunked, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
-            assertEquals(1, taleweaver.web.Json.parse(r.body()).path("stats").path("level").asInt(), r.body());
+            assertEquals(1, Json.parse(r.body()).path("stats").path("level").asInt(), r.body());
 
             String task = api.call("/task_info", "role", "Ann").get("task_list").get(0).asText();
-            var gz = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getOrigin() + "/select")).header("Accept-Encoding", "gzip")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(taleweaver.web.Json.bytes(Api.body("role", "Ann", "task_name", task)))).build();
-            var zipped = http.send(gz, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            var gz = HttpRequest.newBuilder(URI.create(client.getOrigin() + "/select")).header("Accept-Encoding", "gzip")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(Api.body("role", "Ann", "task_name", task)))).build();
+            var zipped = http.send(gz, HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(List.of("gzip"), zipped.headers().allValues("content-encoding"));
-            String unzipped = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())).readAllBytes(), StandardCharsets.UTF_8);
+            String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(unzipped.length() > 1500, "a reply long enough to be compressed: " + unzipped.length());
-            var selected = taleweaver.web.Json.parse(unzipped);
+            var selected = Json.parse(unzipped);
             assertEquals(200, selected.path("status_code").asInt(), unzipped);
             assertTrue(selected.path("image_data").asText().length() > 1000);
             // a short reply is sent as it is, with its length
-            var small = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getOrigin() + "/health")).header("Accept-Encoding", "gzip").build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var small = http.send(HttpRequest.newBuilder(URI.create(client.getOrigin() + "/health")).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(small.headers().firstValue("content-encoding").isEmpty());
             assertEquals(String.valueOf(small.body().getBytes(StandardCharsets.UTF_8).length), small.headers().firstValue("content-length").orElse("none"));
         });
