@@ -35,9 +35,13 @@ public interface CharacterDao {
     org.jdbi.v3.core.mapper.RowMapper<Sheet> SHEET_ROW = (rs, ctx) -> new Sheet(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
             rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10));
 
-    @SqlUpdate("update characters set level = :level, exp = :exp, matter = :matter, energy = :energy, hp = :hp, max_hp = :maxHp, "
-            + "attack = :attack, defense = :defense, minutes = :minutes where player_id = :playerId")
-    void update(@BindMethods Sheet sheet);
+    String UPDATE = "update characters set level = ?, exp = ?, matter = ?, energy = ?, hp = ?, max_hp = ?, attack = ?, defense = ?, "
+            + "minutes = ? where player_id = ?";
+
+    /** A sheet written back, on the write's handle without attaching (a road event's, a craft's, a turn's, a duel's). */
+    static void update(org.jdbi.v3.core.Handle h, Sheet s) {
+        h.execute(UPDATE, s.level(), s.exp(), s.matter(), s.energy(), s.hp(), s.maxHp(), s.attack(), s.defense(), s.minutes(), s.playerId());
+    }
 
     /**
      * World time passes for one character: {@code minutes} more, stopping at the largest whole number a sheet holds.

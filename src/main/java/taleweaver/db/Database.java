@@ -6,8 +6,6 @@ import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapperFactory;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -85,9 +82,7 @@ public final class Database implements AutoCloseable {
         // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
         // Registered once here rather than on each DAO: a DAO's own mapper annotations are applied anew on every
         // attach, which made attaching cost more than the query.
-        var mappers = new java.util.concurrent.ConcurrentHashMap<Class<?>, org.jdbi.v3.core.mapper.RowMapper<?>>();
-        jdbi.registerRowMapper((RowMapperFactory) (type, config) -> type instanceof Class<?> c && c.isRecord()
-                ? Optional.of(mappers.computeIfAbsent(c, ConstructorMapper::of)) : Optional.empty());
+        jdbi.registerRowMapper(new RecordRows());
         jdbi.registerArgument(new GameArguments());
         this.kept = dialect == Dialect.SQLITE ? new KeptStatements() : null;
         if (kept != null) {

@@ -290,8 +290,8 @@ public final class PartyRounds {
         if (skills == null || skills.isEmpty()) return;
         int cost = 0;
         for (var k : sheets.skills(playerId)) if (skills.contains(k.name())) cost += k.cost();
-        Sheet sheet = sheets.sheet(playerId).orElseThrow();
-        sheets.update(sheet.withResources(0, -Math.min(cost, sheet.energy()))); // checked when declared; never below zero
+        Sheet sheet = CharacterDao.sheet(s.handle(), playerId).orElseThrow();
+        CharacterDao.update(s.handle(), sheet.withResources(0, -Math.min(cost, sheet.energy()))); // checked when declared; never below zero
     }
 
     /** The task's reward to each member who acted in at least half the rounds, exactly once (this transaction ends the quest). */
@@ -303,9 +303,9 @@ public final class PartyRounds {
         List<String> names = members.stream().map(PartyDao.Member::name).toList();
         for (var m : members) {
             if (m.acted() * 2 < party.roundsPlayed()) continue;
-            Sheet was = sheets.sheet(m.playerId()).orElseThrow();
+            Sheet was = CharacterDao.sheet(s.handle(), m.playerId()).orElseThrow();
             Sheet sheet = was.gainExp(r.exp()).withResources(r.matter(), 0).rested().later(WorldClock.TASK_DONE);
-            sheets.update(sheet);
+            CharacterDao.update(s.handle(), sheet);
             for (var item : r.items()) sheets.addEquipment(m.playerId(), item.name(), item.description(), item.power(), now);
             out.put(m.name(), Map.of("exp", r.exp(), "matter", r.matter(), "items", r.items().stream().map(i -> i.name()).toList()));
             var others = names.stream().filter(n -> !n.equals(m.name())).toList();

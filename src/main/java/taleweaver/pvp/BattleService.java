@@ -116,8 +116,7 @@ public final class BattleService {
             if (now.over()) return new Step(now.round(), true, true, false);
             var mine = new MoveRow(id, now.round(), player.id(), move.text(), move.items(), move.skills(), move.power());
             if (dao.addMove(mine) == 0) throw new Refusal(409, "already_moved", "you already moved this round; wait for " + opponentName(now, player));
-            var sheets = h.attach(CharacterDao.class);
-            sheets.update(characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), use.energy(), skills));
+            CharacterDao.update(h, characters.spendEnergy(CharacterDao.sheet(h, player.id()).orElseThrow(), use.energy(), skills));
             if (player.id() == now.p1() && !now.moved1()) marks.changed(h, now.p1()); // no longer "accepted, not yet fought"
             dao.markMoved(player.id(), id);
             List<MoveRow> moves = dao.moves(id, now.round());
@@ -143,8 +142,7 @@ public final class BattleService {
     /** Judges the open round of {@code b} from the moves made (a missing one hesitates). */
     private Judged judgeRound(Handle h, BattleRow b, List<MoveRow> moves) {
         var dao = h.attach(PvpDao.class);
-        var sheets = h.attach(CharacterDao.class);
-        Sheet s1 = sheets.sheet(b.p1()).orElseThrow(), s2 = sheets.sheet(b.p2()).orElseThrow();
+        Sheet s1 = CharacterDao.sheet(h, b.p1()).orElseThrow(), s2 = CharacterDao.sheet(h, b.p2()).orElseThrow();
         MoveRow m1 = moves.stream().filter(m -> m.playerId() == b.p1()).findFirst().orElse(null);
         MoveRow m2 = moves.stream().filter(m -> m.playerId() == b.p2()).findFirst().orElse(null);
         var one = new BattleJudge.Side(name(b.p1()), s1, m1, presence.online(b.p1()));
@@ -169,8 +167,8 @@ public final class BattleService {
             deeds.levels(h, b.p1(), one.name(), one.sheet(), s1);
             deeds.levels(h, b.p2(), two.name(), two.sheet(), s2);
         }
-        sheets.update(s1);
-        sheets.update(s2);
+        CharacterDao.update(h, s1);
+        CharacterDao.update(h, s2);
         judgements.incrementAndGet();
         return new Judged(b.round(), over);
     }

@@ -156,8 +156,8 @@ public final class ChallengeService {
             if (dao.answer("accepted", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
             signals.send(h, Signals.Kind.CHALLENGE, id); // the challenger may wait on another instance
             marks.changed(h, c.fromId(), c.toId());
-            var sheets = h.attach(CharacterDao.class);
-            battles.start(h, id, c.fromId(), c.toId(), sheets.sheet(c.fromId()).orElseThrow().maxHp(), sheets.sheet(c.toId()).orElseThrow().maxHp());
+            battles.start(h, id, c.fromId(), c.toId(), CharacterDao.sheet(h, c.fromId()).orElseThrow().maxHp(),
+                    CharacterDao.sheet(h, c.toId()).orElseThrow().maxHp());
             return true;
         });
         if (!started) {

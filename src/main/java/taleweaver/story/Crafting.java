@@ -81,9 +81,9 @@ public final class Crafting {
             db.write(h -> {
                 db.lockPlayers(h, player.id());
                 var dao = h.attach(CharacterDao.class);
-                Sheet now = dao.sheet(player.id()).orElseThrow();
+                Sheet now = CharacterDao.sheet(h, player.id()).orElseThrow();
                 afford(now, skill, num);
-                dao.update(now.withResources(skill ? 0 : -num, skill ? -num : 0).later(WorldClock.CRAFT));
+                CharacterDao.update(h, now.withResources(skill ? 0 : -num, skill ? -num : 0).later(WorldClock.CRAFT));
                 long at = System.currentTimeMillis();
                 if (skill) dao.addSkill(player.id(), name, description, power, cost, at);
                 else dao.addEquipment(player.id(), name, description, power, at);

@@ -61,12 +61,11 @@ public final class Events {
             String speaker = speaker(reply.speaker(), said, person, own.isPresent());
             db.write(h -> {
                 db.lockPlayers(h, player.id());
-                var dao = h.attach(CharacterDao.class);
-                Sheet was = dao.sheet(player.id()).orElseThrow();
+                Sheet was = CharacterDao.sheet(h, player.id()).orElseThrow();
                 Sheet s = was.gainExp(effect.getOrDefault("exp", 0))
                         .withResources(effect.getOrDefault("matter", 0), effect.getOrDefault("energy", 0));
                 s = s.withHp(Math.max(1, s.hp() + effect.getOrDefault("hp", 0))).later(WorldClock.EVENT);
-                dao.update(s);
+                CharacterDao.update(h, s);
                 boolean harsh = effect.getOrDefault("hp", 0) < 0 || effect.getOrDefault("matter", 0) < 0;
                 if (!speaker.equals(pack.dm().name())) deeds.event(h, player.id(), speaker, person, !harsh);
                 deeds.levels(h, player.id(), player.name(), was, s);

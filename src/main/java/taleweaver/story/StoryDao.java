@@ -41,6 +41,13 @@ public interface StoryDao {
         save(progress, System.currentTimeMillis());
     }
 
+    /** A task turn's progress written on its handle without attaching (as {@link #save(Progress)}). */
+    static void save(org.jdbi.v3.core.Handle h, Progress p) {
+        h.createUpdate("update task_progress set stage = ?, turns_in_stage = ?, done = ?, summary = ?, updated_at = ? where player_id = ? and task_key = ?")
+                .bind(0, p.stage()).bind(1, p.turnsInStage()).bind(2, p.done()).bind(3, p.summary()).bind(4, System.currentTimeMillis())
+                .bind(5, p.playerId()).bind(6, p.taskKey()).execute();
+    }
+
     @SqlUpdate("insert into active_task(player_id, task_key) values (?, ?) on conflict(player_id) do update set task_key = excluded.task_key")
     void activate(long playerId, String taskKey);
 
@@ -62,6 +69,12 @@ public interface StoryDao {
 
     @SqlUpdate(ADD_TURN)
     void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
+
+    /** A task turn's line of the chat, the same way. */
+    static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {
+        h.createUpdate(ADD_TURN).bind(0, playerId).bind(1, taskKey).bind(2, speaker).bind(3, playerText).bind(4, replyText)
+                .bind(5, System.currentTimeMillis()).execute();
+    }
 
     /**
      * A DM turn's whole write, on its handle without attaching: the chat's turn and the world time it passes (one

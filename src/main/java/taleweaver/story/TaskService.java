@@ -203,20 +203,18 @@ public final class TaskService {
     private Map<String, Object> commitTurn(Handle h, Player player, Quest quest, Progress before, Spend spend, boolean advances,
                                            String text, String speaker, String said) {
         db.lockPlayers(h, player.id()); // one reward, one advance: decided on what is committed now
-        var story = h.attach(StoryDao.class);
-        var sheets = h.attach(CharacterDao.class);
         Progress now = new StoryDao.Reads(h).progress(player.id(), quest.key()).orElseThrow();
         if (now.stage() != before.stage() || now.turnsInStage() != before.turnsInStage() || now.done()) {
             throw new Refusal(409, "conflict", lines.say("busy"));
         }
-        Sheet sheet = characters.spendEnergy(sheets.sheet(player.id()).orElseThrow(), spend.energy(), spend.skills());
+        Sheet sheet = characters.spendEnergy(CharacterDao.sheet(h, player.id()).orElseThrow(), spend.energy(), spend.skills());
         boolean finished = advances && before.stage() >= quest.stages().size() - 1;
         String summary = advances ? Text.appendSummary(before.summary(), quest.stage(before.stage()).done()) : before.summary();
         Progress after = advances
                 ? new Progress(player.id(), quest.key(), before.stage() + 1, 0, finished, summary)
                 : new Progress(player.id(), quest.key(), before.stage(), before.turnsInStage() + 1, false, summary);
-        story.save(after);
-        story.addTurn(player.id(), quest.key(), speaker, text, said, System.currentTimeMillis());
+        StoryDao.save(h, after);
+        StoryDao.addTurn(h, player.id(), quest.key(), speaker, text, said);
         List<String> npcs = quest.npcs().stream().map(ContentPack.Npc::name).toList();
         Map<String, Object> reward = null;
         if (advances && !finished) deeds.stageDone(h, player.id(), quest.key(), quest.name(), quest.stage(before.stage()), npcs);
@@ -227,8 +225,9 @@ public final class TaskService {
             deeds.taskDone(h, player.id(), player.name(), quest.key(), quest.name(), quest.personal(), npcs);
             deeds.levels(h, player.id(), player.name(), was, sheet);
             long at = System.currentTimeMillis();
+            var sheets = h.attach(CharacterDao.class); // a task's end only: the turns before it attach nothing
             for (var item : r.items()) sheets.addEquipment(player.id(), item.name(), item.description(), item.power(), at);
-            story.deactivate(player.id());
+            h.attach(StoryDao.class).deactivate(player.id());
             reward = new LinkedHashMap<>();
             reward.put(lines.say("word.exp"), r.exp());
             reward.put(lines.say("word.matter"), r.matter());
@@ -236,7 +235,7 @@ public final class TaskService {
         } else {
             sheet = sheet.later(WorldClock.TASK_TURN);
         }
-        sheets.update(sheet);
+        CharacterDao.update(h, sheet);
         return reward;
     }
 

@@ -66,9 +66,19 @@ public final class ErrorMapper {
             stream.done(body);
             return;
         }
+        writeJson(ctx, http, Json.bytes(body));
+    }
+
+    /** A route's outcome, its JSON written already (status_code 200 first), on a request that does not stream. */
+    static void writeOk(Context ctx, byte[] json) {
+        ctx.attribute(STATUS_CODE, 200);
+        writeJson(ctx, 200, json);
+    }
+
+    private static void writeJson(Context ctx, int http, byte[] json) {
         ctx.status(http).contentType("application/json; charset=utf-8");
         // a result Javalin set already (its "Endpoint … not found" before our 404) is replaced, which only ctx.result does
-        if (ctx.resultInputStream() != null) ctx.result(Json.bytes(body)); else send(ctx, Json.bytes(body));
+        if (ctx.resultInputStream() != null) ctx.result(json); else send(ctx, json);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class Chronicle {
 
     /** Part of the deed's own transaction. */
     public static void write(Handle h, long playerId, String text) {
-        h.attach(WorldDao.class).chronicle(playerId, text, System.currentTimeMillis());
+        WorldDao.chronicle(h, playerId, text, System.currentTimeMillis());
     }
 
     /** Newest first; {@code limit} is clamped to 1..100. {@code time} is ISO 8601 UTC to the second. */

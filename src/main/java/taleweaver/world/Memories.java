@@ -39,7 +39,7 @@ public final class Memories {
 
     /** Part of the deed's own transaction. */
     public static void remember(Handle h, long playerId, Kind kind, String text, Collection<String> npcs, String taskKey) {
-        h.attach(WorldDao.class).remember(playerId, kind.name().toLowerCase(Locale.ROOT), text, String.join("\n", npcs), taskKey,
+        WorldDao.remember(h, playerId, kind.name().toLowerCase(Locale.ROOT), text, String.join("\n", npcs), taskKey,
                 System.currentTimeMillis());
     }
 

@@ -10,8 +10,11 @@ public interface WorldDao {
     record MemoryRow(String kind, String text, String npcs, String taskKey) {}
     record ChronicleRow(long at, String text) {}
 
-    @SqlUpdate("insert into memories(player_id, kind, text, npcs, task_key, at) values (?, ?, ?, ?, ?, ?)")
-    void remember(long playerId, String kind, String text, String npcs, String taskKey, long at);
+    /** A memory, on the deed's handle without attaching (a deed is part of most writes). */
+    static void remember(org.jdbi.v3.core.Handle h, long playerId, String kind, String text, String npcs, String taskKey, long at) {
+        h.createUpdate("insert into memories(player_id, kind, text, npcs, task_key, at) values (?, ?, ?, ?, ?, ?)")
+                .bind(0, playerId).bind(1, kind).bind(2, text).bind(3, npcs).bind(4, taskKey).bind(5, at).execute();
+    }
 
     String MEMORIES = "select kind, text, npcs, task_key from memories where player_id = ? order by id desc limit ?";
     String OTHERS_DEEDS = "select at, text from chronicle where player_id <> ? order by id desc limit ?";
@@ -37,8 +40,10 @@ public interface WorldDao {
                 .map((rs, ctx) -> new ChronicleRow(rs.getLong(1), rs.getString(2))).list();
     }
 
-    @SqlUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)")
-    void chronicle(long playerId, String text, long at);
+    /** A line of the chronicle, the same way. */
+    static void chronicle(org.jdbi.v3.core.Handle h, long playerId, String text, long at) {
+        h.createUpdate("insert into chronicle(player_id, text, at) values (?, ?, ?)").bind(0, playerId).bind(1, text).bind(2, at).execute();
+    }
 
     /** /chronicle's read on a handle, mapped by position (no SQL object attached, no record mapper made per query). */
     static List<ChronicleRow> chronicle(org.jdbi.v3.core.Handle h, int limit) {

@@ -178,4 +178,19 @@ class TransportTest {
             assertEquals(String.valueOf(small.body().getBytes(StandardCharsets.UTF_8).length), small.headers().firstValue("content-length").orElse("none"));
         });
     }
+    @Test
+    void aReplyIsItsStatusCodeFollowedByTheValuesFieldsAndNothingElse() {
+        assertEquals("{\"status_code\":200}", new String(Routes.withStatusCode(null), StandardCharsets.UTF_8));
+        assertEquals("{\"status_code\":200}", new String(Routes.withStatusCode(Json.bytes(new Done())), StandardCharsets.UTF_8));
+        record Fields(String oneWord, List<Integer> some) {}
+        assertEquals("{\"status_code\":200,\"one_word\":\"é\",\"some\":[1]}",
+                new String(Routes.withStatusCode(Json.bytes(new Fields("é", List.of(1)))), StandardCharsets.UTF_8));
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            var status = api.call("/status", "role", "Ann");
+            assertTrue(status.raw().startsWith("{\"status_code\":200,\"attribute\":{"), status.raw());
+            assertEquals("{\"status_code\":200}", api.call("/logout", "role", "Ann").raw());
+        });
+    }
 }
