@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 
+import allocation  # bytes allocated per answer (bench/allocation.py)
 import capacity  # players per box (bench/capacity.py)
 import cluster  # several instances on one PostgreSQL (bench/cluster.py)
 import parties  # party quests (bench/parties.py)
@@ -475,7 +476,7 @@ def find_java21():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster", "parties", "capacity"])
+    ap.add_argument("--only", nargs="*", choices=["http", "story", "pvp", "model", "cluster", "parties", "capacity", "alloc"])
     ap.add_argument("--hold", type=int, default=120, help="capacity: seconds each step of players is held")
     ap.add_argument("--players", type=int, nargs="*", help="capacity: the steps (default 1,000 to 20,000)")
     a = ap.parse_args()
@@ -504,6 +505,8 @@ def main():
         parties.part_parties(sys.modules[__name__], java, a.seconds)
         if java21 != java:
             parties.part_parties(sys.modules[__name__], java21, a.seconds)
+    if "alloc" in parts:  # a diagnosis, not a target: only when asked for
+        allocation.part_alloc(sys.modules[__name__], java, a.seconds)
     if "capacity" in parts:  # about 20 minutes per Java: only when asked for (--only capacity)
         capacity.part_capacity(sys.modules[__name__], java, a.hold, a.players)
         if java21 != java:
