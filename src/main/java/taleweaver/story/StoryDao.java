@@ -1,8 +1,6 @@
 package taleweaver.story;
 
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -33,15 +31,7 @@ public interface StoryDao {
             + "values (?, ?, 0, 0, 0, '', ?) on conflict(player_id, task_key) do nothing")
     void start(long playerId, String taskKey, long at);
 
-    @SqlUpdate("update task_progress set stage = :stage, turns_in_stage = :turnsInStage, done = :done, summary = :summary, "
-            + "updated_at = :at where player_id = :playerId and task_key = :taskKey")
-    void save(@BindMethods Progress progress, @Bind("at") long at);
-
-    default void save(Progress progress) {
-        save(progress, System.currentTimeMillis());
-    }
-
-    /** A task turn's progress written on its handle without attaching (as {@link #save(Progress)}). */
+    /** A task turn's progress, written on its handle without attaching. */
     static void save(org.jdbi.v3.core.Handle h, Progress p) {
         h.createUpdate("update task_progress set stage = ?, turns_in_stage = ?, done = ?, summary = ?, updated_at = ? where player_id = ? and task_key = ?")
                 .bind(0, p.stage()).bind(1, p.turnsInStage()).bind(2, p.done()).bind(3, p.summary()).bind(4, System.currentTimeMillis())
@@ -66,9 +56,6 @@ public interface StoryDao {
     long addPersonal(long playerId, String name, String summary, String opening, String npc, String persona, String stages, long at);
 
     String ADD_TURN = "insert into turns(player_id, task_key, speaker, player_text, reply_text, at) values (?, ?, ?, ?, ?, ?)";
-
-    @SqlUpdate(ADD_TURN)
-    void addTurn(long playerId, String taskKey, String speaker, String playerText, String replyText, long at);
 
     /** A task turn's line of the chat, the same way. */
     static void addTurn(org.jdbi.v3.core.Handle h, long playerId, String taskKey, String speaker, String playerText, String replyText) {

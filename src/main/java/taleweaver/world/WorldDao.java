@@ -1,8 +1,6 @@
 package taleweaver.world;
 
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.List;
 
