@@ -98,6 +98,7 @@ class Crowd:
         self.names = []
         self.busy = set()  # in a duel
         self.beats = []  # heartbeat latencies (ms) while measuring
+        self.lags = []  # the load generator's own lateness (ms): how late a 10 ms sleep of its event loop wakes
         self.measuring = False
         self.errors = {}
         self.counts = {}
@@ -129,6 +130,14 @@ class Crowd:
             asyncio.ensure_future(self.heartbeat(n, Conn(self.ports[(len(self.names) + i) % len(self.ports)])))
             asyncio.ensure_future(self.play(n))
         self.names += names
+
+    async def watch_lag(self):
+        """The generator's own event loop lateness: a heartbeat's time includes it, so it is reported beside."""
+        while not self.stop.is_set():
+            t0 = time.perf_counter()
+            await asyncio.sleep(0.01)
+            if self.measuring:
+                self.lags.append((time.perf_counter() - t0) * 1000 - 10)
 
     async def heartbeat(self, name, conn):
         await asyncio.sleep(random.uniform(0, HEARTBEAT_S))
@@ -198,7 +207,9 @@ class Crowd:
         beats = sorted(self.beats)
         p50 = beats[len(beats) // 2] if beats else 0
         p99 = beats[int(len(beats) * 0.99)] if beats else 0
-        return p50, p99, sum(self.errors.values())
+        lags = sorted(self.lags)
+        lag99 = lags[int(len(lags) * 0.99)] if lags else 0
+        return p50, p99, sum(self.errors.values()), lag99
 
 
 def status_sum(pids, field):
@@ -221,11 +232,12 @@ def ramp(b, label, servers, pg, hold, steps):
 
     async def run():
         crowd = Crowd(b, ports)
+        asyncio.ensure_future(crowd.watch_lag())
         held = None
         for target in steps:
             await crowd.join([f"C{i:05d}" for i in range(len(crowd.names), target)])
             await asyncio.sleep(HEARTBEAT_S * 3)  # every newcomer's first beats and turns are past
-            crowd.beats, crowd.errors, crowd.counts, crowd.measuring = [], {}, {}, True
+            crowd.beats, crowd.lags, crowd.errors, crowd.counts, crowd.measuring = [], [], {}, {}, True
             server_pids = [s.proc.pid for s in servers]
             db_pids = pg.pids() if pg else []
             c0, me0, t0 = cluster.cpu_seconds(server_pids + db_pids), cluster.cpu_seconds([os.getpid()]), time.monotonic()
@@ -234,10 +246,10 @@ def ramp(b, label, servers, pg, hold, steps):
             elapsed = time.monotonic() - t0
             cores = (cluster.cpu_seconds(server_pids + db_pids) - c0) / elapsed
             load_cores = (cluster.cpu_seconds([os.getpid()]) - me0) / elapsed
-            p50, p99, errors = crowd.report_step()
+            p50, p99, errors, lag99 = crowd.report_step()
             line = (f"heartbeat p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} errors; server{' + PostgreSQL' if pg else ''} "
                     f"{cores:.2f} cores, RSS {status_sum(server_pids, 'VmRSS') / 1024:.0f} MB, {status_sum(server_pids, 'Threads')} threads; load generator "
-                    f"{load_cores:.2f} cores; in {hold} s: {crowd.counts.get('heartbeat', 0)} heartbeats, {crowd.counts.get('turn', 0)} "
+                    f"{load_cores:.2f} cores, its event loop's lateness p99 {lag99:.1f} ms; in {hold} s: {crowd.counts.get('heartbeat', 0)} heartbeats, {crowd.counts.get('turn', 0)} "
                     f"DM turns, {crowd.counts.get('craft', 0)} crafts, {crowd.counts.get('duel', 0)} duels"
                     f" ({crowd.counts.get('challenge unanswered', 0)} challenges unanswered within their wait)")
             print(f"  {label}, {target} players: {line}" + (f" {crowd.errors}" if errors else ""), flush=True)

@@ -1,5 +1,6 @@
 package taleweaver.account;
 
+import taleweaver.db.Daos;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import taleweaver.Config;
 import taleweaver.Refusal;
@@ -106,7 +107,7 @@ public final class AccountService {
             long id;
             try {
                 id = db.write(h -> {
-                    var dao = h.attach(AccountDao.class);
+                    var dao = Daos.on(h, AccountDao.class);
                     if (dao.byNameKey(NameRules.key(s.username())).isPresent()) throw nameTaken();
                     if (dao.byEmail(email).isPresent()) throw emailTaken();
                     long newId = dao.insert(s.username(), NameRules.key(s.username()), email, hash, s.ip(), s.address(), avatar, now);
@@ -144,7 +145,7 @@ public final class AccountService {
             String token = Passwords.newToken();
             long since = cache.now();
             List<String> dropped = db.write(h -> {
-                var dao = h.attach(AccountDao.class);
+                var dao = Daos.on(h, AccountDao.class);
                 dao.loggedIn(ip, address, account.id());
                 dao.seen(System.currentTimeMillis(), account.id());
                 dao.addSession(Passwords.tokenHash(token), account.id(), System.currentTimeMillis());
@@ -167,7 +168,7 @@ public final class AccountService {
     /** Ends the session: the token used (or every token, when none was sent) and address-based access. */
     public void logout(Player player, String token) {
         List<String> ended = db.write(h -> {
-            var dao = h.attach(AccountDao.class);
+            var dao = Daos.on(h, AccountDao.class);
             List<String> hashes = token != null ? List.of(Passwords.tokenHash(token)) : dao.sessionHashes(player.id());
             if (token != null) dao.endSession(hashes.get(0)); else dao.endAllSessions(player.id());
             dao.loggedOut(player.id());
@@ -258,7 +259,7 @@ public final class AccountService {
 
     private void endSessions(Account account, java.util.function.Consumer<AccountDao> change) {
         List<String> ended = db.write(h -> {
-            var dao = h.attach(AccountDao.class);
+            var dao = Daos.on(h, AccountDao.class);
             List<String> hashes = dao.sessionHashes(account.id());
             dao.endAllSessions(account.id());
             change.accept(dao);

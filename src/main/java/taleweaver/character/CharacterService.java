@@ -1,5 +1,6 @@
 package taleweaver.character;
 
+import taleweaver.db.Daos;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Handle;
 import taleweaver.Refusal;
@@ -52,7 +53,7 @@ public final class CharacterService {
 
     /** Part of the signup transaction: a level-1 character with the pack's starter items and skills. */
     public void create(Handle h, long playerId) {
-        CharacterDao dao = h.attach(CharacterDao.class);
+        CharacterDao dao = Daos.on(h, CharacterDao.class);
         dao.insert(Sheet.starting(playerId));
         long now = System.currentTimeMillis();
         for (var item : pack.starter().items()) dao.addEquipment(playerId, item.name(), item.description(), item.power(), now);

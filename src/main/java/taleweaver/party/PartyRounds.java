@@ -1,5 +1,6 @@
 package taleweaver.party;
 
+import taleweaver.db.Daos;
 import taleweaver.Jobs;
 import taleweaver.character.CharacterDao;
 import taleweaver.character.Sheet;
@@ -256,7 +257,7 @@ public final class PartyRounds {
             var party = s.party(partyId).orElse(null);
             if (party == null || party.resolving() == null || party.resolving() != round) return false;
             long now = System.currentTimeMillis();
-            var sheets = s.handle().attach(CharacterDao.class);
+            var sheets = Daos.on(s.handle(), CharacterDao.class);
             for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
             int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
             var event = new LinkedHashMap<String, Object>();

@@ -1,5 +1,6 @@
 package taleweaver.pvp;
 
+import taleweaver.db.Daos;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -87,7 +88,7 @@ public final class BattleService {
 
     /** Part of the acceptance transaction. */
     void start(Handle h, String id, long p1, long p2, int hp1, int hp2) {
-        h.attach(PvpDao.class).addBattle(id, p1, p2, System.currentTimeMillis(), hp1, hp2);
+        Daos.on(h, PvpDao.class).addBattle(id, p1, p2, System.currentTimeMillis(), hp1, hp2);
     }
 
     /** After the acceptance committed: the first round's clock starts. */
@@ -111,7 +112,7 @@ public final class BattleService {
         var move = new MoveRow(id, 0, player.id(), text, String.join("\n", items), String.join("\n", skills), use.power());
         Step step = db.write(h -> {
             db.lockPlayers(h, battle.p1(), battle.p2()); // a round is judged once, whichever instances the moves reach
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             BattleRow now = dao.battle(id).orElseThrow();
             if (now.over()) return new Step(now.round(), true, true, false);
             var mine = new MoveRow(id, now.round(), player.id(), move.text(), move.items(), move.skills(), move.power());
@@ -141,7 +142,7 @@ public final class BattleService {
 
     /** Judges the open round of {@code b} from the moves made (a missing one hesitates). */
     private Judged judgeRound(Handle h, BattleRow b, List<MoveRow> moves) {
-        var dao = h.attach(PvpDao.class);
+        var dao = Daos.on(h, PvpDao.class);
         Sheet s1 = CharacterDao.sheet(h, b.p1()).orElseThrow(), s2 = CharacterDao.sheet(h, b.p2()).orElseThrow();
         MoveRow m1 = moves.stream().filter(m -> m.playerId() == b.p1()).findFirst().orElse(null);
         MoveRow m2 = moves.stream().filter(m -> m.playerId() == b.p2()).findFirst().orElse(null);
@@ -195,7 +196,7 @@ public final class BattleService {
             if (text != null && !text.isBlank() && !text.equals(r.result())) {
                 String hpLine = hpLine(b, r);
                 db.write(h -> {
-                    h.attach(PvpDao.class).tellRound(text.strip() + " " + hpLine, id, round);
+                    Daos.on(h, PvpDao.class).tellRound(text.strip() + " " + hpLine, id, round);
                     return null;
                 });
             }
@@ -259,7 +260,7 @@ public final class BattleService {
     void timeout(String id, int round) {
         try {
             Judged judged = db.write(h -> {
-                var dao = h.attach(PvpDao.class);
+                var dao = Daos.on(h, PvpDao.class);
                 BattleRow was = dao.battle(id).orElse(null);
                 if (was == null || was.over() || was.round() != round) return null;
                 db.lockPlayers(h, was.p1(), was.p2());
@@ -334,7 +335,7 @@ public final class BattleService {
     private boolean markSeen(BattleRow b, Player player, int round) {
         if (b.seen(player.id()) >= round) return false;
         return db.write(h -> {
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             return (b.first(player.id()) ? dao.seen1(round, b.id()) : dao.seen2(round, b.id())) == 1;
         });
     }

@@ -1,5 +1,6 @@
 package taleweaver.pvp;
 
+import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.Account;
@@ -84,7 +85,7 @@ public final class ChallengeService {
         String id = newId();
         db.write(h -> {
             db.lockPlayers(h, from.id(), to.id());
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             if (dao.activeBattlesOf(from.id(), from.id()) > 0 || dao.activeBattlesOf(to.id(), to.id()) > 0) {
                 throw new Refusal(423, "in_battle", "a player is already in a battle");
             }
@@ -139,7 +140,7 @@ public final class ChallengeService {
     /** The addressee accepts: the battle starts now, unless someone got there first. */
     public void accept(Player who, String id) {
         boolean started = db.write(h -> {
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             ChallengeRow asked = answerable(dao, who, id);
             db.lockPlayers(h, asked.fromId(), asked.toId()); // then decide on what is committed now
             ChallengeRow c = answerable(dao, who, id);
@@ -170,7 +171,7 @@ public final class ChallengeService {
 
     public void reject(Player who, String id) {
         db.write(h -> {
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             ChallengeRow c = answerable(dao, who, id);
             if (dao.answer("rejected", System.currentTimeMillis(), id) == 0) throw alreadyAnswered();
             signals.send(h, Signals.Kind.CHALLENGE, id);
@@ -224,7 +225,7 @@ public final class ChallengeService {
     public Inbox inbox(Player player) {
         long now = System.currentTimeMillis();
         return marks.inbox(player.id(), now, () -> db.read(h -> {
-            var dao = h.attach(PvpDao.class);
+            var dao = Daos.on(h, PvpDao.class);
             List<ChallengeRow> rows = dao.waitingFor(player.id(), now);
             List<String> senders = rows.stream().map(r -> accounts.nameOf(r.fromId())).toList();
             var inbox = new Inbox(rows.stream().map(ChallengeRow::id).toList(), senders, dao.acceptedUnplayed(player.id()));

@@ -1,5 +1,6 @@
 package taleweaver.pvp;
 
+import taleweaver.db.Daos;
 import org.jdbi.v3.core.Handle;
 import taleweaver.db.Database;
 
@@ -35,7 +36,7 @@ public final class Ladder {
     /** {@code score1}: 1 when p1 won, 0 when p2 won, 0.5 for a draw. Part of the battle's last transaction. */
     void record(Handle h, long p1, long p2, double score1) {
         h.afterCommit(this::changed);
-        var dao = h.attach(PvpDao.class);
+        var dao = Daos.on(h, PvpDao.class);
         int r1 = dao.rating(p1), r2 = dao.rating(p2);
         double expected1 = 1 / (1 + Math.pow(10, (r2 - r1) / 400.0));
         int delta = (int) Math.round(K * (score1 - expected1));

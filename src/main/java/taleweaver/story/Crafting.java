@@ -1,5 +1,6 @@
 package taleweaver.story;
 
+import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.NameRules;
@@ -80,7 +81,7 @@ public final class Crafting {
             int cost = Math.max(1, power / 2);
             db.write(h -> {
                 db.lockPlayers(h, player.id());
-                var dao = h.attach(CharacterDao.class);
+                var dao = Daos.on(h, CharacterDao.class);
                 Sheet now = CharacterDao.sheet(h, player.id()).orElseThrow();
                 afford(now, skill, num);
                 CharacterDao.update(h, now.withResources(skill ? 0 : -num, skill ? -num : 0).later(WorldClock.CRAFT));

@@ -1,5 +1,6 @@
 package taleweaver.story;
 
+import taleweaver.db.Daos;
 import org.jdbi.v3.core.Handle;
 import taleweaver.Config;
 import taleweaver.Refusal;
@@ -109,7 +110,7 @@ public final class TaskService {
 
     /** Makes {@code quest} the active task (pausing any other) and returns where it stands. */
     Progress activate(Handle h, Player player, Quest quest) {
-        var dao = h.attach(StoryDao.class);
+        var dao = Daos.on(h, StoryDao.class);
         dao.start(player.id(), quest.key(), System.currentTimeMillis());
         dao.activate(player.id(), quest.key());
         return new StoryDao.Reads(h).progress(player.id(), quest.key()).orElseThrow();
@@ -225,9 +226,9 @@ public final class TaskService {
             deeds.taskDone(h, player.id(), player.name(), quest.key(), quest.name(), quest.personal(), npcs);
             deeds.levels(h, player.id(), player.name(), was, sheet);
             long at = System.currentTimeMillis();
-            var sheets = h.attach(CharacterDao.class); // a task's end only: the turns before it attach nothing
+            var sheets = Daos.on(h, CharacterDao.class); // a task's end only: the turns before it attach nothing
             for (var item : r.items()) sheets.addEquipment(player.id(), item.name(), item.description(), item.power(), at);
-            h.attach(StoryDao.class).deactivate(player.id());
+            Daos.on(h, StoryDao.class).deactivate(player.id());
             reward = new LinkedHashMap<>();
             reward.put(lines.say("word.exp"), r.exp());
             reward.put(lines.say("word.matter"), r.matter());

@@ -1,5 +1,6 @@
 package taleweaver.story;
 
+import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.NameRules;
@@ -67,7 +68,7 @@ public final class Wishes {
                 .map(s -> s.withNpc(npc.name())).toList();
         String name = db.write(h -> {
             db.lockPlayers(h, player.id());
-            var dao = h.attach(StoryDao.class);
+            var dao = Daos.on(h, StoryDao.class);
             if (dao.openPersonalCount(player.id()) >= config.maxOpenPersonal()) throw tooMany(); // counted where it is added
             String unique = proposedName;
             for (int n = 2; dao.personalNamed(player.id(), unique) > 0; n++) unique = proposedName + " " + n;
