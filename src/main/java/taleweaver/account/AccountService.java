@@ -1,10 +1,10 @@
 package taleweaver.account;
 
-import taleweaver.db.Daos;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.character.CharacterService;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.db.Signals;
 import taleweaver.images.Png;

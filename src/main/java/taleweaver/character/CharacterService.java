@@ -1,10 +1,10 @@
 package taleweaver.character;
 
-import taleweaver.db.Daos;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Handle;
 import taleweaver.Refusal;
 import taleweaver.account.Player;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.narrator.ContentPack;
 

@@ -155,7 +155,7 @@ public final class Database implements AutoCloseable {
 
     public long statements() { return statements.sum(); }
 
-    /** One transaction that changes state; on SQLite callers are served in arrival order (after any {@link #writeFirst}). */
+    /** One transaction that changes state; on SQLite callers queued here go in their order (after any {@link #writeFirst}). */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
         if (dialect == Dialect.POSTGRESQL) return inLine(() -> transaction(work));
         boolean nested = writeLock.isHeldByCurrentThread(); // already the writer: no queue to join

@@ -1,10 +1,10 @@
 package taleweaver.party;
 
-import taleweaver.db.Daos;
 import taleweaver.Jobs;
 import taleweaver.character.CharacterDao;
 import taleweaver.character.Sheet;
 import taleweaver.character.WorldClock;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.pvp.Presence;
 import taleweaver.world.Chronicle;

@@ -1,6 +1,5 @@
 package taleweaver.pvp;
 
-import taleweaver.db.Daos;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -13,6 +12,7 @@ import taleweaver.character.CharacterDao;
 import taleweaver.character.CharacterService;
 import taleweaver.character.Sheet;
 import taleweaver.character.WorldClock;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.db.Signals;
 import taleweaver.narrator.Lines;

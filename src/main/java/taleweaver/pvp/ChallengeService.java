@@ -1,6 +1,5 @@
 package taleweaver.pvp;
 
-import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.Account;
@@ -9,6 +8,7 @@ import taleweaver.account.Callback;
 import taleweaver.account.NameRules;
 import taleweaver.account.Player;
 import taleweaver.character.CharacterDao;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.db.Signals;
 import taleweaver.images.Png;

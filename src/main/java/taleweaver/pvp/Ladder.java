@@ -1,7 +1,7 @@
 package taleweaver.pvp;
 
-import taleweaver.db.Daos;
 import org.jdbi.v3.core.Handle;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 
 import java.util.List;

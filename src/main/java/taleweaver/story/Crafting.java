@@ -1,6 +1,5 @@
 package taleweaver.story;
 
-import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.NameRules;
@@ -9,6 +8,7 @@ import taleweaver.character.CharacterDao;
 import taleweaver.character.CharacterService;
 import taleweaver.character.Sheet;
 import taleweaver.character.WorldClock;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.Lines;

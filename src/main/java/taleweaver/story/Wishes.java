@@ -1,11 +1,11 @@
 package taleweaver.story;
 
-import taleweaver.db.Daos;
 import taleweaver.Config;
 import taleweaver.Refusal;
 import taleweaver.account.NameRules;
 import taleweaver.account.Player;
 import taleweaver.character.CharacterService;
+import taleweaver.db.Daos;
 import taleweaver.db.Database;
 import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.ContentPack.Stage;
