@@ -75,6 +75,7 @@ public final class Daos {
 
     private enum Returns { NOTHING, COUNT, KEY, LIST, OPTIONAL, ONE }
 
+    /** {@code element}: the type each row (or the generated key) is mapped to, boxed; null for other updates. */
     private record Plan(String sql, boolean query, Binder[] binders, Returns returns, Type element) {
         static Plan of(Method m) {
             SqlQuery q = m.getAnnotation(SqlQuery.class);
@@ -89,37 +90,39 @@ public final class Daos {
                 Returns r = m.isAnnotationPresent(GetGeneratedKeys.class) ? Returns.KEY
                         : m.getReturnType() == void.class ? Returns.NOTHING : Returns.COUNT;
                 if (r == Returns.COUNT && m.getReturnType() != int.class) throw new IllegalStateException(m + ": an update returns void or int");
-                return new Plan(sql, false, binders, r, r == Returns.KEY ? type : null);
+                return new Plan(sql, false, binders, r, r == Returns.KEY ? GenericTypes.box(type) : null);
             }
             Class<?> raw = GenericTypes.getErasedType(type);
             if (raw == List.class) return new Plan(sql, true, binders, Returns.LIST, element(m, type));
             if (raw == Optional.class) return new Plan(sql, true, binders, Returns.OPTIONAL, element(m, type));
             if (raw == void.class) throw new IllegalStateException(m + ": a query returns something");
-            return new Plan(sql, true, binders, Returns.ONE, type); // byte[] too: one value, never rows of bytes
+            return new Plan(sql, true, binders, Returns.ONE, GenericTypes.box(type)); // byte[] too: one value, never rows of bytes
         }
 
         private static Type element(Method m, Type container) {
-            return GenericTypes.findGenericParameter(container, GenericTypes.getErasedType(container))
+            return GenericTypes.findGenericParameter(container, GenericTypes.getErasedType(container)).map(GenericTypes::box)
                     .orElseThrow(() -> new IllegalStateException(m + ": the element type is not named"));
         }
 
         private static Binder binder(String sql, Parameter p, int index) {
-            Bind bind = p.getAnnotation(Bind.class);
-            if (bind != null) {
-                String name = bind.value().isEmpty() ? p.getName() : bind.value();
-                return (st, v) -> st.bindByType(name, v, p.getParameterizedType());
-            }
+            Type type = p.getParameterizedType(); // bound by its declared type, as JDBI's SQL objects did
+            String name = boundName(sql, p);
+            if (name != null) return (st, v) -> st.bindByType(name, v, type);
             BindList list = p.getAnnotation(BindList.class);
             if (list != null) {
-                String name = list.value().isEmpty() ? p.getName() : list.value();
-                return (st, v) -> st.bindList(name, (List<?>) v);
+                String listName = list.value().isEmpty() ? p.getName() : list.value();
+                return (st, v) -> st.bindList(listName, (List<?>) v);
             }
             if (p.isAnnotationPresent(BindMethods.class)) return (st, v) -> st.bindMethods(v);
-            if (p.isNamePresent() && Pattern.compile(":" + Pattern.quote(p.getName()) + "\\b").matcher(sql).find()) {
-                String name = p.getName();
-                return (st, v) -> st.bindByType(name, v, p.getParameterizedType());
-            }
-            return (st, v) -> st.bindByType(index, v, p.getParameterizedType());
+            return (st, v) -> st.bindByType(index, v, type);
+        }
+
+        /** The name {@code p} is bound by: its {@code @Bind}'s, or its own when the statement has {@code :name}; else null. */
+        private static String boundName(String sql, Parameter p) {
+            Bind bind = p.getAnnotation(Bind.class);
+            if (bind != null) return bind.value().isEmpty() ? p.getName() : bind.value();
+            if (p.isAnnotationPresent(BindList.class) || p.isAnnotationPresent(BindMethods.class) || !p.isNamePresent()) return null;
+            return Pattern.compile(":" + Pattern.quote(p.getName()) + "\\b").matcher(sql).find() ? p.getName() : null;
         }
 
         Object run(Handle h, Object[] args) {
@@ -132,11 +135,11 @@ public final class Daos {
                         update.execute();
                         yield null;
                     }
-                    case KEY -> update.executeAndReturnGeneratedKeys().mapTo(GenericTypes.box(element)).one();
+                    case KEY -> update.executeAndReturnGeneratedKeys().mapTo(element).one();
                     default -> update.execute();
                 };
             }
-            ResultIterable<?> rows = ((org.jdbi.v3.core.statement.Query) statement).mapTo(GenericTypes.box(element));
+            ResultIterable<?> rows = ((org.jdbi.v3.core.statement.Query) statement).mapTo(element);
             if (returns == Returns.LIST) return rows.list();
             Object first;
             try (var it = rows.iterator()) { // the first row, or null when there is none (a row may be null itself)
