@@ -78,6 +78,9 @@ class PartyTest {
             assertEquals(409, api.call("/party_join", "role", "Dee", "code", code).code(), "full at party.max_members");
             assertEquals(403, api.call("/party_kick", "role", "Bob", "name", "Cid").code(), "only the leader kicks");
             assertEquals(403, api.call("/party_start", "role", "Bob", "task_name", WELL).code(), "only the leader starts");
+            assertEquals(409, api.call("/party_invite", "role", "Ann", "name", "Dee").code(), "no invitation beyond party.max_members");
+            assertEquals(0, api.call("/refrash", "role", "Dee").get("party_invites").size());
+            assertEquals(409, api.call("/party_kick", "role", "Ann", "name", "Ann").code(), "a leader leaves rather than kicks themself");
             assertEquals(200, api.call("/party_kick", "role", "Ann", "name", "Cid").code());
             assertEquals(404, api.call("/party_status", "role", "Cid").code());
             assertEquals(200, api.call("/party_leave", "role", "Ann").code());
@@ -94,15 +97,16 @@ class PartyTest {
     void threePlayersFinishAPartyTaskAndOnlyThoseWhoActedEnoughAreRewarded() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
             Api api = new Api(client.getOrigin());
-            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            partyOf(api, WELL, "Ann", "Bob", "Cid", "Dan");
             var tasks = api.call("/party_tasks", "role", "Ann").get("task_list");
             assertTrue(tasks.size() >= 3, tasks.toString());
             var started = events(api, "Bob").stream().filter(e -> e.path("kind").asText().equals("started")).findFirst().orElseThrow();
             assertEquals(WELL, started.path("task").asText());
             int exp = api.call("/status", "role", "Cid").get("stats").path("exp").asInt();
-            // round 1: one ties the rope, one climbs; Cid holds
+            // round 1: one ties the rope, one climbs; Cid and Dan hold
             api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast", "items", List.of(), "skills", List.of());
             api.call("/party_hold", "role", "Cid");
+            api.call("/party_hold", "role", "Dan");
             assertEquals(0, resolved(api, "Ann").size(), "Bob has not acted: the round waits");
             api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
             var first = resolved(api, "Ann");
@@ -110,15 +114,17 @@ class PartyTest {
             JsonNode r1 = first.get(0);
             assertEquals(1, r1.path("stage").asInt(), "both needs met by two pairs of hands");
             for (String n : List.of("Ann", "Bob", "Cid")) assertTrue(r1.path("text").asText().contains(n), "addresses " + n + ": " + r1);
-            // round 2: calm and haul; Cid holds again
+            // round 2: calm and haul; Cid holds again, Dan keeps watch (he acted in half the rounds: exactly enough)
             api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
             api.call("/party_hold", "role", "Cid");
+            api.call("/party_act", "role", "Dan", "text", "I keep watch at the rim");
             api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
             var last = resolved(api, "Cid").get(1);
             assertTrue(last.path("finished").asBoolean(), last.toString());
             var reward = last.path("reward");
             assertTrue(reward.has("Ann") && reward.has("Bob"), reward.toString());
             assertFalse(reward.has("Cid"), "held every round: no reward");
+            assertTrue(reward.has("Dan"), "acted in one round of two, half of them: rewarded " + reward);
             assertEquals(exp, api.call("/status", "role", "Cid").get("stats").path("exp").asInt());
             assertTrue(api.call("/status", "role", "Ann").get("stats").path("exp").asInt() > 0);
             assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull(), "the quest is over");
@@ -127,7 +133,7 @@ class PartyTest {
                     "one line naming them all: " + chronicle);
             assertEquals(1, chronicle.findValuesAsText("text").stream().filter(t -> t.contains(WELL)).count());
             var recount = api.call("/main", "role", "Bob", "text", "What have I done?").text("text");
-            assertTrue(recount.contains("Ann"), "Bob's memory names the others: " + recount);
+            assertTrue(recount.contains("together with Ann, Cid, Dan."), "Bob's memory names the others, not himself: " + recount);
         });
     }
 
@@ -383,6 +389,87 @@ class PartyTest {
             Thread.sleep(300);
             var rounds = resolved(api, "Ann").stream().map(e -> e.path("round").asInt()).toList();
             assertEquals(rounds.stream().distinct().count(), rounds.size(), "no round told twice: " + rounds);
+        });
+    }
+
+    static final String THIEF = "The Lantern Festival Thief"; // min_level 2
+
+    static int energy(Api api, String role) {
+        return api.call("/status", "role", role).get("stats").path("energy").asInt();
+    }
+
+    /**
+     * SPEC §16: a task above a member's level is neither offered nor started; items and skills are checked when declared
+     * (422, nothing declared); energy is spent when the round resolves, never below zero however it was spent meanwhile.
+     */
+    @Test
+    void levelsGearAndEnergyAreTheServersToCheckAndEnergyIsSpentWhenTheRoundResolves() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, null, "Ann", "Bob");
+            var offered = api.call("/party_tasks", "role", "Ann").get("task_list");
+            assertTrue(offered.toString().contains(WELL) && !offered.toString().contains(THIEF), offered.toString());
+            var tooHigh = api.call("/party_start", "role", "Ann", "task_name", THIEF);
+            assertEquals(403, tooHigh.code(), tooHigh.raw());
+            assertEquals("level_too_low", tooHigh.text("error"));
+            assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull(), "no ready check opened");
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            var skills = api.call("/skill", "role", "Ann").get("skills");
+            String skill = skills.fieldNames().next();
+            int cost = skills.get(skill).path("cost").asInt();
+            int full = energy(api, "Ann");
+            assertTrue(cost > 0 && full >= 2 * cost, skills + " with energy " + full);
+            int events = events(api, "Ann").size();
+            assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I swing it", "items", List.of("Sword of Nobody")).code());
+            assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I cast it", "skills", List.of("Art of Nobody")).code());
+            assertEquals(events, events(api, "Ann").size(), "a refused action declares nothing");
+            // round 1: Ann's skill is paid for when the round resolves, not when declared
+            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak", "skills", List.of(skill));
+            assertEquals(full, energy(api, "Ann"), "declared, not yet spent");
+            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            assertEquals(1, resolved(api, "Ann").size());
+            assertEquals(full - cost, energy(api, "Ann"));
+            // round 2: declared while she could pay, then her energy goes on crafting before the round resolves
+            api.call("/party_act", "role", "Ann", "text", "I look down the shaft", "skills", List.of(skill));
+            for (int e = energy(api, "Ann"); e > 0; e = energy(api, "Ann")) {
+                assertEquals(200, api.call("/merge", "role", "Ann", "mode", 0, "num", Math.min(e, 50), "des", "a spark").code());
+            }
+            assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I try again", "skills", List.of(skill)).code(), "no energy left");
+            api.call("/party_hold", "role", "Bob"); // the stage is not met: no reward, so no rest
+            assertEquals(2, resolved(api, "Ann").size());
+            assertEquals(0, energy(api, "Ann"), "spent down to zero, never below");
+        });
+    }
+
+    /** SPEC §16: a member who went offline (no request within presence.timeout_seconds) stops blocking the round. */
+    @Test
+    void aMemberWhoWentOfflineIsNotWaitedFor() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "presence.timeout_seconds=1", "party.round_seconds=60")),
+                (server, client) -> {
+                    Api api = new Api(client.getOrigin());
+                    partyOf(api, WELL, "Ann", "Bob");
+                    api.call("/party_act", "role", "Ann", "text", "I look at the well");
+                    assertEquals(0, resolved(api, "Ann").size(), "Bob is online: the round waits for him");
+                    await(() -> api.call("/party_status", "role", "Ann").get("members").get(1).path("state").asText().equals("offline"));
+                    api.call("/party_act", "role", "Ann", "text", "I look closer at the well");
+                    await(() -> resolved(api, "Ann").size() == 1); // long before the round's 60 s
+                });
+    }
+
+    /** Party chat is limited to ten messages a minute per member; the eleventh is refused and reaches nobody. */
+    @Test
+    void partyChatBeyondItsRateIsRefusedAndReachesNobody() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, null, "Ann", "Bob");
+            for (int i = 0; i < 10; i++) assertEquals(200, api.call("/party_say", "role", "Ann", "text", "line " + i).code());
+            var refused = api.call("/party_say", "role", "Ann", "text", "one too many");
+            assertEquals(429, refused.code(), refused.raw());
+            assertEquals("too_fast", refused.text("error"));
+            var said = events(api, "Bob").stream().filter(e -> e.path("kind").asText().equals("chat")).toList();
+            assertEquals(10, said.size());
+            assertEquals(200, api.call("/party_say", "role", "Bob", "text", "my own ten").code(), "each member has their own");
         });
     }
 
