@@ -288,6 +288,38 @@ class StoryTest {
         });
     }
 
+    /** A skill's energy check at its edge: exactly its cost is enough, one less is not (422, nothing spent). */
+    @Test
+    void aSkillIsUsableWithExactlyItsCostInEnergyAndNotWithOneLess() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String name : List.of("Even", "Short")) {
+                api.signup(name);
+                api.call("/select", "role", name, "task_name", "迷雾灯塔");
+            }
+            int cost = api.call("/skill", "role", "Even").get("skills").path("火花术").path("cost").asInt();
+            assertTrue(cost >= 1, "the starting skill costs energy");
+            spendEnergyDownTo(api, "Even", cost);
+            spendEnergyDownTo(api, "Short", cost - 1);
+            assertEquals(200, api.call("/feedback", "role", "Even", "text", "点火", "skills", List.of("火花术")).code());
+            assertEquals(0, energyOf(api, "Even"));
+            assertEquals(422, api.call("/feedback", "role", "Short", "text", "点火", "skills", List.of("火花术")).code());
+            assertEquals(cost - 1, energyOf(api, "Short"));
+        });
+    }
+
+    private static int energyOf(Api api, String role) {
+        return api.call("/status", "role", role).get("stats").path("energy").asInt();
+    }
+
+    /** Crafts skills (a skill costs its num in energy) until {@code role} has exactly {@code left} energy. */
+    private static void spendEnergyDownTo(Api api, String role, int left) {
+        for (int e = energyOf(api, role); e > left; e = energyOf(api, role)) {
+            assertEquals(200, api.call("/merge", "role", role, "mode", 0, "num", e - left, "des", "风").code());
+        }
+        assertEquals(left, energyOf(api, role));
+    }
+
     @Test
     void feedbackRefusalsChangeNothing() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
