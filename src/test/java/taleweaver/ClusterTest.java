@@ -376,6 +376,19 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void aPlayerSeenOnlyOnAnotherInstanceGoesOfflineThereAfterTheTimeout() throws Exception {
+        var api = start(2, "presence.timeout_seconds=1");
+        api.get(0).signup("Host");
+        api.get(1).signup("Quiet"); // seen on instance 1 only, and silent from then on
+        var first = api.get(0).call("/challenge", "role1", "Host", "role2", "Quiet", "wait", 0);
+        assertEquals(200, first.code(), "just signed up on instance 1: online on instance 0 too " + first.raw());
+        assertTrue(within(8, () -> {
+            var later = api.get(0).call("/challenge", "role1", "Host", "role2", "Quiet", "wait", 0);
+            return later.code() == 409 && later.text("error").equals("offline");
+        }), "silent past presence.timeout_seconds: offline on instance 0 as well");
+    }
+
     // ------------------------------------------------------------------ party quests across instances (SPEC §16)
 
     private static List<com.fasterxml.jackson.databind.JsonNode> resolvedEvents(Api api, String role) {

@@ -218,13 +218,13 @@ class OpenAiNarratorTest {
 
     @Test
     void aSpentDailyBudgetMeansNoMoreModelCalls() throws Exception {
-        script.add(ModelStub.completion("{\"text\": \"model\"}", 120));
+        script.add(ModelStub.completion("{\"text\": \"model\"}", 100)); // exactly the day's budget: spent
         var n = narrator("narrator.daily_tokens_per_player=100");
         assertEquals("model", n.dm(dm("a")).get(10, TimeUnit.SECONDS).text());
-        assertEquals(120, ledger.spentToday(1));
+        assertEquals(100, ledger.spentToday(1));
         assertEquals(0, new TokenLedger(db, 100).spentToday(1), "counted, not yet written");
         ledger.flush();
-        assertEquals(120, new TokenLedger(db, 100).spentToday(1), "written by the flush");
+        assertEquals(100, new TokenLedger(db, 100).spentToday(1), "written by the flush");
         var offline = n.dm(dm("")).get(10, TimeUnit.SECONDS);
         assertEquals(1, stub.requests.size(), "the second turn never reached the model");
         assertTrue(offline.text().startsWith(pack.dm().greeting()));

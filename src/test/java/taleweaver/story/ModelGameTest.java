@@ -125,6 +125,9 @@ class ModelGameTest {
             assertEquals(55, last.get("reward").path("经验").asInt());
             var prompt = stub.requests.get(stub.requests.size() - 1);
             assertTrue(prompt.path("messages").toString().contains("磨坊的怪声"), "the prompt holds the task");
+            api.call("/main", "role", "Player2", "text", "接下来做什么？");
+            String dm = stub.requests.get(stub.requests.size() - 1).path("messages").toString();
+            assertTrue(dm.contains("No task is under way."), "a finished task is no longer the one under way: " + dm);
         });
     }
 
