@@ -94,7 +94,7 @@ class PartyTest {
     }
 
     @Test
-    void threePlayersFinishAPartyTaskAndOnlyThoseWhoActedEnoughAreRewarded() {
+    void fourPlayersFinishAPartyTaskAndOnlyThoseWhoActedInHalfTheRoundsAreRewarded() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob", "Cid", "Dan");
