@@ -80,6 +80,11 @@ public final class Api {
     }
 
     /** Signs {@code name} up (password "pw-" + name) and returns the session token. */
+    /** One of {@code role}'s stats, as {@code /status} gives it under its stable key ({@code energy}, {@code exp}…). */
+    public int stat(String role, String key) {
+        return call("/status", "role", role).get("stats").path(key).asInt();
+    }
+
     public String signup(String name) {
         return signup(name, "127.0.0.1:9");
     }

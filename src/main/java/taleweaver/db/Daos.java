@@ -7,10 +7,13 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.SingleValue;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -21,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +46,7 @@ public final class Daos {
     private static final ClassValue<Map<Method, Plan>> PLANS = new ClassValue<>() {
         @Override
         protected Map<Method, Plan> computeValue(Class<?> dao) {
+            onlyRead(dao, Set.of());
             var plans = new HashMap<Method, Plan>();
             for (Method m : dao.getMethods()) {
                 if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) continue;
@@ -68,6 +73,18 @@ public final class Daos {
         return dao.cast(Proxy.newProxyInstance(dao.getClassLoader(), new Class<?>[]{dao}, calls));
     }
 
+    private static final Set<Class<?>> METHOD_ANNOTATIONS = Set.of(SqlQuery.class, SqlUpdate.class, GetGeneratedKeys.class, SingleValue.class);
+    private static final Set<Class<?>> PARAMETER_ANNOTATIONS = Set.of(Bind.class, BindList.class, BindMethods.class);
+
+    /** A JDBI annotation this class does not read (a mapper registered on a DAO, say) is refused, not silently ignored. */
+    private static void onlyRead(AnnotatedElement element, Set<Class<?>> read) {
+        for (Annotation a : element.getAnnotations()) {
+            if (a.annotationType().getName().startsWith("org.jdbi.") && !read.contains(a.annotationType())) {
+                throw new IllegalStateException(element + ": @" + a.annotationType().getSimpleName() + " is not read by Daos");
+            }
+        }
+    }
+
     /** How one parameter reaches the statement. */
     private interface Binder {
         void bind(SqlStatement<?> statement, Object value);
@@ -78,13 +95,17 @@ public final class Daos {
     /** {@code element}: the type each row (or the generated key) is mapped to, boxed; null for other updates. */
     private record Plan(String sql, boolean query, Binder[] binders, Returns returns, Type element) {
         static Plan of(Method m) {
+            onlyRead(m, METHOD_ANNOTATIONS);
             SqlQuery q = m.getAnnotation(SqlQuery.class);
             SqlUpdate u = m.getAnnotation(SqlUpdate.class);
             if ((q == null) == (u == null)) throw new IllegalStateException(m + ": neither @SqlQuery nor @SqlUpdate (or both)");
             String sql = q != null ? q.value() : u.value();
             Parameter[] params = m.getParameters();
             var binders = new Binder[params.length];
-            for (int i = 0; i < params.length; i++) binders[i] = binder(sql, params[i], i);
+            for (int i = 0; i < params.length; i++) {
+                onlyRead(params[i], PARAMETER_ANNOTATIONS);
+                binders[i] = binder(sql, params[i], i);
+            }
             Type type = m.getGenericReturnType();
             if (u != null) {
                 Returns r = m.isAnnotationPresent(GetGeneratedKeys.class) ? Returns.KEY

@@ -92,6 +92,19 @@ class DaosTest {
         String gone(String hash);
     }
 
+    interface Unread {
+        @SqlQuery("select <column> from accounts")
+        List<String> column(@org.jdbi.v3.sqlobject.customizer.Define("column") String column);
+    }
+
+    @Test
+    void aJdbiAnnotationDaosDoesNotReadIsRefusedRatherThanIgnored(@TempDir Path dir) {
+        try (var db = TestConfig.database(dir)) {
+            var e = assertThrows(IllegalStateException.class, () -> db.read(Unread.class, u -> u.column("name")));
+            assertTrue(e.getMessage().contains("@Define"), e.getMessage());
+        }
+    }
+
     @Test
     void anUpdateReturningSomethingElseThanItsCountIsRefused(@TempDir Path dir) {
         try (var db = TestConfig.database(dir)) {

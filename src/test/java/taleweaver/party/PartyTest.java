@@ -394,10 +394,6 @@ class PartyTest {
 
     static final String THIEF = "The Lantern Festival Thief"; // min_level 2
 
-    static int energy(Api api, String role) {
-        return api.call("/status", "role", role).get("stats").path("energy").asInt();
-    }
-
     /**
      * SPEC §16: a task above a member's level is neither offered nor started; items and skills are checked when declared
      * (422, nothing declared); energy is spent when the round resolves, never below zero however it was spent meanwhile.
@@ -418,7 +414,7 @@ class PartyTest {
             var skills = api.call("/skill", "role", "Ann").get("skills");
             String skill = skills.fieldNames().next();
             int cost = skills.get(skill).path("cost").asInt();
-            int full = energy(api, "Ann");
+            int full = api.stat("Ann", "energy");
             assertTrue(cost > 0 && full >= 2 * cost, skills + " with energy " + full);
             int events = events(api, "Ann").size();
             assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I swing it", "items", List.of("Sword of Nobody")).code());
@@ -426,19 +422,19 @@ class PartyTest {
             assertEquals(events, events(api, "Ann").size(), "a refused action declares nothing");
             // round 1: Ann's skill is paid for when the round resolves, not when declared
             api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak", "skills", List.of(skill));
-            assertEquals(full, energy(api, "Ann"), "declared, not yet spent");
+            assertEquals(full, api.stat("Ann", "energy"), "declared, not yet spent");
             api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
             assertEquals(1, resolved(api, "Ann").size());
-            assertEquals(full - cost, energy(api, "Ann"));
+            assertEquals(full - cost, api.stat("Ann", "energy"));
             // round 2: declared while she could pay, then her energy goes on crafting before the round resolves
             api.call("/party_act", "role", "Ann", "text", "I look down the shaft", "skills", List.of(skill));
-            for (int e = energy(api, "Ann"); e > 0; e = energy(api, "Ann")) {
+            for (int e = api.stat("Ann", "energy"); e > 0; e = api.stat("Ann", "energy")) {
                 assertEquals(200, api.call("/merge", "role", "Ann", "mode", 0, "num", Math.min(e, 50), "des", "a spark").code());
             }
             assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I try again", "skills", List.of(skill)).code(), "no energy left");
             api.call("/party_hold", "role", "Bob"); // the stage is not met: no reward, so no rest
             assertEquals(2, resolved(api, "Ann").size());
-            assertEquals(0, energy(api, "Ann"), "spent down to zero, never below");
+            assertEquals(0, api.stat("Ann", "energy"), "spent down to zero, never below");
         });
     }
 

@@ -302,22 +302,18 @@ class StoryTest {
             spendEnergyDownTo(api, "Even", cost);
             spendEnergyDownTo(api, "Short", cost - 1);
             assertEquals(200, api.call("/feedback", "role", "Even", "text", "点火", "skills", List.of("火花术")).code());
-            assertEquals(0, energyOf(api, "Even"));
+            assertEquals(0, api.stat("Even", "energy"));
             assertEquals(422, api.call("/feedback", "role", "Short", "text", "点火", "skills", List.of("火花术")).code());
-            assertEquals(cost - 1, energyOf(api, "Short"));
+            assertEquals(cost - 1, api.stat("Short", "energy"));
         });
-    }
-
-    private static int energyOf(Api api, String role) {
-        return api.call("/status", "role", role).get("stats").path("energy").asInt();
     }
 
     /** Crafts skills (a skill costs its num in energy) until {@code role} has exactly {@code left} energy. */
     private static void spendEnergyDownTo(Api api, String role, int left) {
-        for (int e = energyOf(api, role); e > left; e = energyOf(api, role)) {
+        for (int e = api.stat(role, "energy"); e > left; e = api.stat(role, "energy")) {
             assertEquals(200, api.call("/merge", "role", role, "mode", 0, "num", e - left, "des", "风").code());
         }
-        assertEquals(left, energyOf(api, role));
+        assertEquals(left, api.stat(role, "energy"));
     }
 
     @Test
