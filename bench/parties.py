@@ -244,11 +244,14 @@ def cpu_per_round(b, java, version, seconds, warm_up=90):
                     asyncio.run(solo_turns(20))
                 figures = {"round": [], "turn": []}
                 jit = {"round": [], "turn": []}
+                sql = {"round": [], "turn": []}
                 for _ in range(3):
                     for kind, work, per in (("round", lambda: asyncio.run(party_rounds(6)), 6), ("turn", lambda: asyncio.run(solo_turns(40)), 40)):
+                        q0 = cluster.statements(b, s.port)
                         c0, j0 = turns.cpu_seconds(s.proc.pid), turns.compiler_seconds(s.proc.pid)
                         work()
                         spent = turns.cpu_seconds(s.proc.pid) - c0
+                        sql[kind].append((cluster.statements(b, s.port) - q0) / (len(teams) * per))
                         figures[kind].append(spent * 1000 / (len(teams) * per))
                         jit[kind].append((turns.compiler_seconds(s.proc.pid) - j0) / max(spent, 1e-9) * 100)
                 round_ms, turn_ms = statistics.median(figures["round"]), statistics.median(figures["turn"])
@@ -256,7 +259,8 @@ def cpu_per_round(b, java, version, seconds, warm_up=90):
                          f"{round_ms:.2f} ms per round of 4 (with its waits; windows {', '.join(f'{x:.2f}' for x in figures['round'])}; "
                          f"JIT threads {max(jit['round']):.0f} % at most) vs {turn_ms:.2f} ms per DM turn "
                          f"({', '.join(f'{x:.2f}' for x in figures['turn'])}; JIT {max(jit['turn']):.0f} %): "
-                         f"{round_ms / turn_ms:.2f}x (target <= 2x); {errors[0]} errors")
+                         f"{round_ms / turn_ms:.2f}x (target <= 2x); statements {statistics.median(sql['round']):.1f} per round, "
+                         f"{statistics.median(sql['turn']):.1f} per turn; {errors[0]} errors")
             finally:
                 s.stop()
     finally:

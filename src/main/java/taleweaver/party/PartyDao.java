@@ -177,10 +177,12 @@ final class PartyDao {
         else h.execute("update party_members set timeouts = 0 where party_id = ? and player_id = ?", party, player);
     }
 
-    void resolved(String party, int round, int stage, Long deadline) {
-        h.execute("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1 "
-                + "where id = ? and resolving = ?", stage, deadline, party, round);
+    /** Round {@code round}, claimed, is resolved: false (nothing changed) when the claim is no longer on it. */
+    boolean resolved(String party, int round, int stage, Long deadline) {
+        if (h.execute("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1 "
+                + "where id = ? and resolving = ?", stage, deadline, party, round) != 1) return false;
         h.execute("delete from party_actions where party_id = ? and round <= ?", party, round);
+        return true;
     }
 
     /** Appends an event; its number is the party's next. */
@@ -194,23 +196,25 @@ final class PartyDao {
         return n;
     }
 
-    /** The party's events above {@code after} (at most {@code limit}), its newest event's number and whether a round is being told. */
-    record Feed(List<Event> events, int lastEvent, boolean telling) {}
+    /** The party's events above {@code after} (at most {@code limit}), its newest event's number, whether a round is being told and whether the player asked about is a member. */
+    record Feed(List<Event> events, int lastEvent, boolean telling, boolean member) {}
 
     /** The events and the party's row in one statement (one snapshot of both); null when the party is gone. */
-    Feed feed(String party, int after, int limit) {
+    Feed feed(String party, int after, int limit, long playerId) {
         var events = new java.util.ArrayList<Event>();
-        var row = new int[] {-1, 0};
-        h.createQuery("select p.last_event, p.resolving, e.n, e.kind, e.data from parties p "
+        var row = new int[] {-1, 0, 0};
+        h.createQuery("select p.last_event, p.resolving, e.n, e.kind, e.data, "
+                        + "exists (select 1 from party_members m where m.party_id = p.id and m.player_id = ?) from parties p "
                         + "left join party_events e on e.party_id = p.id and e.n > ? where p.id = ? order by e.n limit ?")
-                .bind(0, after).bind(1, party).bind(2, limit)
+                .bind(0, playerId).bind(1, after).bind(2, party).bind(3, limit)
                 .map((rs, ctx) -> {
                     row[0] = rs.getInt(1);
                     row[1] = rs.getObject(2) == null ? 0 : 1;
+                    row[2] = rs.getBoolean(6) ? 1 : 0;
                     if (rs.getObject(3) != null) events.add(new Event(rs.getInt(3), rs.getString(4), rs.getString(5)));
                     return 0;
                 }).list();
-        return row[0] < 0 ? null : new Feed(events, row[0], row[1] == 1);
+        return row[0] < 0 ? null : new Feed(events, row[0], row[1] == 1, row[2] == 1);
     }
 
     List<Event> recentResolved(String party, int limit) {

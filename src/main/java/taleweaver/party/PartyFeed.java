@@ -22,8 +22,10 @@ public final class PartyFeed {
     private final Database db;
     private final PartyWaits waits;
     private final taleweaver.pvp.Presence presence;
+    private final PartyHints hints;
 
-    public PartyFeed(Database db, PartyWaits waits, taleweaver.pvp.Presence presence) {
+    PartyFeed(Database db, PartyWaits waits, taleweaver.pvp.Presence presence, PartyHints hints) {
+        this.hints = hints;
         this.db = db;
         this.waits = waits;
         this.presence = presence;
@@ -58,12 +60,33 @@ public final class PartyFeed {
 
     /** {@code stream} (may be null): where the round's telling goes, as it is written, while this wait lasts. */
     public CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream) {
-        String partyId = db.read(h -> PartyDao.reading(h).partyOf(p.id()))
-                .orElseThrow(PartyService::notInParty);
+        return await(p, after, waitSeconds, stream, hints.of(p.id()));
+    }
+
+    private CompletableFuture<Events> await(Player p, int after, int waitSeconds, java.util.function.Consumer<String> stream, String hinted) {
+        String partyId = hinted != null ? hinted : db.read(h -> PartyDao.reading(h).partyOf(p.id())).orElseThrow(PartyService::notInParty);
         long until = System.currentTimeMillis() + waitSeconds * 1000L;
-        if (stream == null) return next(partyId, after, until);
-        waits.listen(partyId, stream);
-        return next(partyId, after, until).whenComplete((v, e) -> waits.unlisten(partyId, stream));
+        var first = first(partyId, p.id(), hinted != null, after, until);
+        if (first == null) { // the hint was wrong: the party is asked for
+            hints.wrong(p.id(), hinted);
+            return await(p, after, waitSeconds, stream, null);
+        }
+        hints.found(p.id(), partyId);
+        if (stream == null) return first;
+        waits.listen(partyId, stream); // after the membership is known: the words so far, then each piece
+        return first.whenComplete((v, e) -> waits.unlisten(partyId, stream));
+    }
+
+    /** The wait's first read, which also says whether the player is still a member: null when a hint's party is not theirs. */
+    private CompletableFuture<Events> first(String partyId, long playerId, boolean hinted, int after, long until) {
+        long left = until - System.currentTimeMillis();
+        var woken = left > 0 ? waits.park(partyId, left) : null;
+        Read now = read(partyId, after, playerId);
+        if (hinted && !now.member()) {
+            if (woken != null) waits.unpark(partyId, woken);
+            return null;
+        }
+        return then(partyId, after, until, woken, now);
     }
 
     /**
@@ -75,7 +98,11 @@ public final class PartyFeed {
     private CompletableFuture<Events> next(String partyId, int after, long until) {
         long left = until - System.currentTimeMillis();
         var woken = left > 0 ? waits.park(partyId, left) : null;
-        Read now = read(partyId, after);
+        return then(partyId, after, until, woken, read(partyId, after, -1));
+    }
+
+    /** Given what was read after parking {@code woken} (null: no time left): answer now, or wait on. */
+    private CompletableFuture<Events> then(String partyId, int after, long until, CompletableFuture<Void> woken, Read now) {
         boolean onlyDeclarations = now.events().stream().allMatch(e -> e.path("kind").asText().equals("acted"));
         boolean keepWaiting = now.telling() && onlyDeclarations;
         if ((!now.events().isEmpty() && !keepWaiting) || woken == null) {
@@ -91,12 +118,13 @@ public final class PartyFeed {
         });
     }
 
-    private record Read(List<JsonNode> events, int last, boolean telling) {}
+    private record Read(List<JsonNode> events, int last, boolean telling, boolean member) {}
 
-    private Read read(String partyId, int after) {
-        var feed = db.read(h -> PartyDao.reading(h).feed(partyId, Math.max(0, after), BATCH));
-        if (feed == null) return new Read(List.of(), after, false); // the party is gone
+    /** {@code playerId}: whose membership the read also says (-1: nobody's). */
+    private Read read(String partyId, int after, long playerId) {
+        var feed = db.read(h -> PartyDao.reading(h).feed(partyId, Math.max(0, after), BATCH, playerId));
+        if (feed == null) return new Read(List.of(), after, false, false); // the party is gone
         var events = feed.events().stream().map(e -> Json.parse(e.data())).toList();
-        return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.telling());
+        return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.telling(), feed.member());
     }
 }

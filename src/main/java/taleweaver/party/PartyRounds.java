@@ -180,6 +180,7 @@ public final class PartyRounds {
         for (var m : members) if (m.state().equals("active") && !declaredIds.contains(m.playerId()) && s.inBattle(m.playerId())) dueling.add(m.playerId());
         if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
+        boolean statesChanged = false;
         for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
             boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
             boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId()) && !dueling.contains(m.playerId());
@@ -187,9 +188,11 @@ public final class PartyRounds {
             if (timedOut && m.timeouts() + 1 >= 2) {
                 s.setState(partyId, m.playerId(), "passive");
                 s.event(partyId, "passive", Map.of("name", m.name()), now);
+                statesChanged = true;
             }
         }
-        return scene(s, party, round, actions);
+        // the scene shows each member's state: read again only when one changed (their sheets are as read)
+        return scene(s, party, round, actions, statesChanged ? s.members(partyId) : members);
     }
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
@@ -209,15 +212,14 @@ public final class PartyRounds {
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
     private Claimed scene(PartyDao s, String partyId, int round) {
-        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round));
+        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round), s.members(partyId));
     }
 
     /** The same from the party's row (its task and stage, which a claim leaves) and the round's actions; the members as counted. */
-    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions) {
+    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions, List<PartyDao.Member> members) {
         String partyId = party.id();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());
-        var members = s.members(partyId);
         var declared = new ArrayList<PartyNarrator.Declared>();
         var lower = new ArrayList<String>();
         var actedIds = new ArrayList<Long>();
@@ -254,12 +256,12 @@ public final class PartyRounds {
     private void commit(String partyId, int round, Claimed claimed, PartyNarrator.Told told) {
         var scene = claimed.scene();
         boolean committed = parties.resolution(partyId, s -> {
-            var party = s.party(partyId).orElse(null);
-            if (party == null || party.resolving() == null || party.resolving() != round) return false;
             long now = System.currentTimeMillis();
+            int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
+            // the claim is still this one's (else nothing is written): the round is resolved first
+            if (!s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L)) return false;
             var sheets = Daos.on(s.handle(), CharacterDao.class);
             for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
-            int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
             var event = new LinkedHashMap<String, Object>();
             event.put("round", round);
             event.put("actions", scene.declared().stream().map(d -> Map.of("name", d.name(), "text", d.acted() ? d.text() : "")).toList());
@@ -269,7 +271,6 @@ public final class PartyRounds {
             if (!told.npcSays().isBlank()) event.put("npc", Map.of("name", told.npc(), "text", told.npcSays()));
             event.put("stage", stage);
             event.put("finished", scene.finished());
-            s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L);
             if (scene.finished()) {
                 event.put("reward", reward(s, sheets, partyId, scene, now));
                 s.end(partyId);

@@ -44,10 +44,12 @@ public final class PartyService {
     private final taleweaver.pvp.InboxMarks marks;
     private final RateLimiter chat = new RateLimiter(10);
     private PartyRounds rounds;
+    private final PartyHints hints;
 
     public PartyService(Database db, AccountService accounts, CharacterService characters, PartyContent content,
                         taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names,
-                        taleweaver.pvp.InboxMarks marks) {
+                        taleweaver.pvp.InboxMarks marks, PartyHints hints) {
+        this.hints = hints;
         this.marks = marks;
         this.db = db;
         this.accounts = accounts;
@@ -337,15 +339,32 @@ public final class PartyService {
     }
 
     private void declare(Player p, String kind, String text, List<String> items, List<String> skills) {
-        String partyId = partyOf(p);
+        String hinted = hints.of(p.id());
+        if (hinted != null) {
+            try {
+                declare(hinted, true, p, kind, text, items, skills);
+                return;
+            } catch (WrongHint e) {
+                hints.wrong(p.id(), hinted);
+            }
+        }
+        declare(partyOf(p), false, p, kind, text, items, skills);
+    }
+
+    /** A hinted party the player is not in: nothing was written, and the party is asked for. */
+    private static final class WrongHint extends RuntimeException {
+        WrongHint() { super(null, null, false, false); }
+    }
+
+    private void declare(String partyId, boolean hinted, Player p, String kind, String text, List<String> items, List<String> skills) {
         record Declared(int round, PartyRounds.Claimed claimed) {}
         Declared done = change(partyId, s -> {
-            var party = party(s, partyId);
+            var party = s.party(partyId).orElse(null);
+            var members = party == null ? List.<PartyDao.Member>of() : s.members(partyId);
+            var me = members.stream().filter(m -> m.playerId() == p.id()).findFirst().orElse(null);
+            if (me == null) throw hinted ? new WrongHint() : notInParty(); // left meanwhile
             if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
             long now = System.currentTimeMillis();
-            var members = s.members(partyId);
-            var me = members.stream().filter(m -> m.playerId() == p.id()).findFirst()
-                    .orElseThrow(PartyService::notInParty); // left meanwhile
             if (kind.equals("act") && me.state().equals("passive")) {
                 s.setState(partyId, p.id(), "active");
                 s.event(partyId, "active", named(p.name()), now);
@@ -357,6 +376,7 @@ public final class PartyService {
             // are written under the same row lock, or on SQLite by the one writer)
             return new Declared(party.round(), rounds.claim(s, party, members, false));
         }, true);
+        hints.found(p.id(), partyId);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }
 

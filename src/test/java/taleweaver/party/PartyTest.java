@@ -314,6 +314,43 @@ class PartyTest {
         });
     }
 
+    /**
+     * The instance remembers each player's party to save a statement a request: a player who moves is not misled by it,
+     * whether the first thing they do in the new party is to declare or to wait.
+     */
+    @Test
+    void aMemberWhoMovesToAnotherPartyWaitsAndActsThereAndHearsNothingOfTheFirst() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Eve");
+            assertEquals(200, api.call("/party_hold", "role", "Bob").code());
+            assertEquals(200, api.call("/party_leave", "role", "Bob").code());
+            String cids = partyOf(api, null, "Cid");
+            assertEquals(200, api.call("/party_join", "role", "Bob", "code", cids).code());
+            assertEquals(409, api.call("/party_act", "role", "Bob", "text", "I hold the lantern").code(), "Cid's party has no quest: not Ann's");
+            assertFalse(events(api, "Bob").isEmpty());
+            assertEquals(200, api.call("/party_leave", "role", "Bob").code());
+            assertEquals(200, api.call("/party_say", "role", "Cid", "text", "the password is heron").code());
+            String dees = partyOf(api, null, "Dee");
+            assertEquals(200, api.call("/party_join", "role", "Bob", "code", dees).code());
+            var seen = events(api, "Bob");
+            assertTrue(seen.stream().noneMatch(e -> e.toString().contains("heron")), seen.toString());
+            assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("joined") && e.path("name").asText().equals("Dee")), seen.toString());
+            assertEquals(200, api.call("/party_start", "role", "Dee", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I hold the lantern for Dee").code());
+            assertEquals(200, api.call("/party_act", "role", "Dee", "text", "I look into the well").code());
+            var told = resolved(api, "Dee");
+            assertEquals(1, told.size(), told.toString());
+            assertTrue(told.get(0).path("actions").toString().contains("lantern for Dee"), told.toString());
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I look into the well").code());
+            assertEquals(200, api.call("/party_act", "role", "Eve", "text", "I look into the well").code());
+            var first = events(api, "Ann");
+            assertTrue(first.stream().noneMatch(e -> e.toString().contains("lantern")), first.toString());
+            assertEquals(1, resolved(api, "Ann").size(), first.toString());
+        });
+    }
+
     @Test
     void aQuestWhoseMembersAreAllAwayPausesAndTheSameTaskResumesIt() throws Exception {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.round_seconds=1", "party.idle_minutes=0",
