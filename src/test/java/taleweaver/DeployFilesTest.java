@@ -67,6 +67,15 @@ class DeployFilesTest {
         assertTrue(line.startsWith("MALLOC_ARENA_MAX=2 -Xms32m -Xmx256m "), line);
         assertTrue(line.endsWith(" " + collector), line);
         assertEquals("MALLOC_ARENA_MAX=4 -Xmx1g", runSh(Map.of("JAVA", java, "JAVA_OPTS", "-Xmx1g", "MALLOC_ARENA_MAX", "4"), "java-opts"));
+        String big = runSh(Map.of("JAVA", java, "HEAP", "1g"), "java-opts"); // a bigger box: G1 on every Java
+        assertEquals(line.replace("-Xmx256m", "-Xmx1g").replace(collector, "-XX:+UseG1GC"), big);
+        var bad = new ProcessBuilder("./run.sh", "java-opts").redirectErrorStream(true);
+        bad.environment().put("HEAP", "1g -XX:OnOutOfMemoryError=reboot");
+        Process refused = bad.start();
+        String said = new String(refused.getInputStream().readAllBytes());
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue(), said);
+        assertTrue(said.contains("HEAP is a size"), said);
         String forJava17 = line.substring(line.indexOf(' ') + 1).replace(collector, serial);
         for (Path unit : List.of(Path.of("deploy/taleweaver.service"), CLUSTER.resolve("taleweaver@.service"))) {
             String text = Files.readString(unit);

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * party, maybe on another instance) is dropped and the party asked for.
  */
 final class PartyHints {
+    /** Past this many players remembered, the hints start again (players who left, or never came back). */
+    static final int MAX = 100_000;
     private final ConcurrentHashMap<Long, String> last = new ConcurrentHashMap<>();
 
     /** The party the player was last found in here, or null. */
@@ -18,10 +20,11 @@ final class PartyHints {
 
     /** The player was found a member of the party. */
     void found(long playerId, String partyId) {
+        if (last.size() >= MAX && !last.containsKey(playerId)) last.clear();
         last.put(playerId, partyId);
     }
 
-    /** The hint was wrong: asked for next time. */
+    /** The hint was wrong: asked for next time. (Leaving drops no hint: the next request finds out, on any instance alike.) */
     void wrong(long playerId, String partyId) {
         last.remove(playerId, partyId);
     }
