@@ -71,7 +71,7 @@ public final class PartyFeed {
             hints.wrong(p.id(), hinted);
             return await(p, after, waitSeconds, stream, null);
         }
-        hints.found(p.id(), partyId);
+        if (hinted == null) hints.found(p.id(), partyId); // a hint that held is kept as it is
         if (stream == null) return first;
         waits.listen(partyId, stream); // after the membership is known: the words so far, then each piece
         return first.whenComplete((v, e) -> waits.unlisten(partyId, stream));

@@ -348,7 +348,9 @@ public final class PartyService {
                 hints.wrong(p.id(), hinted);
             }
         }
-        declare(partyOf(p), false, p, kind, text, items, skills);
+        String partyId = partyOf(p);
+        declare(partyId, false, p, kind, text, items, skills);
+        hints.found(p.id(), partyId);
     }
 
     /** A hinted party the player is not in: nothing was written, and the party is asked for. */
@@ -376,7 +378,6 @@ public final class PartyService {
             // are written under the same row lock, or on SQLite by the one writer)
             return new Declared(party.round(), rounds.claim(s, party, members, false));
         }, true);
-        hints.found(p.id(), partyId);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }
 
