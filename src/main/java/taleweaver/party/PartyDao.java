@@ -13,8 +13,9 @@ final class PartyDao {
     record Party(String id, String code, long leaderId, String task, String phase, int stage, int round, Integer resolving,
                  Long deadline, int roundsPlayed, int lastEvent) {}
 
+    /** {@code dueling}: in a duel not over (a member in a duel follows passively until it ends). */
     record Member(long playerId, String name, int level, int hp, int maxHp, int energy, String state, boolean ready,
-                  int timeouts, int acted, long joinedAt) {}
+                  int timeouts, int acted, long joinedAt, boolean dueling) {}
 
     record Action(long playerId, String kind, String text, List<String> items, List<String> skills) {}
 
@@ -85,13 +86,15 @@ final class PartyDao {
         h.execute("delete from parties where id = ?", party);
     }
 
-    /** Members, longest first, with their sheets. */
+    /** Members, longest first, with their sheets and whether each is in a duel. */
     List<Member> members(String party) {
-        return h.createQuery("select m.player_id, p.name, c.level, c.hp, c.max_hp, c.energy, m.state, m.ready, m.timeouts, m.acted, m.joined_at "
+        return h.createQuery("select m.player_id, p.name, c.level, c.hp, c.max_hp, c.energy, m.state, m.ready, m.timeouts, m.acted, m.joined_at, "
+                        + "exists (select 1 from battles b where b.p1 = m.player_id and b.over = 0) "
+                        + "or exists (select 1 from battles b where b.p2 = m.player_id and b.over = 0) "
                         + "from party_members m join players p on p.id = m.player_id join characters c on c.player_id = m.player_id "
                         + "where m.party_id = ? order by m.joined_at, m.player_id").bind(0, party)
                 .map((rs, ctx) -> new Member(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
-                        rs.getString(7), rs.getInt(8) != 0, rs.getInt(9), rs.getInt(10), rs.getLong(11)))
+                        rs.getString(7), rs.getInt(8) != 0, rs.getInt(9), rs.getInt(10), rs.getLong(11), rs.getBoolean(12)))
                 .list();
     }
 
@@ -170,11 +173,15 @@ final class PartyDao {
         return h.execute("update parties set resolving_at = ? where id = ? and resolving = ? and resolving_at < ?", now, party, round, staleBefore) == 1;
     }
 
-    /** The member's round as counted: acted resets the timeout count, a hold by timeout adds one. */
-    void counted(String party, long player, boolean acted, boolean timedOut) {
-        if (acted) h.execute("update party_members set acted = acted + 1, timeouts = 0 where party_id = ? and player_id = ?", party, player);
-        else if (timedOut) h.execute("update party_members set timeouts = timeouts + 1 where party_id = ? and player_id = ?", party, player);
-        else h.execute("update party_members set timeouts = 0 where party_id = ? and player_id = ?", party, player);
+    /** A member's round as counted. */
+    record Counted(long playerId, boolean acted, boolean timedOut) {}
+
+    /** The members' round as counted, in one batch: acting adds one to their count, a hold by timeout adds one to the timeouts, and anything else resets them. */
+    void counted(String party, List<Counted> members) {
+        var batch = h.prepareBatch("update party_members set acted = acted + ?, timeouts = case when ? = 1 then timeouts + 1 else 0 end "
+                + "where party_id = ? and player_id = ?");
+        for (var m : members) batch.add(m.acted() ? 1 : 0, m.timedOut() ? 1 : 0, party, m.playerId());
+        if (!members.isEmpty()) batch.execute();
     }
 
     /** Round {@code round}, claimed, is resolved: false (nothing changed) when the claim is no longer on it. */
@@ -233,12 +240,6 @@ final class PartyDao {
     List<String> due(long now, long staleBefore) {
         return h.createQuery("select id from parties where phase = 'playing' and ((resolving is null and deadline < ?) or (resolving is not null and resolving_at < ?))")
                 .bind(0, now).bind(1, staleBefore).mapTo(String.class).list();
-    }
-
-    /** Whether the player is in a duel (a member in a duel follows passively until it ends). */
-    boolean inBattle(long player) {
-        return h.createQuery("select count(*) from battles where over = 0 and (p1 = ? or p2 = ?)").bind(0, player).bind(1, player)
-                .mapTo(Integer.class).one() > 0;
     }
 
     /** The quest waits, as it is, for its members to come back (resumed by /party_start of the same task). */

@@ -147,13 +147,16 @@ public final class PartyRounds {
         });
     }
 
-    /** A round claimed for resolution: the scene to tell and what each member did. */
-    record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills) {}
+    /**
+     * A round claimed for resolution: the scene to tell and what each member did; {@code lastEvent}, the party's newest
+     * event when it was claimed (-1: not known), so its commit knows whether anything happened meanwhile.
+     */
+    record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills, int lastEvent) {}
 
     private void resolve(String partyId, int round, boolean deadline) {
         Claimed claimed = parties.change(partyId, s -> {
             var party = s.party(partyId).orElse(null);
-            return party == null || party.round() != round ? null : claim(s, party, s.members(partyId), deadline);
+            return party == null || party.round() != round ? null : claim(s, party, s.members(partyId), deadline, party.lastEvent());
         });
         if (claimed != null) tell(partyId, round, claimed);
     }
@@ -162,9 +165,9 @@ public final class PartyRounds {
      * Inside a write on the party, given its row and members as read in that write: claims its open round when it has
      * all it waits for (or {@code deadline}), counting each member's round; null when it is not this caller's to
      * resolve. A declaration that completes a round claims it in its own transaction, so whoever is woken by it already
-     * finds the round being told.
+     * finds the round being told. {@code lastEvent}: the party's newest event, as written in this transaction so far.
      */
-    Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline) {
+    Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline, int lastEvent) {
         if (!party.phase().equals("playing") || party.resolving() != null) return null;
         String partyId = party.id();
         int round = party.round();
@@ -172,27 +175,29 @@ public final class PartyRounds {
         var declaredIds = new java.util.HashSet<Long>();
         actions.forEach(a -> declaredIds.add(a.playerId()));
         // awaited: an active member, online, who has not declared and is not in a duel (a member in a duel follows
-        // passively until it ends); the first one found is enough, so most declarations ask about one member
+        // passively until it ends)
         boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !declaredIds.contains(m.playerId())
-                && presence.online(s.handle(), m.playerId()) && !s.inBattle(m.playerId()));
+                && !m.dueling() && presence.online(s.handle(), m.playerId()));
         if (!deadline && (awaited || actions.isEmpty())) return null;
-        var dueling = new java.util.HashSet<Long>();
-        for (var m : members) if (m.state().equals("active") && !declaredIds.contains(m.playerId()) && s.inBattle(m.playerId())) dueling.add(m.playerId());
         if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
         boolean statesChanged = false;
-        for (var m : members) { // the round as counted; two holds by timeout in a row make a passive follower
+        var counted = new ArrayList<PartyDao.Counted>();
+        for (var m : members) { // the round as counted
             boolean acted = actions.stream().anyMatch(a -> a.playerId() == m.playerId() && a.kind().equals("act"));
-            boolean timedOut = m.state().equals("active") && !declaredIds.contains(m.playerId()) && !dueling.contains(m.playerId());
-            s.counted(partyId, m.playerId(), acted, timedOut);
-            if (timedOut && m.timeouts() + 1 >= 2) {
+            counted.add(new PartyDao.Counted(m.playerId(), acted, m.state().equals("active") && !declaredIds.contains(m.playerId()) && !m.dueling()));
+        }
+        s.counted(partyId, counted);
+        for (int i = 0; i < members.size(); i++) { // two holds by timeout in a row make a passive follower
+            var m = members.get(i);
+            if (counted.get(i).timedOut() && m.timeouts() + 1 >= 2) {
                 s.setState(partyId, m.playerId(), "passive");
-                s.event(partyId, "passive", Map.of("name", m.name()), now);
+                lastEvent = s.event(partyId, "passive", Map.of("name", m.name()), now);
                 statesChanged = true;
             }
         }
         // the scene shows each member's state: read again only when one changed (their sheets are as read)
-        return scene(s, party, round, actions, statesChanged ? s.members(partyId) : members);
+        return scene(s, party, round, actions, statesChanged ? s.members(partyId) : members, lastEvent);
     }
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
@@ -212,11 +217,11 @@ public final class PartyRounds {
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
     private Claimed scene(PartyDao s, String partyId, int round) {
-        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round), s.members(partyId));
+        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round), s.members(partyId), -1);
     }
 
     /** The same from the party's row (its task and stage, which a claim leaves) and the round's actions; the members as counted. */
-    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions, List<PartyDao.Member> members) {
+    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions, List<PartyDao.Member> members, int lastEvent) {
         String partyId = party.id();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());
@@ -249,17 +254,17 @@ public final class PartyRounds {
                 .map(e -> taleweaver.web.Json.parse(e.data()).path("text").asText("")).toList();
         String summary = String.join(" ", task.stages().subList(0, party.stage()).stream().map(PartyContent.Stage::done).toList());
         long seed = (partyId.hashCode() * 31L + round);
-        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, seed), actedIds, skills);
+        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, seed), actedIds, skills, lastEvent);
     }
 
     /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */
     private void commit(String partyId, int round, Claimed claimed, PartyNarrator.Told told) {
         var scene = claimed.scene();
-        boolean committed = parties.resolution(partyId, s -> {
+        int resolvedAs = parties.resolution(partyId, s -> {
             long now = System.currentTimeMillis();
             int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
             // the claim is still this one's (else nothing is written): the round is resolved first
-            if (!s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L)) return false;
+            if (!s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L)) return -1;
             var sheets = Daos.on(s.handle(), CharacterDao.class);
             for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
             var event = new LinkedHashMap<String, Object>();
@@ -275,14 +280,14 @@ public final class PartyRounds {
                 event.put("reward", reward(s, sheets, partyId, scene, now));
                 s.end(partyId);
             }
-            s.event(partyId, "resolved", event, now);
-            return true;
+            return s.event(partyId, "resolved", event, now);
         });
         waits.toldAll(partyId, round);
-        if (!committed) return;
+        if (resolvedAs < 0) return;
         if (!scene.finished()) {
             opened(partyId);
-            afterChange(partyId); // the next round may already have every declaration
+            // the next round may already have every declaration: only when something happened while it was told
+            if (claimed.lastEvent() < 0 || resolvedAs != claimed.lastEvent() + 1) afterChange(partyId);
         } else {
             closed(partyId);
         }

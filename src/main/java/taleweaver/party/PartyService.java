@@ -330,7 +330,7 @@ public final class PartyService {
     public void act(Player p, String text, List<String> items, List<String> skills) {
         if (text.codePointCount(0, text.length()) > ACTION_MAX) throw new Refusal(400, "too_long", "an action is at most " + ACTION_MAX + " characters");
         if (text.isBlank() && items.isEmpty() && skills.isEmpty()) throw new Refusal(400, "empty_action", "say what you do");
-        characters.use(p, characters.sheet(p), items, skills); // 422 when not owned or not enough energy
+        if (!items.isEmpty() || !skills.isEmpty()) characters.use(p, characters.sheet(p), items, skills); // 422 when not owned or not enough energy
         declare(p, "act", text, items, skills);
     }
 
@@ -373,10 +373,10 @@ public final class PartyService {
                 members = s.members(partyId);
             }
             s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
-            s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
+            int n = s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
             // the last awaited: told now (the party's row and members as read here: the round's other declarations
             // are written under the same row lock, or on SQLite by the one writer)
-            return new Declared(party.round(), rounds.claim(s, party, members, false));
+            return new Declared(party.round(), rounds.claim(s, party, members, false, n));
         }, true);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }

@@ -159,12 +159,13 @@ class PartyModelTest {
             var status = api.call("/party_status", "role", "Bob");
             assertEquals(2, status.get("round").asInt());
             assertTrue(status.get("members").get(0).path("acted").asBoolean(), "counted for round 2");
+            assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I haul the dog up").code(), "round 2 has all it waits for");
             told.countDown();
             PartyTest.await(() -> resolved(api, "Ann").size() == 1);
             var r1 = resolved(api, "Ann").get(0);
             assertTrue(r1.path("actions").findValuesAsText("text").contains("I hold the rope"), r1.toString());
             assertFalse(r1.path("actions").findValuesAsText("text").contains("I whistle to the dog"));
-            api.call("/party_act", "role", "Bob", "text", "I haul the dog up");
+            // round 2 resolves once round 1 is committed, not at its deadline 90 s later
             PartyTest.await(() -> resolved(api, "Ann").size() == 2);
             assertTrue(resolved(api, "Ann").get(1).path("finished").asBoolean(), "round 2 had both: the well is done");
         });
@@ -278,7 +279,7 @@ class PartyModelTest {
         var narrator = new PartyNarrator(content, "Narrator", null, "en");
         var task = content.task(WELL).orElseThrow();
         var members = new ArrayList<PartyDao.Member>();
-        for (int i = 0; i < 4; i++) members.add(new PartyDao.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0));
+        for (int i = 0; i < 4; i++) members.add(new PartyDao.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0, false));
         var declared = members.stream().map(m -> new PartyNarrator.Declared(m.name(), "act", "y".repeat(PartyService.ACTION_MAX),
                 List.of("Traveller's Dagger"), List.of("Spark"), -1, false)).toList();
         int early = 0, late = 0;
