@@ -13,9 +13,12 @@ final class PartyDao {
     record Party(String id, String code, long leaderId, String task, String phase, int stage, int round, Integer resolving,
                  Long deadline, int roundsPlayed, int lastEvent) {}
 
-    /** {@code dueling}: in a duel not over (a member in a duel follows passively until it ends). */
+    /**
+     * {@code dueling}: in a duel not over (a member in a duel follows passively until it ends); {@code declared}: has
+     * acted or held in the party's open round.
+     */
     record Member(long playerId, String name, int level, int hp, int maxHp, int energy, String state, boolean ready,
-                  int timeouts, int acted, long joinedAt, boolean dueling) {}
+                  int timeouts, int acted, long joinedAt, boolean dueling, boolean declared) {}
 
     record Action(long playerId, String kind, String text, List<String> items, List<String> skills) {}
 
@@ -41,6 +44,11 @@ final class PartyDao {
     }
 
     Handle handle() { return h; }
+
+    /** The events appended through this DAO, in order. */
+    private final List<Event> written = new java.util.ArrayList<>();
+
+    List<Event> written() { return written; }
 
     private static final String PARTY = "select id, code, leader_id, task, phase, stage, round, resolving, deadline, rounds_played, last_event from parties";
 
@@ -86,15 +94,17 @@ final class PartyDao {
         h.execute("delete from parties where id = ?", party);
     }
 
-    /** Members, longest first, with their sheets and whether each is in a duel. */
+    /** Members, longest first, with their sheets, whether each is in a duel and whether each has declared this round. */
     List<Member> members(String party) {
         return h.createQuery("select m.player_id, p.name, c.level, c.hp, c.max_hp, c.energy, m.state, m.ready, m.timeouts, m.acted, m.joined_at, "
                         + "exists (select 1 from battles b where b.p1 = m.player_id and b.over = 0) "
-                        + "or exists (select 1 from battles b where b.p2 = m.player_id and b.over = 0) "
+                        + "or exists (select 1 from battles b where b.p2 = m.player_id and b.over = 0), "
+                        + "exists (select 1 from party_actions a join parties q on q.id = a.party_id "
+                        + "where a.party_id = m.party_id and a.round = q.round and a.player_id = m.player_id) "
                         + "from party_members m join players p on p.id = m.player_id join characters c on c.player_id = m.player_id "
                         + "where m.party_id = ? order by m.joined_at, m.player_id").bind(0, party)
                 .map((rs, ctx) -> new Member(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
-                        rs.getString(7), rs.getInt(8) != 0, rs.getInt(9), rs.getInt(10), rs.getLong(11), rs.getBoolean(12)))
+                        rs.getString(7), rs.getInt(8) != 0, rs.getInt(9), rs.getInt(10), rs.getLong(11), rs.getBoolean(12), rs.getBoolean(13)))
                 .list();
     }
 
@@ -199,7 +209,9 @@ final class PartyDao {
         all.put("n", n);
         all.put("kind", kind);
         all.putAll(data);
-        h.execute("insert into party_events(party_id, n, kind, data, at) values (?, ?, ?, ?, ?)", party, n, kind, Json.text(all), now);
+        String text = Json.text(all);
+        h.execute("insert into party_events(party_id, n, kind, data, at) values (?, ?, ?, ?, ?)", party, n, kind, text, now);
+        written.add(new Event(n, kind, text));
         return n;
     }
 

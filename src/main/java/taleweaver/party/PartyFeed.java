@@ -95,27 +95,36 @@ public final class PartyFeed {
      * {@code wait}): the resolution is what its member is waiting for, and a streamed one hears the words meanwhile.
      * Each round then costs a member one wait instead of two.
      */
-    private CompletableFuture<Events> next(String partyId, int after, long until) {
+    private CompletableFuture<Events> next(String partyId, int after, long until, PartyWaits.News news) {
+        if (follows(news, after)) return CompletableFuture.completedFuture(new Events(news.events(), news.last()));
         long left = until - System.currentTimeMillis();
         var woken = left > 0 ? waits.park(partyId, left) : null;
         return then(partyId, after, until, woken, read(partyId, after, -1));
     }
 
     /** Given what was read after parking {@code woken} (null: no time left): answer now, or wait on. */
-    private CompletableFuture<Events> then(String partyId, int after, long until, CompletableFuture<Void> woken, Read now) {
+    private CompletableFuture<Events> then(String partyId, int after, long until, CompletableFuture<PartyWaits.News> woken, Read now) {
         boolean onlyDeclarations = now.events().stream().allMatch(e -> e.path("kind").asText().equals("acted"));
         boolean keepWaiting = now.telling() && onlyDeclarations;
         if ((!now.events().isEmpty() && !keepWaiting) || woken == null) {
             if (woken != null) waits.unpark(partyId, woken);
             return CompletableFuture.completedFuture(new Events(now.events(), now.last()));
         }
-        if (now.events().isEmpty()) return woken.thenCompose(v -> next(partyId, after, until));
+        if (now.events().isEmpty()) return woken.thenCompose(news -> next(partyId, after, until, news));
         var before = now.events();
-        return woken.thenCompose(v -> next(partyId, now.last(), until)).thenApply(later -> {
+        return woken.thenCompose(news -> next(partyId, now.last(), until, news)).thenApply(later -> {
             var all = new java.util.ArrayList<>(before);
             all.addAll(later.events());
             return new Events(all, Math.max(later.last(), now.last()));
         });
+    }
+
+    /**
+     * Whether the news handed to a wake is all a wait above {@code after} has to hear: the change's events come right
+     * after it, and none is a declaration (a wait that finds only declarations may wait on for the round's telling).
+     */
+    private static boolean follows(PartyWaits.News news, int after) {
+        return news != null && news.first() == after + 1 && news.events().stream().noneMatch(e -> e.path("kind").asText().equals("acted"));
     }
 
     private record Read(List<JsonNode> events, int last, boolean telling, boolean member) {}

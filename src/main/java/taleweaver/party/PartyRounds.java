@@ -156,7 +156,7 @@ public final class PartyRounds {
     private void resolve(String partyId, int round, boolean deadline) {
         Claimed claimed = parties.change(partyId, s -> {
             var party = s.party(partyId).orElse(null);
-            return party == null || party.round() != round ? null : claim(s, party, s.members(partyId), deadline, party.lastEvent());
+            return party == null || party.round() != round ? null : claim(s, party, s.members(partyId), deadline, party.lastEvent(), -1);
         });
         if (claimed != null) tell(partyId, round, claimed);
     }
@@ -165,20 +165,22 @@ public final class PartyRounds {
      * Inside a write on the party, given its row and members as read in that write: claims its open round when it has
      * all it waits for (or {@code deadline}), counting each member's round; null when it is not this caller's to
      * resolve. A declaration that completes a round claims it in its own transaction, so whoever is woken by it already
-     * finds the round being told. {@code lastEvent}: the party's newest event, as written in this transaction so far.
+     * finds the round being told. {@code lastEvent}: the party's newest event, as written in this transaction so far;
+     * {@code declarer}: who declared in it since the members were read (-1: nobody).
      */
-    Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline, int lastEvent) {
+    Claimed claim(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, boolean deadline, int lastEvent, long declarer) {
         if (!party.phase().equals("playing") || party.resolving() != null) return null;
         String partyId = party.id();
         int round = party.round();
-        var actions = s.actions(partyId, round);
-        var declaredIds = new java.util.HashSet<Long>();
-        actions.forEach(a -> declaredIds.add(a.playerId()));
         // awaited: an active member, online, who has not declared and is not in a duel (a member in a duel follows
         // passively until it ends)
-        boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !declaredIds.contains(m.playerId())
+        boolean awaited = members.stream().anyMatch(m -> m.state().equals("active") && !m.declared() && m.playerId() != declarer
                 && !m.dueling() && presence.online(s.handle(), m.playerId()));
-        if (!deadline && (awaited || actions.isEmpty())) return null;
+        if (!deadline && awaited) return null;
+        var actions = s.actions(partyId, round);
+        if (!deadline && actions.isEmpty()) return null;
+        var declaredIds = new java.util.HashSet<Long>();
+        actions.forEach(a -> declaredIds.add(a.playerId()));
         if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
         boolean statesChanged = false;

@@ -10,6 +10,7 @@ import taleweaver.db.Signals;
 import taleweaver.web.RateLimiter;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,20 +75,26 @@ public final class PartyService {
 
     /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
     private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
-        R result = db.write(h -> signalled(h, partyId, work, soon ? Signals.Kind.PARTY_ACTED : Signals.Kind.PARTY));
-        if (soon) waits.wakeSoon(partyId); else waits.wake(partyId);
+        var written = new ArrayList<PartyDao.Event>();
+        R result = db.write(h -> signalled(h, partyId, work, soon ? Signals.Kind.PARTY_ACTED : Signals.Kind.PARTY, written));
+        if (soon) waits.wakeSoon(partyId); else waits.wake(partyId, written);
         return result;
     }
 
     /** A round's resolution, which every member's wait is parked for: written before the declarations queued meanwhile. */
     <R> R resolution(String partyId, Function<PartyDao, R> work) {
-        R result = db.writeFirst(h -> signalled(h, partyId, work, Signals.Kind.PARTY));
-        waits.wake(partyId);
+        var written = new ArrayList<PartyDao.Event>();
+        R result = db.writeFirst(h -> signalled(h, partyId, work, Signals.Kind.PARTY, written));
+        waits.wake(partyId, written);
         return result;
     }
 
-    private <R> R signalled(Handle h, String partyId, Function<PartyDao, R> work, Signals.Kind kind) {
-        R r = work.apply(store(h));
+    /** {@code written}: the events the work appended (as of its last attempt: a write may be tried again). */
+    private <R> R signalled(Handle h, String partyId, Function<PartyDao, R> work, Signals.Kind kind, List<PartyDao.Event> written) {
+        var s = store(h);
+        R r = work.apply(s);
+        written.clear();
+        written.addAll(s.written());
         signals.send(h, kind, partyId);
         return r;
     }
@@ -376,7 +383,7 @@ public final class PartyService {
             int n = s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
             // the last awaited: told now (the party's row and members as read here: the round's other declarations
             // are written under the same row lock, or on SQLite by the one writer)
-            return new Declared(party.round(), rounds.claim(s, party, members, false, n));
+            return new Declared(party.round(), rounds.claim(s, party, members, false, n, p.id()));
         }, true);
         if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
     }

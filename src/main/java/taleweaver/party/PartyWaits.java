@@ -2,18 +2,30 @@ package taleweaver.party;
 
 import taleweaver.Jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import taleweaver.web.Json;
+
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Members parked on {@code /party_wait} (SPEC §16), holding no thread: a future per wait, completed when the party has
- * news (a change committed here, or another instance's signal) or when the wait runs out (on the jobs' workers).
+ * news (a change committed here, or another instance's signal) or when the wait runs out (on the jobs' workers). A
+ * change committed here hands the waits the events it wrote ({@link News}): a wait they follow on from answers with
+ * them without reading the party again; any other wait reads.
  * A streamed wait also hears the round's telling as it is written: the words so far when it starts listening, then
  * each piece, whether the telling runs here or on another instance (its pieces relayed in batches).
  */
 public final class PartyWaits {
-    private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<CompletableFuture<News>>> waiting = new ConcurrentHashMap<>();
+
+    /** The events one committed change wrote, in order and with no gap (null news: something changed, read it). */
+    record News(List<JsonNode> events) {
+        int first() { return events.get(0).path("n").asInt(); }
+        int last() { return events.get(events.size() - 1).path("n").asInt(); }
+    }
     private final ConcurrentHashMap<String, Set<java.util.function.Consumer<String>>> listeners = new ConcurrentHashMap<>();
     /** The round being told in each party, and its words so far (here or relayed). */
     private final ConcurrentHashMap<String, Telling> tellings = new ConcurrentHashMap<>();
@@ -35,9 +47,9 @@ public final class PartyWaits {
     private volatile boolean closing;
 
     /** A wait for news of the party, at most {@code millis} (null when shutting down: answer now); {@link #unpark} it if unneeded. */
-    CompletableFuture<Void> park(String partyId, long millis) {
+    CompletableFuture<News> park(String partyId, long millis) {
         if (closing) return null;
-        var woken = new CompletableFuture<Void>();
+        var woken = new CompletableFuture<News>();
         waiting.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(woken);
         var timeout = jobs.after(millis, () -> woken.complete(null));
         if (timeout == null) woken.complete(null);
@@ -48,7 +60,7 @@ public final class PartyWaits {
         return woken;
     }
 
-    void unpark(String partyId, CompletableFuture<Void> woken) {
+    void unpark(String partyId, CompletableFuture<News> woken) {
         waiting.computeIfPresent(partyId, (k, set) -> {
             set.remove(woken);
             return set.isEmpty() ? null : set;
@@ -61,10 +73,18 @@ public final class PartyWaits {
      * thread that hears other instances' signals, or the one that committed a round: neither should read for all).
      */
     public void wake(String partyId) {
+        wake(partyId, null);
+    }
+
+    /** The same, with the events of the change that was committed here (null or empty: none to hand on). */
+    void wake(String partyId, List<PartyDao.Event> written) {
         var set = waiting.get(partyId);
         if (set == null) return;
-        for (var w : set.toArray(CompletableFuture[]::new)) {
-            if (!jobs.run(() -> w.complete(null))) w.complete(null);
+        var news = written == null || written.isEmpty() ? null : new News(written.stream().map(e -> Json.parse(e.data())).toList());
+        @SuppressWarnings("unchecked")
+        CompletableFuture<News>[] woken = set.toArray(CompletableFuture[]::new);
+        for (var w : woken) {
+            if (!jobs.run(() -> w.complete(news))) w.complete(news);
         }
     }
 

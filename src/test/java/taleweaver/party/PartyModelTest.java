@@ -279,7 +279,7 @@ class PartyModelTest {
         var narrator = new PartyNarrator(content, "Narrator", null, "en");
         var task = content.task(WELL).orElseThrow();
         var members = new ArrayList<PartyDao.Member>();
-        for (int i = 0; i < 4; i++) members.add(new PartyDao.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0, false));
+        for (int i = 0; i < 4; i++) members.add(new PartyDao.Member(i, "Member" + i + "x".repeat(40), 10, 100, 100, 100, "active", true, 0, 40, 0, false, false));
         var declared = members.stream().map(m -> new PartyNarrator.Declared(m.name(), "act", "y".repeat(PartyService.ACTION_MAX),
                 List.of("Traveller's Dagger"), List.of("Spark"), -1, false)).toList();
         int early = 0, late = 0;

@@ -315,6 +315,36 @@ class PartyTest {
     }
 
     /**
+     * A change committed here hands the waiting members the events it wrote; a wait parked below a declaration still
+     * gathering (woken 100 ms later) must not take the chat that follows for all there is: every number is heard.
+     */
+    @Test
+    void aWaitHearsEveryEventInOrderWhenChatFollowsADeclaration() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            int last = api.call("/party_status", "role", "Cid").get("last").asInt();
+            var pool = Executors.newSingleThreadExecutor();
+            try {
+                var waiting = pool.submit(() -> api.call("/party_wait", "role", "Cid", "after", last, "wait", 30));
+                Thread.sleep(200); // parked
+                assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I hold the rope").code());
+                assertEquals(200, api.call("/party_say", "role", "Bob", "text", "rope ready").code());
+                var heard = new ArrayList<JsonNode>();
+                waiting.get(10, TimeUnit.SECONDS).get("events").forEach(heard::add);
+                while (heard.stream().noneMatch(e -> e.path("kind").asText().equals("chat"))) {
+                    api.call("/party_wait", "role", "Cid", "after", heard.get(heard.size() - 1).path("n").asInt(), "wait", 10)
+                            .get("events").forEach(heard::add);
+                }
+                assertEquals(List.of("acted", "chat"), heard.stream().map(e -> e.path("kind").asText()).toList());
+                assertEquals(List.of(last + 1, last + 2), heard.stream().map(e -> e.path("n").asInt()).toList());
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
+    /**
      * The instance remembers each player's party to save a statement a request: a player who moves is not misled by it,
      * whether the first thing they do in the new party is to declare or to wait.
      */
