@@ -161,7 +161,7 @@ class PartyModelTest {
             assertTrue(status.get("members").get(0).path("acted").asBoolean(), "counted for round 2");
             assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I haul the dog up").code(), "round 2 has all it waits for");
             told.countDown();
-            PartyTest.await(() -> resolved(api, "Ann").size() == 1);
+            PartyTest.await(() -> !resolved(api, "Ann").isEmpty()); // round 2 may be told at once after it
             var r1 = resolved(api, "Ann").get(0);
             assertTrue(r1.path("actions").findValuesAsText("text").contains("I hold the rope"), r1.toString());
             assertFalse(r1.path("actions").findValuesAsText("text").contains("I whistle to the dog"));
