@@ -104,7 +104,7 @@ public final class PartyFeed {
 
     /** Given what was read after parking {@code woken} (null: no time left): answer now, or wait on. */
     private CompletableFuture<Events> then(String partyId, int after, long until, CompletableFuture<PartyWaits.News> woken, Read now) {
-        boolean onlyDeclarations = now.events().stream().allMatch(e -> e.path("kind").asText().equals("acted"));
+        boolean onlyDeclarations = now.events().stream().allMatch(PartyFeed::declaration);
         boolean keepWaiting = now.telling() && onlyDeclarations;
         if ((!now.events().isEmpty() && !keepWaiting) || woken == null) {
             if (woken != null) waits.unpark(partyId, woken);
@@ -124,7 +124,11 @@ public final class PartyFeed {
      * after it, and none is a declaration (a wait that finds only declarations may wait on for the round's telling).
      */
     private static boolean follows(PartyWaits.News news, int after) {
-        return news != null && news.first() == after + 1 && news.events().stream().noneMatch(e -> e.path("kind").asText().equals("acted"));
+        return news != null && news.first() == after + 1 && news.events().stream().noneMatch(PartyFeed::declaration);
+    }
+
+    private static boolean declaration(JsonNode event) {
+        return event.path("kind").asText().equals("acted");
     }
 
     private record Read(List<JsonNode> events, int last, boolean telling, boolean member) {}

@@ -1,8 +1,7 @@
 package taleweaver.party;
 
-import taleweaver.Jobs;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import taleweaver.Jobs;
 import taleweaver.web.Json;
 
 import java.util.List;

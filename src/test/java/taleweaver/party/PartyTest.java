@@ -327,7 +327,7 @@ class PartyTest {
             var pool = Executors.newSingleThreadExecutor();
             try {
                 var waiting = pool.submit(() -> api.call("/party_wait", "role", "Cid", "after", last, "wait", 30));
-                Thread.sleep(200); // parked
+                await(() -> PartyModelTest.parked(api) >= 1);
                 assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I hold the rope").code());
                 assertEquals(200, api.call("/party_say", "role", "Bob", "text", "rope ready").code());
                 var heard = new ArrayList<JsonNode>();
