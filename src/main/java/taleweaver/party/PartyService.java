@@ -1,6 +1,7 @@
 package taleweaver.party;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import taleweaver.Refusal;
 import taleweaver.account.AccountService;
 import taleweaver.account.Player;
@@ -29,6 +30,7 @@ public final class PartyService {
 
     static final String CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud across a room
     static final int CODE_LENGTH = 6;
+    /** The longest action and party message, in characters: the requests' bounds (PartyHandlers). */
     public static final int ACTION_MAX = 400;
     public static final int CHAT_MAX = 300;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -76,7 +78,13 @@ public final class PartyService {
     /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
     private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
         var written = new ArrayList<PartyDao.Event>();
-        R result = db.write(h -> signalled(h, partyId, work, soon ? Signals.Kind.PARTY_ACTED : Signals.Kind.PARTY, written));
+        R result;
+        try {
+            result = db.write(h -> signalled(h, partyId, work, soon ? Signals.Kind.PARTY_ACTED : Signals.Kind.PARTY, written));
+        } catch (UnableToExecuteStatementException e) { // one party per player: the unique index caught a race the checks did not
+            if (String.valueOf(e.getMessage()).contains("party_members")) throw inParty();
+            throw e;
+        }
         if (soon) waits.wakeSoon(partyId); else waits.wake(partyId, written);
         return result;
     }
@@ -335,7 +343,6 @@ public final class PartyService {
 
     /** An action for the round now open; a second one replaces the first until the round locks. */
     public void act(Player p, String text, List<String> items, List<String> skills) {
-        if (text.codePointCount(0, text.length()) > ACTION_MAX) throw new Refusal(400, "too_long", "an action is at most " + ACTION_MAX + " characters");
         if (text.isBlank() && items.isEmpty() && skills.isEmpty()) throw new Refusal(400, "empty_action", "say what you do");
         if (!items.isEmpty() || !skills.isEmpty()) characters.use(p, characters.sheet(p), items, skills); // 422 when not owned or not enough energy
         declare(p, "act", text, items, skills);
@@ -392,7 +399,6 @@ public final class PartyService {
 
     public void say(Player p, String text) {
         if (text.isBlank()) throw new Refusal(400, "empty_text", "say something");
-        if (text.codePointCount(0, text.length()) > CHAT_MAX) throw new Refusal(400, "too_long", "a message is at most " + CHAT_MAX + " characters");
         if (names.containsBanned(text)) throw new Refusal(422, "not_allowed", "that message has a word this world does not allow");
         if (chat.acquire("party:" + p.id(), System.currentTimeMillis()) > 0) throw new Refusal(429, "too_fast", "slow down a little");
         String partyId = partyOf(p);

@@ -10,7 +10,9 @@ import taleweaver.TestConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -231,6 +233,50 @@ class PartyTest {
     }
 
     @Test
+    void aPlayerJoiningTwoPartiesAtOnceEndsInOneAndIsToldOfTheOther() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.signup("Bob");
+            var pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 8; trial++) {
+                    String joiner = "Jo" + trial;
+                    api.signup(joiner);
+                    String first = api.call("/party_create", "role", "Ann").text("code");
+                    String second = api.call("/party_create", "role", "Bob").text("code");
+                    var go = new CountDownLatch(1);
+                    var both = new ArrayList<Future<Api.Reply>>();
+                    // by two codes, or (odd trials) by a code while creating a party of their own
+                    for (String code : List.of(first, second)) {
+                        boolean create = trial % 2 == 1 && code.equals(second);
+                        both.add(pool.submit((Callable<Api.Reply>) () -> {
+                            go.await();
+                            return create ? api.call("/party_create", "role", joiner) : api.call("/party_join", "role", joiner, "code", code);
+                        }));
+                    }
+                    go.countDown();
+                    var codes = new ArrayList<Integer>();
+                    for (var f : both) codes.add(f.get(10, TimeUnit.SECONDS).code());
+                    codes.sort(null);
+                    assertEquals(List.of(200, 409), codes, "trial " + trial + ": one party, and the other refused as in_party");
+                    var status = api.call("/party_status", "role", joiner);
+                    assertEquals(200, status.code());
+                    int seen = 0;
+                    for (String owner : List.of("Ann", "Bob")) {
+                        seen += (int) api.call("/party_status", "role", owner).get("members").findValuesAsText("name").stream()
+                                .filter(joiner::equals).count();
+                    }
+                    assertTrue(seen <= 1, "trial " + trial + ": in one party's members at most");
+                    for (String n : List.of(joiner, "Ann", "Bob")) api.call("/party_leave", "role", n);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
+    @Test
     void aSecondActionReplacesTheFirstUntilTheRoundLocks() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
             Api api = new Api(client.getOrigin());
@@ -255,6 +301,10 @@ class PartyTest {
                 api.call("/party_act", "role", "Ann", "text", "I look at the well");
                 int want = round;
                 await(() -> resolved(api, "Ann").size() >= want);
+                if (round == 1) {
+                    assertEquals("active", api.call("/party_status", "role", "Ann").get("members").get(1).path("state").asText(),
+                            "one hold by timeout is not yet two");
+                }
             }
             var kinds = events(api, "Ann").stream().filter(e -> e.path("kind").asText().equals("passive")).toList();
             assertEquals(1, kinds.size(), "two holds by timeout in a row: passive");
@@ -267,6 +317,47 @@ class PartyTest {
             api.call("/party_act", "role", "Bob", "text", "I am back, I climb down");
             assertTrue(events(api, "Ann").stream().anyMatch(e -> e.path("kind").asText().equals("active")), "back by acting");
             assertEquals("active", api.call("/party_status", "role", "Ann").get("members").get(1).path("state").asText());
+        });
+    }
+
+    @Test
+    void theLeaderStartingAgainBeginsWithTheReadyAndEveryoneElseFollows() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String code = partyOf(api, null, "Ann", "Bob", "Cid");
+            api.signup("Dee");
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code(), "the check again");
+            assertTrue(events(api, "Ann").stream().noneMatch(e -> e.path("kind").asText().equals("started")), "the leader alone ready: no quest yet");
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code(), "two ready: it begins");
+            assertTrue(events(api, "Ann").stream().anyMatch(e -> e.path("kind").asText().equals("started")));
+            assertEquals(200, api.call("/party_join", "role", "Dee", "code", code).code());
+            var states = new HashMap<String, String>();
+            api.call("/party_status", "role", "Ann").get("members").forEach(m -> states.put(m.path("name").asText(), m.path("state").asText()));
+            assertEquals(Map.of("Ann", "active", "Bob", "active", "Cid", "passive", "Dee", "passive"), states,
+                    "the unready sit out as followers, and so does one who joins a quest under way");
+            assertEquals(200, api.call("/party_leave", "role", "Ann").code());
+            assertEquals("Bob", api.call("/party_status", "role", "Cid").text("leader"), "the lead passes to the longest member");
+        });
+    }
+
+    @Test
+    void whatAMemberSaysOrDeclaresIsCheckedAndAnActionStaysUnreadUntilItsRoundResolves() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            assertEquals(400, api.call("/party_act", "role", "Ann", "text", "x".repeat(401)).code(), "an action is at most 400 characters");
+            assertEquals(400, api.call("/party_say", "role", "Ann", "text", "x".repeat(301)).code(), "a message is at most 300 characters");
+            assertEquals(422, api.call("/party_say", "role", "Ann", "text", "oh shit").code(), "the pack's banned words");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "x".repeat(400)).code());
+            assertEquals(200, api.call("/party_say", "role", "Ann", "text", "y".repeat(300)).code());
+            assertTrue(api.call("/party_status", "role", "Bob").get("members").get(0).path("acted").asBoolean());
+            var seen = events(api, "Bob");
+            assertTrue(seen.stream().noneMatch(e -> e.toString().contains("xxxxxxxx") || e.toString().contains("shit")),
+                    "who acted, not what, until the round resolves; a refused message reaches nobody: " + seen);
+            assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("acted") && e.path("name").asText().equals("Ann")));
+            assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("chat") && e.path("text").asText().length() == 300));
         });
     }
 
