@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,22 @@ class PartyTest {
             for (int i = 1; i < names.length; i++) assertEquals(200, api.call("/party_ready", "role", names[i], "ready", true).code());
         }
         return code;
+    }
+
+    /** The calls sent together, each from a thread of {@code pool}, released at once; their replies in order. */
+    static List<Api.Reply> atOnce(ExecutorService pool, List<Callable<Api.Reply>> calls) throws Exception {
+        var go = new CountDownLatch(1);
+        var sent = new ArrayList<Future<Api.Reply>>();
+        for (var call : calls) {
+            sent.add(pool.submit(() -> {
+                go.await();
+                return call.call();
+            }));
+        }
+        go.countDown();
+        var replies = new ArrayList<Api.Reply>();
+        for (var f : sent) replies.add(f.get(10, TimeUnit.SECONDS));
+        return replies;
     }
 
     @Test
@@ -209,16 +226,9 @@ class PartyTest {
                     String a = "Ra" + trial, b = "Rb" + trial;
                     partyOf(api, WELL, a, b);
                     for (int round = 1; round <= 3; round++) {
-                        var go = new CountDownLatch(1);
-                        var both = new ArrayList<Future<Api.Reply>>();
-                        for (String who : List.of(a, b)) {
-                            both.add(pool.submit((Callable<Api.Reply>) () -> {
-                                go.await();
-                                return api.call("/party_act", "role", who, "text", "I look around");
-                            }));
-                        }
-                        go.countDown();
-                        for (var f : both) assertEquals(200, f.get(10, TimeUnit.SECONDS).code());
+                        var both = atOnce(pool, List.of(() -> api.call("/party_act", "role", a, "text", "I look around"),
+                                () -> api.call("/party_act", "role", b, "text", "I look around")));
+                        for (var r : both) assertEquals(200, r.code());
                         var rounds = resolved(api, a).stream().map(e -> e.path("round").asInt()).toList();
                         assertEquals(round, rounds.size(), "trial " + trial + ": each round resolved once: " + rounds);
                         assertEquals(round, rounds.get(round - 1));
@@ -245,21 +255,13 @@ class PartyTest {
                     api.signup(joiner);
                     String first = api.call("/party_create", "role", "Ann").text("code");
                     String second = api.call("/party_create", "role", "Bob").text("code");
-                    var go = new CountDownLatch(1);
-                    var both = new ArrayList<Future<Api.Reply>>();
                     // by two codes, or (odd trials) by a code while creating a party of their own
-                    for (String code : List.of(first, second)) {
-                        boolean create = trial % 2 == 1 && code.equals(second);
-                        both.add(pool.submit((Callable<Api.Reply>) () -> {
-                            go.await();
-                            return create ? api.call("/party_create", "role", joiner) : api.call("/party_join", "role", joiner, "code", code);
-                        }));
-                    }
-                    go.countDown();
-                    var codes = new ArrayList<Integer>();
-                    for (var f : both) codes.add(f.get(10, TimeUnit.SECONDS).code());
-                    codes.sort(null);
-                    assertEquals(List.of(200, 409), codes, "trial " + trial + ": one party, and the other refused as in_party");
+                    boolean create = trial % 2 == 1;
+                    var both = new ArrayList<>(atOnce(pool, List.of(() -> api.call("/party_join", "role", joiner, "code", first),
+                            () -> create ? api.call("/party_create", "role", joiner) : api.call("/party_join", "role", joiner, "code", second))));
+                    both.sort(java.util.Comparator.comparingInt(Api.Reply::code));
+                    assertEquals(List.of(200, 409), both.stream().map(Api.Reply::code).toList(), "trial " + trial + ": one party, and the other refused");
+                    assertEquals("in_party", both.get(1).text("error"), "trial " + trial);
                     var status = api.call("/party_status", "role", joiner);
                     assertEquals(200, status.code());
                     int seen = 0;
