@@ -15,6 +15,7 @@ import turns
 
 TASK = "The Flooded Well"
 SPREAD = 1.0  # seconds within which a party's four members declare, in the latency figures
+WAITS = [0]  # the members' /party_wait requests so far (a round's every wait is a reply and a new request)
 
 
 class Model:
@@ -73,6 +74,7 @@ async def start(b, names, on, errors):
 async def until_resolved(conn, name, after, round_no):
     """The moment (monotonic ns) `name` gets round `round_no`'s resolution through /party_wait."""
     while True:
+        WAITS[0] += 1
         st, r = await conn.call("/party_wait", {"role": name, "after": after, "wait": 30}, timeout=45)
         if st != 200 or r.get("status_code") != 200:
             raise RuntimeError(f"{name}: {st} {r}")
@@ -258,14 +260,17 @@ def cpu_per_round(b, java, version, seconds, warm_up=90):
                 figures = {"round": [], "turn": [], "beat": []}
                 jit = {"round": [], "turn": [], "beat": []}
                 sql = {"round": [], "turn": [], "beat": []}
+                waits = []
                 for _ in range(3):
                     for kind, work, per in (("round", lambda: asyncio.run(party_rounds(6)), 6), ("turn", lambda: asyncio.run(solo_turns(40)), 40),
                                             ("beat", lambda: asyncio.run(heartbeats(40)), 40)):
-                        q0 = cluster.statements(b, s.port)
+                        q0, w0 = cluster.statements(b, s.port), WAITS[0]
                         c0, j0 = turns.cpu_seconds(s.proc.pid), turns.compiler_seconds(s.proc.pid)
                         work()
                         spent, compiling = turns.cpu_seconds(s.proc.pid) - c0, turns.compiler_seconds(s.proc.pid) - j0
                         sql[kind].append((cluster.statements(b, s.port) - q0) / (len(teams) * per))
+                        if kind == "round":
+                            waits.append((WAITS[0] - w0) / (len(teams) * per))
                         figures[kind].append((spent - compiling) * 1000 / (len(teams) * per))  # the JIT's threads apart: a warm-up's cost
                         jit[kind].append(compiling / max(spent, 1e-9) * 100)
                 round_ms, turn_ms, beat_ms = (statistics.median(figures[k]) for k in ("round", "turn", "beat"))
@@ -274,7 +279,7 @@ def cpu_per_round(b, java, version, seconds, warm_up=90):
                          f"JIT threads {max(jit['round']):.0f} % at most) vs {turn_ms:.2f} ms per DM turn "
                          f"({', '.join(f'{x:.2f}' for x in figures['turn'])}; JIT {max(jit['turn']):.0f} %): "
                          f"{round_ms / turn_ms:.2f}x (target <= 2x); statements {statistics.median(sql['round']):.1f} per round, "
-                         f"{statistics.median(sql['turn']):.1f} per turn; {errors[0]} errors")
+                         f"{statistics.median(sql['turn']):.1f} per turn; {statistics.median(waits):.1f} waits per round (4 at least); {errors[0]} errors")
                 b.report(f"  the floor: a heartbeat ({label}, {version})",
                          f"{beat_ms:.2f} ms per /refrash ({', '.join(f'{x:.2f}' for x in figures['beat'])}; JIT {max(jit['beat']):.0f} %): "
                          f"a round's 8 requests (4 declarations, 4 waits) cost at least {8 * beat_ms / turn_ms:.2f}x a DM turn at that price, "

@@ -63,6 +63,20 @@ final class PartyDao {
 
     /** The party, its row locked for this transaction (PostgreSQL; SQLite's writes are one at a time). */
     Optional<Party> party(String id) { return one("id = ?", id); }
+
+    /** The number taken for the next event this transaction appends (0: none taken). */
+    private int taken;
+
+    /**
+     * The party, its row locked, with the number of the next {@link #event} taken in the same statement (a declaration
+     * always appends one): its {@code lastEvent} is that number. A transaction that then refuses undoes both.
+     */
+    Optional<Party> partyTakingEvent(String id) {
+        var party = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning "
+                + PARTY.substring("select ".length(), PARTY.indexOf(" from "))).bind(0, id).map(PartyDao::party).findOne();
+        party.ifPresent(p -> taken = p.lastEvent());
+        return party;
+    }
     Optional<Party> byCode(String code) { return one("code = ?", code); }
 
     Optional<String> partyOf(long playerId) {
@@ -194,17 +208,25 @@ final class PartyDao {
         if (!members.isEmpty()) batch.execute();
     }
 
-    /** Round {@code round}, claimed, is resolved: false (nothing changed) when the claim is no longer on it. */
+    /**
+     * Round {@code round}, claimed, is resolved: false (nothing changed) when the claim is no longer on it. The number of
+     * the resolution's {@link #event} is taken in the same statement.
+     */
     boolean resolved(String party, int round, int stage, Long deadline) {
-        if (h.execute("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1 "
-                + "where id = ? and resolving = ?", stage, deadline, party, round) != 1) return false;
+        var n = h.createQuery("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1, "
+                + "last_event = last_event + 1 where id = ? and resolving = ? returning last_event")
+                .bind(0, stage).bind(1, deadline).bind(2, party).bind(3, round).mapTo(Integer.class).findOne();
+        if (n.isEmpty()) return false;
+        taken = n.get();
         h.execute("delete from party_actions where party_id = ? and round <= ?", party, round);
         return true;
     }
 
     /** Appends an event; its number is the party's next. */
     int event(String party, String kind, Map<String, Object> data, long now) {
-        int n = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning last_event").bind(0, party).mapTo(Integer.class).one();
+        int n = taken;
+        taken = 0;
+        if (n == 0) n = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning last_event").bind(0, party).mapTo(Integer.class).one();
         var all = new java.util.LinkedHashMap<String, Object>();
         all.put("n", n);
         all.put("kind", kind);

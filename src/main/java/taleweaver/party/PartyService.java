@@ -75,7 +75,7 @@ public final class PartyService {
         return change(partyId, work, false);
     }
 
-    /** {@code soon}: the news is a declaration, gathered with the ones that follow it within a few milliseconds. */
+    /** {@code soon}: the news is a declaration, gathered with the ones that follow it (PartyWaits.wakeSoon). */
     private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
         var written = new ArrayList<PartyDao.Event>();
         R result;
@@ -375,7 +375,7 @@ public final class PartyService {
     private void declare(String partyId, boolean hinted, Player p, String kind, String text, List<String> items, List<String> skills) {
         record Declared(int round, PartyRounds.Claimed claimed) {}
         Declared done = change(partyId, s -> {
-            var party = s.party(partyId).orElse(null);
+            var party = s.partyTakingEvent(partyId).orElse(null); // the row and the number of this declaration's first event
             var members = party == null ? List.<PartyDao.Member>of() : s.members(partyId);
             var me = members.stream().filter(m -> m.playerId() == p.id()).findFirst().orElse(null);
             if (me == null) throw hinted ? new WrongHint() : notInParty(); // left meanwhile

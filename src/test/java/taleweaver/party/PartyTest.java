@@ -450,7 +450,10 @@ class PartyTest {
             assertEquals(200, api.call("/party_leave", "role", "Bob").code());
             String cids = partyOf(api, null, "Cid");
             assertEquals(200, api.call("/party_join", "role", "Bob", "code", cids).code());
+            int annsLast = api.call("/party_status", "role", "Ann").get("last").asInt(), cidsLast = api.call("/party_status", "role", "Cid").get("last").asInt();
             assertEquals(409, api.call("/party_act", "role", "Bob", "text", "I hold the lantern").code(), "Cid's party has no quest: not Ann's");
+            assertEquals(annsLast, api.call("/party_status", "role", "Ann").get("last").asInt(), "a declaration refused changes nothing");
+            assertEquals(cidsLast, api.call("/party_status", "role", "Cid").get("last").asInt(), "a declaration refused changes nothing");
             assertFalse(events(api, "Bob").isEmpty());
             assertEquals(200, api.call("/party_leave", "role", "Bob").code());
             assertEquals(200, api.call("/party_say", "role", "Cid", "text", "the password is heron").code());
