@@ -96,7 +96,8 @@ public final class PartyFeed {
      * Each round then costs a member one wait instead of two.
      */
     private CompletableFuture<Events> next(String partyId, int after, long until, PartyWaits.News news) {
-        if (follows(news, after)) return CompletableFuture.completedFuture(new Events(news.events(), news.last()));
+        var told = told(news, after);
+        if (!told.isEmpty()) return CompletableFuture.completedFuture(new Events(told, told.get(told.size() - 1).path("n").asInt()));
         long left = until - System.currentTimeMillis();
         var woken = left > 0 ? waits.park(partyId, left) : null;
         return then(partyId, after, until, woken, read(partyId, after, -1));
@@ -120,11 +121,13 @@ public final class PartyFeed {
     }
 
     /**
-     * Whether the news handed to a wake is all a wait above {@code after} has to hear: the change's events come right
-     * after it, and none is a declaration (a wait that finds only declarations may wait on for the round's telling).
+     * What a wait above {@code after} can be told from the events handed to its wake, without reading: those that come
+     * right after it with no gap, when one of them is more than a declaration (a wait that finds only declarations may
+     * wait on for the round's telling, which a read says); else nothing.
      */
-    private static boolean follows(PartyWaits.News news, int after) {
-        return news != null && news.first() == after + 1 && news.events().stream().noneMatch(PartyFeed::declaration);
+    private static List<JsonNode> told(PartyWaits.News news, int after) {
+        var above = news == null ? List.<JsonNode>of() : news.above(after);
+        return above.stream().allMatch(PartyFeed::declaration) ? List.of() : above;
     }
 
     private static boolean declaration(JsonNode event) {

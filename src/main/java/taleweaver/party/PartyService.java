@@ -85,7 +85,7 @@ public final class PartyService {
             if (String.valueOf(e.getMessage()).contains("party_members")) throw inParty();
             throw e;
         }
-        if (soon) waits.wakeSoon(partyId); else waits.wake(partyId, written);
+        if (soon) waits.wakeSoon(partyId, written); else waits.wake(partyId, written);
         return result;
     }
 

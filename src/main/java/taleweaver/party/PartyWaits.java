@@ -11,19 +11,43 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Members parked on {@code /party_wait} (SPEC §16), holding no thread: a future per wait, completed when the party has
- * news (a change committed here, or another instance's signal) or when the wait runs out (on the jobs' workers). A
- * change committed here hands the waits the events it wrote ({@link News}): a wait they follow on from answers with
- * them without reading the party again; any other wait reads.
+ * news (a change committed here, or another instance's signal) or when the wait runs out (on the jobs' workers). While
+ * a party has waits here, the events its changes committed here are kept (the last {@link #RECENT}) and handed to each
+ * wait it wakes ({@link News}): a wait that finds in them every event above its {@code after} up to one the member is
+ * waiting for answers without reading the party again; any other wait reads.
  * A streamed wait also hears the round's telling as it is written: the words so far when it starts listening, then
  * each piece, whether the telling runs here or on another instance (its pieces relayed in batches).
  */
 public final class PartyWaits {
-    private final ConcurrentHashMap<String, Set<CompletableFuture<News>>> waiting = new ConcurrentHashMap<>();
+    /** How many of a party's latest events are kept for its waits: a round of four is five. */
+    static final int RECENT = 16;
 
-    /** The events one committed change wrote, in order and with no gap (null news: something changed, read it). */
+    private final ConcurrentHashMap<String, Parked> waiting = new ConcurrentHashMap<>();
+
+    /** A party's parked waits, and the events committed here since the first of them parked (the latest, by number). */
+    private static final class Parked {
+        final Set<CompletableFuture<News>> waits = ConcurrentHashMap.newKeySet();
+        private final java.util.TreeMap<Integer, JsonNode> recent = new java.util.TreeMap<>();
+
+        synchronized News heard(List<JsonNode> events) {
+            for (var e : events) recent.put(e.path("n").asInt(), e);
+            while (recent.size() > RECENT) recent.pollFirstEntry();
+            return new News(List.copyOf(recent.values()));
+        }
+    }
+
+    /** Events committed here, by number, maybe with gaps (another instance's, or one committed before any wait parked). */
     record News(List<JsonNode> events) {
-        int first() { return events.get(0).path("n").asInt(); }
-        int last() { return events.get(events.size() - 1).path("n").asInt(); }
+        /** The events numbered from {@code after + 1} on with no gap: those a wait above {@code after} can be told as they are. */
+        List<JsonNode> above(int after) {
+            var out = new java.util.ArrayList<JsonNode>();
+            for (var e : events) {
+                int n = e.path("n").asInt();
+                if (n == after + 1 + out.size()) out.add(e);
+                else if (n > after + 1 + out.size()) break;
+            }
+            return out;
+        }
     }
     private final ConcurrentHashMap<String, Set<java.util.function.Consumer<String>>> listeners = new ConcurrentHashMap<>();
     /** The round being told in each party, and its words so far (here or relayed). */
@@ -49,7 +73,11 @@ public final class PartyWaits {
     CompletableFuture<News> park(String partyId, long millis) {
         if (closing) return null;
         var woken = new CompletableFuture<News>();
-        waiting.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(woken);
+        waiting.compute(partyId, (k, parked) -> { // added inside: a last wait leaving meanwhile cannot drop it with the party's entry
+            var p = parked == null ? new Parked() : parked;
+            p.waits.add(woken);
+            return p;
+        });
         var timeout = jobs.after(millis, () -> woken.complete(null));
         if (timeout == null) woken.complete(null);
         woken.whenComplete((v, e) -> {
@@ -60,9 +88,9 @@ public final class PartyWaits {
     }
 
     void unpark(String partyId, CompletableFuture<News> woken) {
-        waiting.computeIfPresent(partyId, (k, set) -> {
-            set.remove(woken);
-            return set.isEmpty() ? null : set;
+        waiting.computeIfPresent(partyId, (k, parked) -> {
+            parked.waits.remove(woken);
+            return parked.waits.isEmpty() ? null : parked;
         });
         woken.complete(null);
     }
@@ -75,17 +103,21 @@ public final class PartyWaits {
         wake(partyId, null);
     }
 
-    /** The same, with the events of the change that was committed here (null or empty: none to hand on). */
+    /** The same, with the events of the change that was committed here (null or empty: none to add). */
     void wake(String partyId, List<PartyDao.Event> written) {
         gathering.remove(partyId); // every wait hears all there is now: a gathered wake still to come has nothing to add
-        var set = waiting.get(partyId);
-        if (set == null) return;
-        var news = written == null || written.isEmpty() ? null : new News(written.stream().map(e -> Json.parse(e.data())).toList());
+        var parked = waiting.get(partyId);
+        if (parked == null) return;
+        var news = parked.heard(parsed(written));
         @SuppressWarnings("unchecked")
-        CompletableFuture<News>[] woken = set.toArray(CompletableFuture[]::new);
+        CompletableFuture<News>[] woken = parked.waits.toArray(CompletableFuture[]::new);
         for (var w : woken) {
             if (!jobs.run(() -> w.complete(news))) w.complete(news);
         }
+    }
+
+    private static List<JsonNode> parsed(List<PartyDao.Event> written) {
+        return written == null ? List.of() : written.stream().map(e -> Json.parse(e.data())).toList();
     }
 
     /**
@@ -101,7 +133,14 @@ public final class PartyWaits {
      * completes a round, rather than once for each (each wake is a reply and a new wait).
      */
     public void wakeSoon(String partyId) {
-        if (!waiting.containsKey(partyId)) return;
+        wakeSoon(partyId, null);
+    }
+
+    /** The same, with the events of the declaration committed here, kept for the wake. */
+    void wakeSoon(String partyId, List<PartyDao.Event> written) {
+        var parked = waiting.get(partyId);
+        if (parked == null) return;
+        parked.heard(parsed(written));
         var mark = new Object();
         if (gathering.putIfAbsent(partyId, mark) != null) return;
         // woken by then for another reason (the round told, a member joined): the waits heard this declaration with it
@@ -124,7 +163,11 @@ public final class PartyWaits {
 
     /** A streamed wait: hears the words told so far, then each new piece, until {@link #unlisten}. */
     void listen(String partyId, java.util.function.Consumer<String> listener) {
-        listeners.computeIfAbsent(partyId, k -> ConcurrentHashMap.newKeySet()).add(listener);
+        listeners.compute(partyId, (k, set) -> { // added inside, as a wait is parked
+            var all = set == null ? ConcurrentHashMap.<java.util.function.Consumer<String>>newKeySet() : set;
+            all.add(listener);
+            return all;
+        });
         Telling t = tellings.get(partyId);
         if (t != null) {
             String sofar;
@@ -177,6 +220,6 @@ public final class PartyWaits {
     }
 
     public int parked() {
-        return waiting.values().stream().mapToInt(Set::size).sum();
+        return waiting.values().stream().mapToInt(p -> p.waits.size()).sum();
     }
 }

@@ -177,31 +177,70 @@ class PartyModelTest {
      */
     @Test
     void aWaitFindingOnlyDeclarationsOfARoundBeingToldGetsItsResolutionInTheSameReply() throws Exception {
+        for (var replies : repliesToWaitsOnAHeldRound(false)) {
+            assertEquals(1, replies.size(), replies.toString()); // both parked though two declarations lay above `after`
+            var kinds = replies.get(0).findValuesAsText("kind");
+            assertTrue(kinds.contains("acted") && kinds.contains("resolved"), kinds.toString());
+        }
+    }
+
+    /**
+     * The same for waits parked before anyone declared: woken by the declarations' news while the round is told (each
+     * wake hands them the events committed here), they wait on for the resolution rather than answering with the
+     * declarations alone. Every reply that carries the round's last declaration carries its resolution too.
+     */
+    @Test
+    void waitsWokenByDeclarationsWhileTheirRoundIsToldAnswerWithItsResolution() throws Exception {
+        for (var replies : repliesToWaitsOnAHeldRound(true)) {
+            for (var events : replies) {
+                if (events.findValuesAsText("name").contains("Bob")) assertTrue(events.findValuesAsText("kind").contains("resolved"), events.toString());
+            }
+        }
+    }
+
+    /**
+     * Ann and Bob declare a round the model tells only when let; each waits from before it (and again from each reply's
+     * {@code last} until the resolution), parked before the declarations ({@code waitFirst}) or while the round is told.
+     * Each member's replies, their events.
+     */
+    private List<List<JsonNode>> repliesToWaitsOnAHeldRound(boolean waitFirst) throws Exception {
         var go = new CountDownLatch(1);
         var asked = new CountDownLatch(1);
+        var all = new ArrayList<List<JsonNode>>();
         play(heldRound(asked, go, "Ann holds; Bob climbs."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             int before = api.call("/party_status", "role", "Ann").get("last").asInt();
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
-            assertTrue(asked.await(10, TimeUnit.SECONDS));
+            Runnable declare = () -> {
+                api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+                api.call("/party_act", "role", "Bob", "text", "I climb down");
+            };
+            if (!waitFirst) declare.run();
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
             try {
-                var waits = new ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                var replies = new ArrayList<java.util.concurrent.Future<List<JsonNode>>>();
                 for (String who : List.of("Ann", "Bob")) {
-                    waits.add(pool.submit(() -> api.call("/party_wait", "role", who, "after", before, "wait", 30)));
+                    replies.add(pool.submit(() -> {
+                        var got = new ArrayList<JsonNode>();
+                        for (int after = before; got.isEmpty() || !got.get(got.size() - 1).findValuesAsText("kind").contains("resolved"); ) {
+                            var reply = api.call("/party_wait", "role", who, "after", after, "wait", 30);
+                            got.add(reply.get("events"));
+                            after = reply.get("last").asInt();
+                        }
+                        return got;
+                    }));
                 }
-                PartyTest.await(() -> parked(api) >= 2); // both parked though two declarations lie above `after`
+                PartyTest.await(() -> parked(api) >= 2);
+                if (waitFirst) declare.run();
+                assertTrue(asked.await(10, TimeUnit.SECONDS));
+                if (waitFirst) Thread.sleep(2 * PartyWaits.DECLARATIONS_GATHERED_MILLIS); // the declarations' gathered wake comes meanwhile
                 go.countDown();
-                for (var w : waits) {
-                    var kinds = w.get(20, TimeUnit.SECONDS).get("events").findValuesAsText("kind");
-                    assertTrue(kinds.contains("acted") && kinds.contains("resolved"), kinds.toString());
-                }
+                for (var r : replies) all.add(r.get(20, TimeUnit.SECONDS));
             } finally {
                 pool.shutdownNow();
             }
         });
+        return all;
     }
 
     /** A streamed chat completion of {@code content}, cut into pieces. */

@@ -1,0 +1,82 @@
+package taleweaver.party;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import taleweaver.Jobs;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a wake hands the waits: the events committed here while they waited, by number. A wait answers from them only
+ * what follows its {@code after} with no gap; an event it lacks (another instance's) is read, never skipped.
+ */
+class PartyWaitsTest {
+    private static PartyDao.Event event(int n) {
+        return new PartyDao.Event(n, "chat", "{\"n\":" + n + ",\"kind\":\"chat\",\"name\":\"Ann\",\"text\":\"" + n + "\"}");
+    }
+
+    private static List<Integer> numbers(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("n").asInt()).toList();
+    }
+
+    @Test
+    void aWaitTakesTheEventsItWasHandedOnlyUpToAGap() throws Exception {
+        var jobs = new Jobs();
+        try {
+            var waits = new PartyWaits(jobs);
+            var woken = waits.park("p", 30_000);
+            waits.wake("p", List.of(event(5), event(7), event(8))); // 6 was committed on another instance: not here
+            var news = woken.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(5), numbers(news.above(4)), "up to the gap");
+            assertEquals(List.of(), numbers(news.above(5)), "6 is missing: the wait reads rather than skip it");
+            assertEquals(List.of(7, 8), numbers(news.above(6)));
+            assertEquals(List.of(), numbers(news.above(8)), "nothing above the newest");
+        } finally {
+            jobs.close();
+        }
+    }
+
+    @Test
+    void aPartyWithNoWaitsKeepsNothing() throws Exception {
+        var jobs = new Jobs();
+        try {
+            var waits = new PartyWaits(jobs);
+            waits.wake("p", List.of(event(1)));
+            var later = waits.park("p", 30_000);
+            waits.wake("p", List.of(event(2)));
+            assertEquals(List.of(2), numbers(later.get(10, TimeUnit.SECONDS).above(1)));
+            assertEquals(List.of(), numbers(later.get().above(0)), "1 came before any wait: not kept");
+            assertEquals(0, waits.parked());
+        } finally {
+            jobs.close();
+        }
+    }
+
+    /** A wait parking as the party's last other wait leaves is still woken: it is not dropped with the party's entry. */
+    @Test
+    void aWaitParkingAsTheLastOneLeavesIsStillWoken() throws Exception {
+        var jobs = new Jobs();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var waits = new PartyWaits(jobs);
+            for (int trial = 0; trial < 5000; trial++) {
+                var leaving = waits.park("p", 30_000);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var left = pool.submit(() -> { start.await(); waits.unpark("p", leaving); return null; });
+                var parking = pool.submit(() -> { start.await(); return waits.park("p", 30_000); });
+                start.countDown();
+                left.get(10, TimeUnit.SECONDS);
+                var parked = parking.get(10, TimeUnit.SECONDS);
+                waits.wake("p");
+                parked.get(10, TimeUnit.SECONDS); // woken, not left to its 30 s
+            }
+            assertEquals(0, waits.parked());
+        } finally {
+            pool.shutdownNow();
+            jobs.close();
+        }
+    }
+}
