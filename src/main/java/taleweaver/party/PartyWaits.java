@@ -122,7 +122,8 @@ public final class PartyWaits {
 
     /**
      * How long a declaration's news may wait for the next ones': a round's declarations come in a burst, which under
-     * load the one writer spreads over a hundred milliseconds or more (the bench: 7.2 waits a round at 100 ms, 5.2 here).
+     * load the one writer spreads over a hundred milliseconds or more (the bench's rounds of four: about 7 waits a
+     * round at 100 ms, 4 here once warm).
      */
     static final long DECLARATIONS_GATHERED_MILLIS = 250;
     /** The parties whose waits a declaration's timer will wake, each with that timer's mark. */
