@@ -50,7 +50,9 @@ final class PartyDao {
 
     List<Event> written() { return written; }
 
-    private static final String PARTY = "select id, code, leader_id, task, phase, stage, round, resolving, deadline, rounds_played, last_event from parties";
+    /** A party's row as {@link #party(java.sql.ResultSet, org.jdbi.v3.core.statement.StatementContext)} maps it. */
+    private static final String PARTY_COLUMNS = "id, code, leader_id, task, phase, stage, round, resolving, deadline, rounds_played, last_event";
+    private static final String PARTY = "select " + PARTY_COLUMNS + " from parties";
 
     private static Party party(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
         return new Party(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7),
@@ -72,8 +74,8 @@ final class PartyDao {
      * always appends one): its {@code lastEvent} is that number. A transaction that then refuses undoes both.
      */
     Optional<Party> partyTakingEvent(String id) {
-        var party = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning "
-                + PARTY.substring("select ".length(), PARTY.indexOf(" from "))).bind(0, id).map(PartyDao::party).findOne();
+        var party = h.createQuery("update parties set last_event = last_event + 1 where id = ? returning " + PARTY_COLUMNS)
+                .bind(0, id).map(PartyDao::party).findOne();
         party.ifPresent(p -> taken = p.lastEvent());
         return party;
     }
