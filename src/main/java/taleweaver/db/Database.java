@@ -56,6 +56,8 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock queue = new ReentrantLock();
     /** SQLite: each connection's prepared statements, kept (null on PostgreSQL). */
     private final KeptStatements kept;
+    /** SQLite: the connections, the one every write goes through and the pool's for reads (null on PostgreSQL). */
+    private final SqliteWriter writer;
     /**
      * PostgreSQL: callers wait for a connection here, in arrival order, for up to {@link #LINE_MILLIS}; null on SQLite.
      * The pool's own wait is not first come, first served: with virtual threads (Java 21+) hundreds of requests ask at
@@ -80,8 +82,11 @@ public final class Database implements AutoCloseable {
     public Database(Config.Storage storage) {
         this.dialect = storage.postgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
         this.file = storage.postgres() ? null : Path.of(storage.database()).toAbsolutePath();
-        this.pool = new HikariDataSource(dialect == Dialect.SQLITE ? sqlite(storage) : postgres(storage));
-        this.jdbi = Jdbi.create(pool); // DAOs run through Daos, not JDBI's SQL objects (whose plugin is not installed)
+        SQLiteDataSource sqlite = dialect == Dialect.SQLITE ? sqlite(file) : null;
+        this.pool = new HikariDataSource(sqlite != null ? sqlite(storage, sqlite) : postgres(storage));
+        this.writer = sqlite != null ? new SqliteWriter(sqlite, pool, writeLock::isHeldByCurrentThread) : null;
+        // DAOs run through Daos, not JDBI's SQL objects (whose plugin is not installed)
+        this.jdbi = writer != null ? Jdbi.create(writer) : Jdbi.create(pool);
         this.line = dialect == Dialect.POSTGRESQL ? new java.util.concurrent.Semaphore(storage.poolSize(), true) : null;
         // Every row a DAO returns is a record, filled by its constructor from the columns of the same (snake_case) names.
         // The one mapper, registered once here (Daos refuses a mapper annotation on a DAO: rows are mapped this way only).
@@ -90,7 +95,9 @@ public final class Database implements AutoCloseable {
         this.kept = dialect == Dialect.SQLITE ? new KeptStatements() : null;
         if (kept != null) {
             jdbi.setStatementBuilderFactory(kept);
-            jdbi.setTransactionHandler(new SqliteTransactions(kept, pool::evictConnection));
+            jdbi.setTransactionHandler(new SqliteTransactions(kept, c -> {
+                if (writer.isWriter(c)) writer.broken(); else pool.evictConnection(c);
+            }));
         }
         jdbi.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
             @Override
@@ -101,8 +108,7 @@ public final class Database implements AutoCloseable {
         migrate();
     }
 
-    private static HikariConfig sqlite(Config.Storage storage) {
-        Path path = Path.of(storage.database()).toAbsolutePath();
+    private static SQLiteDataSource sqlite(Path path) {
         try {
             if (path.getParent() != null) Files.createDirectories(path.getParent());
         } catch (IOException e) {
@@ -116,6 +122,10 @@ public final class Database implements AutoCloseable {
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         var source = new SQLiteDataSource(cfg);
         source.setUrl("jdbc:sqlite:" + path);
+        return source;
+    }
+
+    private static HikariConfig sqlite(Config.Storage storage, SQLiteDataSource source) {
         var hikari = common(storage, "sqlite");
         hikari.setDataSource(source);
         // SQLite connections are cheap to keep and dear to open: a fixed set, never retired.
@@ -367,6 +377,7 @@ public final class Database implements AutoCloseable {
     public void close() {
         writeLock.lock();
         try {
+            if (writer != null) writer.close();
             pool.close();
         } finally {
             writeLock.unlock();

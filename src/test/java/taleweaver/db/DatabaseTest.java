@@ -42,6 +42,52 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * SQLite: every write goes through one connection of its own, whose page cache another connection's write never
+     * empties; reads take the pool's. With all eight of the pool's held by reads, writes from two threads still go
+     * through at once, on the same connection, and each read then sees them.
+     */
+    @Test
+    void writesGoThroughOneConnectionOfTheirOwn(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TestConfig.postgres(), "SQLite's one writer");
+        try (var db = new Database(dir.resolve("game.db").toString())) {
+            var readers = java.util.concurrent.Executors.newFixedThreadPool(8);
+            var holding = new java.util.concurrent.CountDownLatch(8);
+            var release = new java.util.concurrent.CountDownLatch(1);
+            try {
+                var reads = new java.util.ArrayList<java.util.concurrent.Future<java.sql.Connection>>();
+                for (int i = 0; i < 8; i++) {
+                    reads.add(readers.submit(() -> db.read(h -> {
+                        holding.countDown();
+                        release.await();
+                        return h.getConnection().unwrap(java.sql.Connection.class);
+                    })));
+                }
+                holding.await();
+                var writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var used = new java.util.ArrayList<java.sql.Connection>();
+                    for (String key : List.of("one", "two")) {
+                        used.add(writers.submit(() -> db.write(h -> {
+                            h.execute("insert into images(key, png) values (?, ?)", key, new byte[1]);
+                            return h.getConnection().unwrap(java.sql.Connection.class);
+                        })).get(2, java.util.concurrent.TimeUnit.SECONDS)); // the pool's own wait is 3 s
+                    }
+                    assertTrue(used.get(0) == used.get(1), "both writes on the writer");
+                    release.countDown();
+                    for (var read : reads) assertTrue(read.get() != used.get(0), "reads on the pool's connections");
+                } finally {
+                    writers.shutdown();
+                }
+            } finally {
+                release.countDown();
+                readers.shutdown();
+            }
+            int rows = db.read(h -> h.createQuery("select count(*) from images").mapTo(Integer.class).one());
+            assertEquals(2, rows);
+        }
+    }
+
     /** A round's resolution ({@code writeFirst}) goes before every ordinary write queued behind the one being written. */
     @Test
     void aWriteOthersWaitOnOvertakesTheQueuedOnes(@TempDir Path dir) throws Exception {
