@@ -22,6 +22,8 @@ final class SqliteWriter implements ConnectionFactory {
     private final BooleanSupplier writing;
     /** Used by the thread holding the write lock only. */
     private Connection writer;
+    /** Set once the database is closed: a write queued behind the close opens nothing. */
+    private boolean closed;
 
     SqliteWriter(SQLiteDataSource source, DataSource pool, BooleanSupplier writing) {
         this.source = source;
@@ -32,6 +34,7 @@ final class SqliteWriter implements ConnectionFactory {
     @Override
     public Connection openConnection() throws SQLException {
         if (!writing.getAsBoolean()) return pool.getConnection();
+        if (closed) throw new SQLException("the database is closed");
         if (writer == null || writer.isClosed()) writer = source.getConnection();
         return writer;
     }
@@ -48,11 +51,16 @@ final class SqliteWriter implements ConnectionFactory {
 
     /** The writer could not even roll back, so it may still be in its transaction: closed, and opened anew next time. */
     void broken() {
-        close();
+        release();
     }
 
-    /** Called with the write lock held, or when nothing writes any more. */
+    /** The database is closed (called with the write lock held): no write opens the writer again. */
     void close() {
+        closed = true;
+        release();
+    }
+
+    private void release() {
         if (writer == null) return;
         try {
             writer.close();

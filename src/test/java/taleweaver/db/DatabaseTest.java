@@ -88,6 +88,14 @@ class DatabaseTest {
         }
     }
 
+    /** A write after the database is closed fails, rather than opening a connection that nothing would close. */
+    @Test
+    void noWriteAfterClose(@TempDir Path dir) {
+        var db = TestConfig.database(dir);
+        db.close();
+        assertThrows(RuntimeException.class, () -> db.write(h -> h.execute("insert into images(key, png) values ('late', ?)", (Object) new byte[1])));
+    }
+
     /** A round's resolution ({@code writeFirst}) goes before every ordinary write queued behind the one being written. */
     @Test
     void aWriteOthersWaitOnOvertakesTheQueuedOnes(@TempDir Path dir) throws Exception {

@@ -106,6 +106,22 @@ class PartyModelTest {
         });
     }
 
+    /** A model that runs on is cut: the round's text at ROUND_TEXT_MAX, the character's words at NPC_SAYS_MAX. */
+    @Test
+    void aLongWindedModelIsCutToTheRoundsBounds() throws Exception {
+        String text = "Ann and Bob pull together. " + "The rope creaks. ".repeat(400);
+        String says = "Mind the rope! ".repeat(100);
+        play(r -> ModelStub.json(partyRound(r) ? Map.of("text", text, "npc_says", says) : Map.of("text", "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            var r = told(api, "Ann", 1);
+            assertEquals(text.substring(0, PartyNarrator.ROUND_TEXT_MAX), r.path("text").asText());
+            assertEquals(says.substring(0, PartyNarrator.NPC_SAYS_MAX), r.path("npc").path("text").asText());
+        });
+    }
+
     @Test
     void whatIsSaidInThePartyStaysInTheParty() throws Exception {
         String secret = "MAGENTA-OTTER-42";

@@ -616,6 +616,30 @@ class PartyTest {
                 });
     }
 
+    /**
+     * A round nobody declared in is not told early because nobody is left to wait for: Ann and Bob went offline, Cid
+     * leaves (which looks again at the open round), and the round stays open for its deadline, when it is told with
+     * their holds. (Told at once, it would be an empty round, and the next one would begin while everyone is away.)
+     */
+    @Test
+    void aRoundWithNoDeclarationWaitsForItsDeadlineEvenWithNobodyToWaitFor() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "presence.timeout_seconds=1", "party.round_seconds=60")),
+                (server, client) -> {
+                    Api api = new Api(client.getOrigin());
+                    partyOf(api, WELL, "Ann", "Bob", "Cid");
+                    await(() -> {
+                        var members = api.call("/party_status", "role", "Cid").get("members");
+                        return members.get(0).path("state").asText().equals("offline") && members.get(1).path("state").asText().equals("offline");
+                    });
+                    assertEquals(200, api.call("/party_leave", "role", "Cid").code());
+                    var status = api.call("/party_status", "role", "Bob"); // Bob, back (Ann stays away: nothing of hers is sent)
+                    assertEquals(1, status.get("round").asInt(), status.raw());
+                    assertEquals(0, resolved(api, "Bob").size(), "no round is told before its deadline with nothing declared");
+                    api.call("/party_act", "role", "Bob", "text", "I look at the well");
+                    await(() -> resolved(api, "Bob").size() == 1); // Ann is still away: not waited for
+                });
+    }
+
     /** Party chat is limited to ten messages a minute per member; the eleventh is refused and reaches nobody. */
     @Test
     void partyChatBeyondItsRateIsRefusedAndReachesNobody() {
