@@ -122,6 +122,8 @@ class PartyTest {
             var started = events(api, "Bob").stream().filter(e -> e.path("kind").asText().equals("started")).findFirst().orElseThrow();
             assertEquals(WELL, started.path("task").asText());
             int exp = api.call("/status", "role", "Cid").get("stats").path("exp").asInt();
+            int annMatter = api.call("/status", "role", "Ann").get("stats").path("matter").asInt();
+            int cidMatter = api.call("/status", "role", "Cid").get("stats").path("matter").asInt();
             // round 1: one ties the rope, one climbs; Cid and Dan hold
             api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast", "items", List.of(), "skills", List.of());
             api.call("/party_hold", "role", "Cid");
@@ -146,6 +148,10 @@ class PartyTest {
             assertTrue(reward.has("Dan"), "acted in one round of two, half of them: rewarded " + reward);
             assertEquals(exp, api.call("/status", "role", "Cid").get("stats").path("exp").asInt());
             assertTrue(api.call("/status", "role", "Ann").get("stats").path("exp").asInt() > 0);
+            int matter = reward.path("Ann").path("matter").asInt();
+            assertTrue(matter > 0, reward.toString());
+            assertEquals(annMatter + matter, api.call("/status", "role", "Ann").get("stats").path("matter").asInt(), "the reward's matter, once");
+            assertEquals(cidMatter, api.call("/status", "role", "Cid").get("stats").path("matter").asInt());
             assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull(), "the quest is over");
             var chronicle = api.call("/chronicle", "role", "Ann", "limit", 5).get("entries");
             assertTrue(chronicle.get(0).path("text").asText().contains("Ann") && chronicle.get(0).path("text").asText().contains("Cid"),
@@ -638,6 +644,30 @@ class PartyTest {
                     api.call("/party_act", "role", "Bob", "text", "I look at the well");
                     await(() -> resolved(api, "Bob").size() == 1); // Ann is still away: not waited for
                 });
+    }
+
+    /** A member's leave sent twice at once (a double click, a retry) leaves once: one "left", the lead passed once. */
+    @Test
+    void aLeaveSentTwiceAtOnceLeavesOnce() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 5; trial++) {
+                    String a = "La" + trial, b = "Lb" + trial, c = "Lc" + trial;
+                    partyOf(api, null, a, b, c);
+                    var both = atOnce(pool, List.of(() -> api.call("/party_leave", "role", a), () -> api.call("/party_leave", "role", a)));
+                    for (var r : both) assertTrue(r.code() == 200 || r.code() == 404, r.raw());
+                    var kinds = events(api, b).stream().map(e -> e.path("kind").asText()).toList();
+                    assertEquals(1, kinds.stream().filter("left"::equals).count(), "trial " + trial + ": " + kinds);
+                    assertEquals(1, kinds.stream().filter("lead"::equals).count(), "trial " + trial + ": " + kinds);
+                    api.call("/party_leave", "role", b);
+                    api.call("/party_leave", "role", c);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
     }
 
     /** Party chat is limited to ten messages a minute per member; the eleventh is refused and reaches nobody. */
