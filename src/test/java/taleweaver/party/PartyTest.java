@@ -86,6 +86,9 @@ class PartyTest {
             assertEquals(404, api.call("/party_join", "role", "Bob", "code", "ZZZZZZ").code(), "unknown code");
             assertEquals(200, api.call("/party_join", "role", "Bob", "code", code.toLowerCase()).code(), "read aloud, typed in any case");
             assertEquals(409, api.call("/party_join", "role", "Bob", "code", code).code(), "already in a party");
+            var taken = api.call("/party_invite", "role", "Ann", "name", "Bob");
+            assertEquals(409, taken.code(), "no invitation to a player in a party");
+            assertEquals("in_party", taken.text("error"));
             assertEquals(0, api.call("/refrash", "role", "Cid").get("party_invites").size(), "always present, [] when none");
             assertEquals(200, api.call("/party_invite", "role", "Bob", "name", "Cid").code());
             var invites = api.call("/refrash", "role", "Cid").get("party_invites");
@@ -644,6 +647,31 @@ class PartyTest {
                     api.call("/party_act", "role", "Bob", "text", "I look at the well");
                     await(() -> resolved(api, "Bob").size() == 1); // Ann is still away: not waited for
                 });
+    }
+
+    /** Being ready with nothing to be ready for, starting a quest under way, and an empty action are refused and change nothing. */
+    @Test
+    void theReadyCheckAndTheQuestsRefusals() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, null, "Ann", "Bob");
+            var early = api.call("/party_ready", "role", "Bob", "ready", true);
+            assertEquals(409, early.code(), early.raw());
+            assertEquals("no_ready_check", early.text("error"));
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            var again = api.call("/party_start", "role", "Ann", "task_name", WELL);
+            assertEquals(409, again.code(), again.raw());
+            assertEquals("quest_running", again.text("error"));
+            var empty = api.call("/party_act", "role", "Ann", "text", "  ", "items", List.of(), "skills", List.of());
+            assertEquals(400, empty.code(), empty.raw());
+            assertEquals("empty_action", empty.text("error"));
+            var status = api.call("/party_status", "role", "Ann");
+            assertEquals(1, status.get("round").asInt(), status.raw());
+            assertFalse(status.get("members").get(0).path("acted").asBoolean(), "the empty action was not taken");
+            assertEquals(List.of("ready_check", "started"), events(api, "Bob").stream().map(e -> e.path("kind").asText()).filter(k -> !k.equals("joined")
+                    && !k.equals("ready")).toList(), "the refusals wrote nothing");
+        });
     }
 
     /** A member's leave sent twice at once (a double click, a retry) leaves once: one "left", the lead passed once. */
