@@ -45,7 +45,7 @@ class DatabaseTest {
     /**
      * SQLite: every write goes through one connection of its own, whose page cache another connection's write never
      * empties; reads take the pool's. With all eight of the pool's held by reads, writes from two threads still go
-     * through at once, on the same connection, and each read then sees them.
+     * through at once, on the same connection, and a read afterwards sees both.
      */
     @Test
     void writesGoThroughOneConnectionOfTheirOwn(@TempDir Path dir) throws Exception {
