@@ -627,8 +627,9 @@ class PartyTest {
 
     /**
      * A round nobody declared in is not told early because nobody is left to wait for: Ann and Bob went offline, Cid
-     * leaves (which looks again at the open round), and the round stays open for its deadline, when it is told with
-     * their holds. (Told at once, it would be an empty round, and the next one would begin while everyone is away.)
+     * leaves (which looks again at the open round), and the round stays open, for its deadline or for someone to act:
+     * Bob, back, acts, and it is told. (Told at once, it would be an empty round, and the next would begin while
+     * everyone is away.)
      */
     @Test
     void aRoundWithNoDeclarationWaitsForItsDeadlineEvenWithNobodyToWaitFor() throws Exception {
