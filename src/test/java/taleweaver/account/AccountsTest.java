@@ -157,6 +157,56 @@ class AccountsTest {
         });
     }
 
+    /** Every login is counted against the address before its password is checked; a right one takes its count back. */
+    @Test
+    void anAddressWhosePlayersLogInRightIsNeverLocked() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            for (int i = 0; i < 15; i++) {
+                assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code(),
+                        "login " + (i + 1) + " from an address whose ten-attempt limit no wrong password has touched");
+            }
+        });
+    }
+
+    /** The lock runs from the last counted failure: attempts while locked do not move it, and once it is over the count starts again. */
+    @Test
+    void aLockIsNotLengthenedByAttemptsAndAnOldCountStartsAgain() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=2", "auth.lockout_minutes=10")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            for (int i = 0; i < 2; i++) assertEquals(401, api.call("/login", "email", email("Ann"), "password", md5("wrong"), "ip", "127.0.0.1:9").code());
+            assertEquals(429, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+            long nearlyOver = System.currentTimeMillis() - 10 * 60_000L + 30_000L; // the lock has half a minute left
+            ageAccountCount(nearlyOver);
+            assertEquals(429, api.call("/login", "email", email("Ann"), "password", md5("wrong"), "ip", "127.0.0.1:9").code());
+            assertEquals(429, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+            assertEquals(nearlyOver, accountCount()[1], "attempts while locked leave the lock's start where it was");
+
+            ageAccountCount(System.currentTimeMillis() - 10 * 60_000L - 1_000L);
+            assertEquals(401, api.call("/login", "email", email("Ann"), "password", md5("wrong"), "ip", "127.0.0.1:9").code(),
+                    "the lock is over: the wrong password is checked again");
+            assertEquals(1, accountCount()[0], "and counted from one");
+            assertEquals(200, api.call("/login", "email", email("Ann"), "password", md5("pw-Ann"), "ip", "127.0.0.1:9").code());
+        });
+    }
+
+    private void ageAccountCount(long lastAt) throws java.sql.SQLException {
+        try (var c = TestConfig.connect(dir); var update = c.prepareStatement("update login_failures set last_at = ? where key like 'a:%'")) {
+            update.setLong(1, lastAt);
+            assertEquals(1, update.executeUpdate());
+        }
+    }
+
+    /** The account's failures and the time its count last moved. */
+    private long[] accountCount() throws java.sql.SQLException {
+        try (var c = TestConfig.connect(dir); var rows = c.createStatement().executeQuery("select failures, last_at from login_failures where key like 'a:%'")) {
+            assertTrue(rows.next());
+            return new long[]{rows.getLong(1), rows.getLong(2)};
+        }
+    }
+
     @Test
     void thePasswordIsNeverStoredAndTokensOnlyAsHashes() throws Exception {
         String secret = md5("correct horse battery staple");
