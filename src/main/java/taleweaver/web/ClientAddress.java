@@ -82,9 +82,14 @@ public final class ClientAddress {
 
     /** Resolves the client's address of this request and keeps it for the rest of the request. */
     String resolve(Context ctx) {
-        String peer = ctx.req().getRemoteAddr();
+        String client = clientOf(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+        ctx.attribute(KEY, client);
+        return client;
+    }
+
+    /** The client's address for a request from {@code peer} carrying {@code forwarded} (null when it has no X-Forwarded-For). */
+    String clientOf(String peer, String forwarded) {
         String client = peer;
-        String forwarded = ctx.header("X-Forwarded-For");
         if (forwarded != null && isTrusted(peer)) {
             String[] hops = forwarded.split(",");
             for (int i = hops.length - 1; i >= 0; i--) {
@@ -94,11 +99,10 @@ public final class ClientAddress {
                 if (!isTrusted(hop)) break;
             }
         }
-        ctx.attribute(KEY, client);
         return client;
     }
 
-    private boolean isTrusted(String address) {
+    boolean isTrusted(String address) {
         byte[] a = literal(address);
         return a != null && trusted.stream().anyMatch(n -> n.contains(a));
     }
