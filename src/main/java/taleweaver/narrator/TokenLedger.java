@@ -27,15 +27,24 @@ public final class TokenLedger implements taleweaver.character.Meter {
     private final int dailyBudget;
     /** Today's totals of the players seen today; emptied when the day turns. */
     private final ConcurrentHashMap<Long, Integer> spent = new ConcurrentHashMap<>();
-    private volatile long spentEpochDay = Math.floorDiv(System.currentTimeMillis(), DAY_MILLIS);
+    private final java.util.function.LongSupplier clock;
+    private volatile long spentEpochDay;
     /** That day as the table keeps it (ISO, UTC); the number is what each call compares: cheaper than a date's text. */
-    private volatile String spentDay = LocalDate.ofEpochDay(spentEpochDay).toString();
+    private volatile String spentDay;
     /** Tokens counted but not yet written. */
     private final ConcurrentHashMap<Key, Integer> unwritten = new ConcurrentHashMap<>();
 
     public TokenLedger(Database db, int dailyBudget) {
+        this(db, dailyBudget, System::currentTimeMillis);
+    }
+
+    /** With {@code clock} (milliseconds since the epoch) telling when a day turns. */
+    TokenLedger(Database db, int dailyBudget, java.util.function.LongSupplier clock) {
         this.db = db;
         this.dailyBudget = dailyBudget;
+        this.clock = clock;
+        this.spentEpochDay = Math.floorDiv(clock.getAsLong(), DAY_MILLIS);
+        this.spentDay = LocalDate.ofEpochDay(spentEpochDay).toString();
     }
 
     @Override
@@ -122,7 +131,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
     }
 
     private ConcurrentHashMap<Long, Integer> totals() {
-        long today = Math.floorDiv(System.currentTimeMillis(), DAY_MILLIS);
+        long today = Math.floorDiv(clock.getAsLong(), DAY_MILLIS);
         if (today != spentEpochDay) {
             synchronized (this) {
                 if (today != spentEpochDay) {
