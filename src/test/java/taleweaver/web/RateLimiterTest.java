@@ -17,5 +17,30 @@ class RateLimiterTest {
         assertEquals(0, limiter.acquire("ip:a", t + 1_100), "a second later one more is allowed");
         assertTrue(limiter.acquire("ip:a", t + 1_100) > 0);
         for (int i = 0; i < 60; i++) assertEquals(0, limiter.acquire("ip:a", t + 70_000), "a minute later the whole budget is back: " + i);
+        assertTrue(limiter.acquire("ip:a", t + 70_000) > 0, "and no more: a bucket holds a minute's worth, however long it rested");
+    }
+
+    @Test
+    void waitForTellsWithoutCounting() {
+        var limiter = new RateLimiter(3);
+        long t = 1_000_000;
+        assertEquals(0, limiter.waitFor("admin:a", t), "nothing spent yet");
+        for (int i = 0; i < 10; i++) limiter.waitFor("admin:b", t);
+        for (int i = 0; i < 3; i++) assertEquals(0, limiter.acquire("admin:b", t), "asking spent nothing: " + i);
+        long wait = limiter.waitFor("admin:b", t);
+        assertTrue(wait >= 19 && wait <= 20, "one of three a minute comes back in 20 s: " + wait);
+        assertEquals(0, limiter.waitFor("admin:b", t + 20_000));
+    }
+
+    @Test
+    void theSweepForgetsOnlyBucketsThatHaveRefilled() {
+        var limiter = new RateLimiter(60);
+        long t = 1_000_000;
+        for (int i = 0; i < 60; i++) limiter.acquire("ip:a", t);
+        limiter.sweep(t + 500);
+        assertTrue(limiter.acquire("ip:a", t + 500) > 0, "a spent bucket is kept");
+        limiter.sweep(t + 120_000);
+        for (int i = 0; i < 60; i++) assertEquals(0, limiter.acquire("ip:a", t + 120_000), "a full one forgotten is the same as kept: " + i);
+        assertTrue(limiter.acquire("ip:a", t + 120_000) > 0);
     }
 }
