@@ -27,13 +27,17 @@ public final class AdminToken {
         this.digest = sha256(token);
     }
 
-    /** The token {@code address} sent, checked against the wrong-token limit first; a wrong one counts against it. */
+    /**
+     * The token {@code address} sent. Every try is counted before the token is compared, so guesses sent in parallel
+     * cannot all be compared before any of them counted; the right token then takes its try back.
+     */
     public Verdict verify(String address, String sent) {
-        long now = System.currentTimeMillis();
-        long locked = wrongTokens.waitFor("admin:" + address, now);
+        String key = "admin:" + address;
+        long locked = wrongTokens.acquire(key, System.currentTimeMillis());
         if (locked > 0) return new Verdict(false, locked);
-        if (matches(sent)) return new Verdict(true, 0);
-        return new Verdict(false, wrongTokens.acquire("admin:" + address, now));
+        if (!matches(sent)) return new Verdict(false, 0);
+        wrongTokens.giveBack(key);
+        return new Verdict(true, 0);
     }
 
     public void sweep(long now) {

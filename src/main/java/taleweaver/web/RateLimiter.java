@@ -30,6 +30,15 @@ public final class RateLimiter {
         }
     }
 
+    /** Returns a request {@link #acquire} counted that turned out not to count (the right admin token, say). */
+    public void giveBack(String key) {
+        Bucket b = buckets.get(key);
+        if (b == null) return;
+        synchronized (b) {
+            b.tokens = Math.min(capacity, b.tokens + 1);
+        }
+    }
+
     /** The whole seconds to wait before a request would be allowed (0: now), without counting one. */
     public long waitFor(String key, long nowMillis) {
         Bucket b = buckets.get(key);

@@ -61,6 +61,36 @@ class AdminTest {
         });
     }
 
+    /**
+     * The right token costs no try, however often it is sent; then 30 wrong guesses at once: the minute's five are
+     * answered "wrong", the rest 429. (Comparing before counting, as before, left parallel guesses a window of a hash's
+     * microseconds between the two, too short for this test to hit; counting first closes it by construction.)
+     */
+    @Test
+    void parallelGuessesAtTheTokenAreCountedBeforeTheyAreCompared() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, hosting())), (server, client) -> {
+            var api = new Api(client.getOrigin());
+            for (int i = 0; i < 2 * AdminToken.WRONG_TOKENS_PER_MINUTE; i++) assertEquals(200, admin(api, "/admin/status").http(), "the right token, try " + i);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(30);
+            try {
+                var replies = new java.util.ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                for (int i = 0; i < 30; i++) {
+                    String guess = "guess" + i;
+                    replies.add(pool.submit(() -> api.post("/admin/status", Map.of(), Map.of("Authorization", "Bearer " + guess))));
+                }
+                int wrong = 0, limited = 0;
+                for (var r : replies) {
+                    int http = r.get().http();
+                    if (http == 401) wrong++; else if (http == 429) limited++;
+                }
+                assertEquals(30, wrong + limited);
+                assertEquals(AdminToken.WRONG_TOKENS_PER_MINUTE, wrong, "compared: the minute's five, no more");
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     @Test
     void theHostResetsBansAndKicksAndEveryActionIsAudited() {
         JavalinTest.test(App.create(TestConfig.of(dir, hosting("auth.mode=token"))), (server, client) -> {
