@@ -39,16 +39,6 @@ public final class RateLimiter {
         }
     }
 
-    /** The whole seconds to wait before a request would be allowed (0: now), without counting one. */
-    public long waitFor(String key, long nowMillis) {
-        Bucket b = buckets.get(key);
-        if (b == null) return 0;
-        synchronized (b) {
-            double tokens = refilled(b, nowMillis);
-            return tokens >= 1 ? 0 : secondsUntilOne(tokens);
-        }
-    }
-
     /** Drops buckets that have refilled completely: they hold no information. */
     public void sweep(long nowMillis) {
         buckets.entrySet().removeIf(e -> {
