@@ -23,7 +23,7 @@ public final class AdminHandlers {
     private void authorize(Call c) {
         var verdict = token.verify(c.address(), c.token());
         if (verdict.allowed()) return;
-        if (verdict.retryMillis() > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", verdict.retryMillis());
+        if (verdict.retrySeconds() > 0) throw new ApiError(429, "rate_limited", "too many wrong admin tokens from this address", verdict.retrySeconds());
         throw new ApiError(401, "unauthorized", "the admin token is missing or wrong");
     }
 

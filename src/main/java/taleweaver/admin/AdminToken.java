@@ -15,8 +15,8 @@ public final class AdminToken {
     /** Wrong admin tokens an address may send a minute. */
     static final int WRONG_TOKENS_PER_MINUTE = 5;
 
-    /** Whether a sent token is let in; when not, how long the address must wait (0: it was just wrong). */
-    public record Verdict(boolean allowed, long retryMillis) {}
+    /** Whether a sent token is let in; when not, how many seconds the address must wait (0: it was just wrong). */
+    public record Verdict(boolean allowed, long retrySeconds) {}
 
     private final byte[] digest;
     private final boolean set;
