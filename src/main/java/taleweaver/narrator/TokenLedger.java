@@ -5,6 +5,7 @@ import taleweaver.db.Database;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Model tokens used per player per (UTC) day, against narrator.daily_tokens_per_player. Today's totals are kept in
@@ -27,7 +28,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
     private final int dailyBudget;
     /** Today's totals of the players seen today; emptied when the day turns. */
     private final ConcurrentHashMap<Long, Integer> spent = new ConcurrentHashMap<>();
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
     private volatile long spentEpochDay;
     /** That day as the table keeps it (ISO, UTC); the number is what each call compares: cheaper than a date's text. */
     private volatile String spentDay;
@@ -39,7 +40,7 @@ public final class TokenLedger implements taleweaver.character.Meter {
     }
 
     /** With {@code clock} (milliseconds since the epoch) telling when a day turns. */
-    TokenLedger(Database db, int dailyBudget, java.util.function.LongSupplier clock) {
+    TokenLedger(Database db, int dailyBudget, LongSupplier clock) {
         this.db = db;
         this.dailyBudget = dailyBudget;
         this.clock = clock;
