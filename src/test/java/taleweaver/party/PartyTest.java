@@ -675,6 +675,59 @@ class PartyTest {
         });
     }
 
+    /** The last place raced by a join by code and an accepted invitation: one gets in, the other is told it is full. */
+    @Test
+    void theLastPlaceRacedByAJoinAndAnInvitationGoesToOne() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.max_members=3")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 8; trial++) {
+                    String a = "Pa" + trial, b = "Pb" + trial, joiner = "Pj" + trial, invited = "Pi" + trial;
+                    String code = partyOf(api, null, a, b);
+                    api.signup(joiner);
+                    api.signup(invited);
+                    assertEquals(200, api.call("/party_invite", "role", a, "name", invited).code());
+                    String id = api.call("/party_status", "role", a).text("party_id");
+                    var both = new ArrayList<>(atOnce(pool, List.of(() -> api.call("/party_join", "role", joiner, "code", code),
+                            () -> api.call("/party_accept", "role", invited, "party_id", id))));
+                    both.sort(java.util.Comparator.comparingInt(Api.Reply::code));
+                    assertEquals(List.of(200, 409), both.stream().map(Api.Reply::code).toList(), "trial " + trial + ": " + both.stream().map(Api.Reply::raw).toList());
+                    assertEquals("party_full", both.get(1).text("error"), "trial " + trial);
+                    assertEquals(3, api.call("/party_status", "role", a).get("members").size(), "trial " + trial);
+                    for (String n : List.of(a, b, joiner, invited)) api.call("/party_leave", "role", n);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
+    /** The last two members ready at once: the quest starts, once (neither sees the other still unready). */
+    @Test
+    void theLastTwoReadyAtOnceStartTheQuestOnce() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 8; trial++) {
+                    String a = "Ra" + trial, b = "Rb" + trial, c = "Rc" + trial;
+                    partyOf(api, null, a, b, c);
+                    assertEquals(200, api.call("/party_start", "role", a, "task_name", WELL).code());
+                    var both = atOnce(pool, List.of(() -> api.call("/party_ready", "role", b, "ready", true),
+                            () -> api.call("/party_ready", "role", c, "ready", true)));
+                    for (var r : both) assertEquals(200, r.code(), "trial " + trial + ": " + r.raw());
+                    var kinds = events(api, a).stream().map(e -> e.path("kind").asText()).toList();
+                    assertEquals(1, kinds.stream().filter("started"::equals).count(), "trial " + trial + ": " + kinds);
+                    assertTrue(api.call("/party_status", "role", a).get("deadline").isTextual(), "trial " + trial + ": the round is open");
+                    for (String n : List.of(a, b, c)) api.call("/party_leave", "role", n);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     /** A member's leave sent twice at once (a double click, a retry) leaves once: one "left", the lead passed once. */
     @Test
     void aLeaveSentTwiceAtOnceLeavesOnce() throws Exception {
