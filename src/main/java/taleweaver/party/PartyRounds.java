@@ -267,6 +267,11 @@ public final class PartyRounds {
             int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
             // the claim is still this one's (else nothing is written): the round is resolved first
             if (!s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L)) return -1;
+            // sheets change on their rows as committed now, held (PostgreSQL): a DM turn or a duel's round meanwhile is
+            // kept. One lock for all, in id order: the energy spent, and the reward's members on the last round
+            var paying = claimed.actedIds().stream().filter(id -> !claimed.skills().get(id).isEmpty());
+            var all = scene.finished() ? s.members(partyId).stream().map(PartyDao.Member::playerId) : java.util.stream.Stream.<Long>empty();
+            db.lockPlayers(s.handle(), java.util.stream.Stream.concat(paying, all).mapToLong(Long::longValue).toArray());
             var sheets = Daos.on(s.handle(), CharacterDao.class);
             for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
             var event = new LinkedHashMap<String, Object>();
@@ -310,7 +315,7 @@ public final class PartyRounds {
         var r = scene.task().reward();
         var out = new LinkedHashMap<String, Object>();
         List<String> names = members.stream().map(PartyDao.Member::name).toList();
-        for (var m : members) {
+        for (var m : members) { // their rows held since the telling began
             if (m.acted() * 2 < party.roundsPlayed()) continue;
             Sheet was = CharacterDao.sheet(s.handle(), m.playerId()).orElseThrow();
             Sheet sheet = was.gainExp(r.exp()).withResources(r.matter(), 0).rested().later(WorldClock.TASK_DONE);

@@ -728,6 +728,56 @@ class PartyTest {
         });
     }
 
+    /**
+     * PostgreSQL: a round's telling changes the members' sheets (energy spent, the reward) on the sheets as committed
+     * once it holds their rows, so a change another writer made to a member meanwhile (a DM turn, a duel's round, on
+     * any instance; it holds the player's row as every sheet writer does) is kept, not written over with the sheet as
+     * read before it. Bob, not the leader: the leader's row is met earlier, by the check of the party's reference to it.
+     */
+    @Test
+    void aSheetChangedElsewhereWhileARoundIsToldIsKept() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestConfig.postgres(), "SQLite's writes are one at a time");
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            var skills = api.call("/skill", "role", "Bob").get("skills");
+            String skill = skills.fieldNames().next();
+            int cost = skills.get(skill).path("cost").asInt();
+            int energy = api.stat("Bob", "energy"), matter = api.stat("Bob", "matter");
+            // round 1: Bob's skill is paid for while another writer holds his row
+            api.call("/party_act", "role", "Bob", "text", "I climb down the rope", "skills", List.of(skill));
+            tellWhileBobIsHeld(api, () -> api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it"));
+            assertEquals(energy - cost, api.stat("Bob", "energy"), "the skill paid for");
+            assertEquals(matter + 7, api.stat("Bob", "matter"), "the other writer's 7 kept");
+            // round 2, the last: the reward
+            api.call("/party_act", "role", "Bob", "text", "I whistle to calm the dog");
+            tellWhileBobIsHeld(api, () -> api.call("/party_act", "role", "Ann", "text", "I haul the dog up"));
+            var done = resolved(api, "Bob");
+            var reward = done.get(done.size() - 1).path("reward").path("Bob");
+            assertTrue(reward.isObject(), done.toString());
+            assertEquals(matter + 14 + reward.path("matter").asInt(), api.stat("Bob", "matter"), "both 7s and the reward");
+        });
+    }
+
+    /** The last declaration sent while another writer holds Bob's row and gives him 7 matter, committed half a second on. */
+    private void tellWhileBobIsHeld(Api api, Callable<Api.Reply> last) throws Exception {
+        var pool = Executors.newSingleThreadExecutor();
+        try (var c = TestConfig.connect(dir)) {
+            c.setAutoCommit(false);
+            try (var lock = c.prepareStatement("select id from players where name = 'Bob' for update");
+                 var give = c.prepareStatement("update characters set matter = matter + 7 where player_id = (select id from players where name = 'Bob')")) {
+                lock.executeQuery().close();
+                give.executeUpdate();
+            }
+            var told = pool.submit(last);
+            Thread.sleep(500); // the telling meets Bob's row held
+            c.commit();
+            assertEquals(200, told.get(10, TimeUnit.SECONDS).code());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** A member's leave sent twice at once (a double click, a retry) leaves once: one "left", the lead passed once. */
     @Test
     void aLeaveSentTwiceAtOnceLeavesOnce() throws Exception {
