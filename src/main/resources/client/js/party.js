@@ -20,6 +20,7 @@ export function partyScreen(app) {
   let telling = null;      // the DM's line being written
   let prompted = null;     // the ready check already asked about
   let lastTask = null;     // the quest just finished, still named over its scene
+  let roundsTold = 0;      // rounds told while this page listened: a declaration whose round was told meanwhile says nothing
 
   const intro = el('p', { class: 'intro' }, t('party.intro'));
   const codeInput = el('input', { type: 'text', maxLength: 6, autocomplete: 'off', 'aria-label': t('party.code_label'),
@@ -39,7 +40,8 @@ export function partyScreen(app) {
   const chips = kitChips(state);
   const actForm = sayForm(t('party.act_label'), t('party.act_placeholder'), t('party.act'), act);
   const hold = el('button', { type: 'button', onclick: e => busy(e.currentTarget, async () => {
-    if (await send('/party_hold', {})) declared(t('party.you_hold'));
+    const round = roundsTold;
+    if (await send('/party_hold', {}) && round === roundsTold) declared(t('party.you_hold'));
   }) }, t('party.hold'));
   actForm.node.append(hold);
   const mine = el('p', { class: 'mine-note', 'aria-live': 'polite' });
@@ -93,9 +95,10 @@ export function partyScreen(app) {
 
   async function act(text) {
     const used = chips.chosen();
+    const round = roundsTold;
     if (await send('/party_act', { text, ...used })) {
       chips.reset();
-      declared(t('party.you_act', { text }));
+      if (round === roundsTold) declared(t('party.you_act', { text })); // the last one's reply comes after its round is told
     }
   }
 
@@ -189,6 +192,7 @@ export function partyScreen(app) {
         if (member(event.name)) member(event.name).acted = true;
         break;
       case 'resolved':
+        roundsTold++;
         showRound(event);
         mine.textContent = '';
         status.members.forEach(m => { m.acted = false; });

@@ -113,6 +113,8 @@ class PartyBrowserTest {
                 // party chat, beside the scene
                 c.say(".party-chat form.say input", w.chat());
                 a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
+                // Moss's hold was the round's last declaration: its reply came after the round was told, and says nothing
+                assertEquals("", c.find(".party .mine-note").getText(), "no hold shown over a finished quest");
                 check(a, language + "-" + size + "-14-party-reward");
                 check(c, language + "-" + size + "-15-party-chat");
             }
