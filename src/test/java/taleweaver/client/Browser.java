@@ -3,6 +3,7 @@ package taleweaver.client;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -10,6 +11,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -86,6 +88,21 @@ final class Browser implements AutoCloseable {
 
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Presses Tab until the focused element matches {@code css}, which must be shown: it is reachable from the keyboard. */
+    WebElement tabTo(String css) {
+        shown(css);
+        for (int i = 0; i < 80; i++) {
+            if (Boolean.TRUE.equals(script("return document.activeElement.matches(arguments[0])", css))) return driver.switchTo().activeElement();
+            keys(Keys.TAB);
+        }
+        throw new AssertionError(css + " is not reached with Tab");
+    }
+
+    /** Keys typed into whatever has the focus, as a keyboard would. */
+    void keys(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
     }
 
     /** Types into a visible field and presses Enter. */

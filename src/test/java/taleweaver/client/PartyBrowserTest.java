@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.openqa.selenium.Keys;
 import taleweaver.App;
 import taleweaver.TestConfig;
 import taleweaver.narrator.ModelStub;
@@ -117,6 +118,72 @@ class PartyBrowserTest {
                 assertEquals("", c.find(".party .mine-note").getText(), "no hold shown over a finished quest");
                 check(a, language + "-" + size + "-14-party-reward");
                 check(c, language + "-" + size + "-15-party-chat");
+            }
+        });
+    }
+
+    /**
+     * One member plays with the keyboard alone (SPEC §16's "keyboard-only play possible"): signs up, finds the Party
+     * screen, joins by code, answers the ready check, picks an item chip, acts, holds, and talks in party chat; every
+     * control reached with Tab and worked with Enter or Space.
+     */
+    @Test
+    void aMemberPlaysAPartyQuestWithTheKeyboardAlone() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            String base = "http://127.0.0.1:" + server.port();
+            Words w = words(false);
+            try (var a = new Browser(base, dir.resolve("a"), 1280, 800); var k = new Browser(base, dir.resolve("k"), 1280, 800)) {
+                a.signUp(w.a(), "a@example.org", "secret");
+                a.go("party");
+                a.press(".party .lobby button.primary");
+                String code = a.shown(".party-code .code").getText().replace(" ", "");
+
+                k.open();
+                k.tabTo(".switch button:nth-child(2)");
+                k.keys(Keys.ENTER);
+                k.tabTo("#signup-username");
+                k.keys(w.b());
+                k.tabTo("form:not([hidden]) input[name=email]");
+                k.keys("k@example.org");
+                k.tabTo("form:not([hidden]) input[name=password]");
+                k.keys("secret", Keys.ENTER);
+                k.shown(".sheet .name");
+                k.tabTo("button[data-screen=party]");
+                k.keys(Keys.ENTER);
+                k.tabTo(".party form.join input");
+                k.keys(code, Keys.ENTER);
+                a.until(() -> a.find(".party .members").getText().contains(w.b()));
+
+                a.press(".party-table .tasks li button.primary");
+                k.shown("dialog.challenge[open]");
+                k.until(() -> Boolean.TRUE.equals(k.script("return !!document.activeElement.closest('dialog[open]')")));
+                k.tabTo("dialog.challenge[open] button.primary");
+                k.keys(Keys.ENTER);
+                k.shown(".party-act form.say input");
+
+                // round 1: a chip picked with Space, the action typed and sent with Enter
+                var chip = k.tabTo(".party-act .chip");
+                k.keys(Keys.SPACE);
+                assertEquals("true", chip.getAttribute("aria-pressed"));
+                k.tabTo(".party-act form.say input");
+                k.keys(w.climb(), Keys.ENTER);
+                k.until(() -> k.find(".party .mine-note").getText().contains(w.climb()));
+                a.say(".party-act form.say input", w.rope());
+                k.until(() -> k.find(".party-scene .log").getText().contains(w.rope()));
+                k.until(() -> k.find(".party .mine-note").getText().isEmpty());
+                // round 2: Hold, reached with Tab
+                a.say(".party-act form.say input", w.calm());
+                k.tabTo(".party-act form.say button[type=button]");
+                k.keys(Keys.ENTER);
+                k.until(() -> k.find(".party-scene .log").getText().contains(w.b() + " holds."));
+                // round 3: both needs again, this time together; then a word in party chat
+                k.tabTo(".party-act form.say input");
+                k.keys(w.haul(), Keys.ENTER);
+                a.say(".party-act form.say input", w.calm());
+                k.shown(".party .reward");
+                k.tabTo(".party-chat form.say input");
+                k.keys(w.chat(), Keys.ENTER);
+                a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
             }
         });
     }
