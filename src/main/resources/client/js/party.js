@@ -121,6 +121,7 @@ export function partyScreen(app) {
       return;
     }
     last = status.last;
+    faces();
     log.clear();
     for (const round of status.recent) showRound(round);
     draw();
@@ -136,7 +137,12 @@ export function partyScreen(app) {
         try {
           reply = await call('/party_wait', { role: session.role, after: last, wait: WAIT_SECONDS }, { onDelta: piece => told(piece) });
         } catch (e) {
-          if (e.code === 404) { status = null; draw(); break; }
+          if (e.code === 404) { // removed while away from the page's wait: told, as by the 'left' event
+            if (status) toast(t('party.removed'));
+            status = null;
+            draw();
+            break;
+          }
           await new Promise(r => setTimeout(r, 2000));
           continue;
         }
@@ -155,6 +161,11 @@ export function partyScreen(app) {
     telling.grow(piece);
   }
 
+  /** Each member's portrait beside their actions in the scene. */
+  function faces() {
+    for (const m of status.members) avatar.put(m.name, portraitUrl(m.name));
+  }
+
   function member(name) {
     return status && status.members.find(m => m.name === name);
   }
@@ -164,12 +175,16 @@ export function partyScreen(app) {
     switch (event.kind) {
       case 'joined':
         if (!member(event.name)) status.members.push({ name: event.name, level: 1, hp: 1, max_hp: 1, state: 'active', ready: false, acted: false });
+        avatar.put(event.name, portraitUrl(event.name));
         chat.note(t('party.joined', { name: event.name }));
         break;
       case 'left':
         status.members = status.members.filter(m => m.name !== event.name);
         chat.note(t('party.left', { name: event.name }));
-        if (event.name === session.role) status = null;
+        if (event.name === session.role) { // kicked, or logged out elsewhere (a leave of one's own has already cleared status)
+          status = null;
+          toast(t('party.removed'));
+        }
         break;
       case 'lead': status.leader = event.name; break;
       case 'passive': case 'active': if (member(event.name)) member(event.name).state = event.kind; break;
@@ -208,6 +223,7 @@ export function partyScreen(app) {
     try {
       const fresh = await call('/party_status', { role: session.role });
       status = fresh;
+      faces();
       draw();
     } catch {
       // the next event brings it

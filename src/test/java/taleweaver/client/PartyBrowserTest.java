@@ -97,8 +97,10 @@ class PartyBrowserTest {
                 c.press(".party-act form.say button[type=button]");
                 for (var p : List.of(a, b, c)) {
                     told(p, 1, language + "-" + size);
-                    p.until(() -> Boolean.TRUE.equals(p.script("return [...document.querySelectorAll('.party-scene .log img.face')]"
-                            + ".some(i => i.getAttribute('src').startsWith('/face/') && i.complete && i.naturalWidth > 0)"))); // the character's face
+                    for (String kind : List.of("/face/", "/portrait/")) { // the character's face, and the members' beside their actions
+                        p.until(() -> Boolean.TRUE.equals(p.script("return [...document.querySelectorAll('.party-scene .log img.face')]"
+                                + ".some(i => i.getAttribute('src').startsWith(arguments[0]) && i.complete && i.naturalWidth > 0)", kind)));
+                    }
                 }
 
                 // round 2, with Wren reloading in the middle: the scene is found again
@@ -184,6 +186,10 @@ class PartyBrowserTest {
                 k.tabTo(".party-chat form.say input");
                 k.keys(w.chat(), Keys.ENTER);
                 a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
+                // the leader removes Wren: her page says so and shows the lobby
+                a.press(".party .members button[aria-label*='" + w.b() + "']");
+                k.until(() -> k.find("#toast").getText().contains("no longer in the party"));
+                k.shown(".party .lobby");
             }
         });
     }
