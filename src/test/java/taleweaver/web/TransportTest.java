@@ -73,6 +73,9 @@ class TransportTest {
                     new Case("/merge", "{\"role\":\"Ann\",\"mode\":1,\"num\":10}".getBytes(), 200),
                     new Case("/feedback", "{\"role\":\"Ann\",\"text\":\"x\",\"items\":\"sword\"}".getBytes(), 400),
                     new Case("/feedback", "{\"role\":\"Ann\",\"text\":5}".getBytes(), 400),
+                    new Case("/party_act", ("{\"role\":\"Ann\",\"text\":\"x\",\"skills\":[" + String.join(",",
+                            java.util.Collections.nCopies(17, "\"Spark\"")) + "]}").getBytes(), 400), // lists hold 16 entries at most
+                    new Case("/feedback", ("{\"role\":\"Ann\",\"text\":\"x\",\"items\":[\"" + "s".repeat(257) + "\"]}").getBytes(), 400),
                     new Case("/main", ("{\"role\":\"Ann\",\"text\":\"" + "x".repeat(2001) + "\"}").getBytes(), 400),
                     new Case("/merge", ("{\"role\":\"Ann\",\"mode\":1,\"num\":1,\"des\":\"" + "d".repeat(201) + "\"}").getBytes(), 400),
                     new Case("/status", new byte[]{'{', '"', 'r', 'o', 'l', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, 400),
