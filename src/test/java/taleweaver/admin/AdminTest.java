@@ -110,6 +110,8 @@ class AdminTest {
             var login = api.call("/login", "email", Api.email("Ann"), "password", newPassword, "ip", "127.0.0.1:9");
             assertEquals(200, login.code());
             assertEquals(404, admin(api, "/admin/password", "username", "Nobody", "password", newPassword).code());
+            assertEquals(400, admin(api, "/admin/password", "username", "Ann", "password", "").code(), "an empty password is refused");
+            assertEquals(200, api.call("/login", "email", Api.email("Ann"), "password", newPassword, "ip", "127.0.0.1:9").code(), "and changes nothing");
 
             assertEquals(200, admin(api, "/admin/ban", "username", "Ann", "minutes", 30).code());
             assertEquals(401, api.post("/status", Map.of("role", "Ann"), Map.of("Authorization", "Bearer " + login.text("token"))).http());
