@@ -361,6 +361,9 @@ class PartyTest {
             assertEquals(400, api.call("/party_act", "role", "Ann", "text", "x".repeat(401)).code(), "an action is at most 400 characters");
             assertEquals(400, api.call("/party_say", "role", "Ann", "text", "x".repeat(301)).code(), "a message is at most 300 characters");
             assertEquals(422, api.call("/party_say", "role", "Ann", "text", "oh shit").code(), "the pack's banned words");
+            var blank = api.call("/party_say", "role", "Ann", "text", "   ");
+            assertEquals(400, blank.code(), "a message of nothing");
+            assertEquals("empty_text", blank.text("error"));
             assertEquals(200, api.call("/party_act", "role", "Ann", "text", "x".repeat(400)).code());
             assertEquals(200, api.call("/party_say", "role", "Ann", "text", "y".repeat(300)).code());
             assertTrue(api.call("/party_status", "role", "Bob").get("members").get(0).path("acted").asBoolean());
@@ -368,6 +371,7 @@ class PartyTest {
             assertTrue(seen.stream().noneMatch(e -> e.toString().contains("xxxxxxxx") || e.toString().contains("shit")),
                     "who acted, not what, until the round resolves; a refused message reaches nobody: " + seen);
             assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("acted") && e.path("name").asText().equals("Ann")));
+            assertEquals(1, seen.stream().filter(e -> e.path("kind").asText().equals("chat")).count(), "only the message said: " + seen);
             assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("chat") && e.path("text").asText().length() == 300));
         });
     }
