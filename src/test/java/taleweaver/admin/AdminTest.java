@@ -35,6 +35,18 @@ class AdminTest {
         return all.toArray(String[]::new);
     }
 
+    /** With auth.mode=open no token is asked for, so a ban holds through the check of every request, not ended sessions. */
+    @Test
+    void aBannedPlayerIsRefusedWhereNoTokenIsAsked() {
+        JavalinTest.test(App.create(TestConfig.of(dir, hosting("auth.mode=open"))), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            assertEquals(200, taleweaver.RawHttp.from("127.0.0.2", api.base(), "/status", "role", "Ann").http());
+            assertEquals(200, admin(api, "/admin/ban", "username", "Ann", "minutes", 30).code());
+            assertEquals(401, taleweaver.RawHttp.from("127.0.0.2", api.base(), "/status", "role", "Ann").http(), "banned, even in open mode");
+        });
+    }
+
     @Test
     void adminIsOffUnlessATokenIsSet() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
