@@ -105,6 +105,12 @@ export function partyScreen(app) {
   /** What this member declared for the round, shown until the round is told (it may be changed until then). */
   function declared(text) {
     mine.textContent = text;
+    const me = member(session.role);
+    if (me) { // the server has it: "waiting for" no longer names this member, before the 'acted' event comes round
+      me.acted = true;
+      drawMembers();
+      tick();
+    }
   }
 
   async function say(text) {
@@ -320,7 +326,7 @@ export function partyScreen(app) {
       const left = Math.max(0, Math.round((Date.parse(status.deadline) - Date.now()) / 1000));
       const names = status.members.filter(m => m.state === 'active' && !m.acted).map(m => m.name);
       const clockText = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-      waiting.textContent = names.length ? t('party.waiting', { names: names.join(', '), time: clockText }) : t('party.telling');
+      waiting.textContent = names.length ? t('party.waiting', { names: names.join(t('party.and')), time: clockText }) : t('party.telling');
     };
     update();
     clock = setInterval(update, 1000);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +92,8 @@ class PartyBrowserTest {
 
                 // round 1: two hands on the rope, Moss holds
                 a.say(".party-act form.say input", w.rope());
+                a.until(() -> !a.find(".party .mine-note").getText().isEmpty()); // acknowledged: no longer waited for, on her page at once
+                assertFalse(a.find(".party .waiting").getText().contains(w.a()), a.find(".party .waiting").getText());
                 a.until(() -> a.find(".party .waiting").getText().contains(w.b()));
                 check(a, language + "-" + size + "-13-party-waiting");
                 b.say(".party-act form.say input", w.climb());
