@@ -3,10 +3,11 @@
 // Wren (0:47)", Act and Hold with items and skills as chips, every member's hp, party chat beside the scene, the reward.
 // Everything the page shows comes from /party_status (on entering, and after a reload) and /party_wait's events.
 import { call, session } from './api.js';
-import { el, fill, picture, toast, busy } from './el.js';
+import { el, fill, toast, busy } from './el.js';
 import { t, world } from './i18n.js';
 import { conversation, kitChips } from './log.js';
-import { meter, refreshSheet } from './sheet.js';
+import { askReady, memberItems, taskItems, waitingText } from './party-table.js';
+import { refreshSheet } from './sheet.js';
 import { avatar, faceUrl, loadKit, portraitUrl, state } from './store.js';
 import { sayForm } from './talk.js';
 
@@ -265,38 +266,15 @@ export function partyScreen(app) {
     loadKit().catch(() => {});
   }
 
-  function askReady() {
+  function askForReady() {
     const me = member(session.role);
     if (!status || !status.task || !me || me.ready || prompted === status.task + last || status.round > 0 && status.deadline) return;
     prompted = status.task + last;
-    const answer = async yes => {
-      dialog.close();
-      await send('/party_ready', { ready: yes });
-    };
-    fill(dialog,
-      el('h2', { id: 'ready-title' }, t('party.ready_title')),
-      el('p', {}, t('party.ready_ask', { task: status.task, name: status.leader })),
-      el('div', { class: 'actions' },
-        el('button', { type: 'button', class: 'primary', onclick: () => answer(true) }, t('party.ready')),
-        el('button', { type: 'button', onclick: () => answer(false) }, t('party.not_ready'))));
-    dialog.onkeydown = e => { if (e.key === 'Escape') { e.preventDefault(); answer(false); } };
-    if (!dialog.open) dialog.showModal();
+    askReady(dialog, status, yes => send('/party_ready', { ready: yes }));
   }
 
   function drawMembers() {
-    fill(members, status.members.map(m => {
-      const kick = status.leader === session.role && m.name !== session.role
-        ? el('button', { type: 'button', class: 'quiet', 'aria-label': t('party.kick_label', { name: m.name }),
-          onclick: e => busy(e.currentTarget, () => send('/party_kick', { name: m.name }).then(load)) }, t('party.kick')) : null;
-      const badge = m.name === status.leader ? t('party.leader') : t('party.state.' + m.state);
-      const mark = status.task && status.deadline ? (m.acted ? t('party.has_acted') : '') : (status.task && m.ready ? t('party.is_ready') : '');
-      return el('li', { class: 'member ' + m.state },
-        picture(portraitUrl(m.name), m.name, 'face'),
-        el('div', { class: 'member-body' },
-          el('strong', {}, m.name), el('span', { class: 'detail' }, ` ${t('sheet.level', { n: m.level })} · ${badge} ${mark}`),
-          meter(t('battle.hp_of', { name: m.name }), m.hp, m.max_hp)),
-        kick);
-    }));
+    fill(members, memberItems(status, session.role, (e, name) => busy(e.currentTarget, () => send('/party_kick', { name }).then(load))));
   }
 
   async function drawTasks() {
@@ -308,26 +286,14 @@ export function partyScreen(app) {
     } catch {
       return;
     }
-    const readyCount = status.members.filter(m => m.ready).length;
-    fill(tasks, list.map(name => {
-      const again = status.task === name && readyCount >= 2 && readyCount < status.members.length;
-      const start = el('button', { type: 'button', class: 'primary',
-        onclick: e => busy(e.currentTarget, () => send('/party_start', { task_name: name })) },
-        again ? t('party.start_ready', { n: readyCount }) : t('party.start'));
-      return el('li', {}, el('span', { class: 'task-title' }, name), start);
-    }));
+    fill(tasks, taskItems(list, status, (e, name) => busy(e.currentTarget, () => send('/party_start', { task_name: name }))));
   }
 
   function tick() {
     clearInterval(clock);
     clock = null;
     if (!status || !status.deadline || !status.task) { waiting.textContent = ''; return; }
-    const update = () => {
-      const left = Math.max(0, Math.round((Date.parse(status.deadline) - Date.now()) / 1000));
-      const names = status.members.filter(m => m.state === 'active' && !m.acted).map(m => m.name);
-      const clockText = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-      waiting.textContent = names.length ? t('party.waiting', { names: names.join(t('party.and')), time: clockText }) : t('party.telling');
-    };
+    const update = () => { waiting.textContent = waitingText(status, Date.now()); };
     update();
     clock = setInterval(update, 1000);
   }
@@ -345,7 +311,7 @@ export function partyScreen(app) {
     drawMembers();
     drawTasks();
     tick();
-    askReady();
+    askForReady();
   }
 
   return {
