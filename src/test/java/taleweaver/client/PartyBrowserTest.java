@@ -128,6 +128,58 @@ class PartyBrowserTest {
     }
 
     /**
+     * Four players at once, two on phones: formed by code, a round with four declarations (one long), every page showing
+     * every member's portrait; the leader leaves mid-quest and the lead passes to the longest member, who removes one.
+     */
+    @Test
+    void fourPlayersOnPhonesAndLaptopsShareARound() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            String base = "http://127.0.0.1:" + server.port();
+            try (var a = new Browser(base, dir.resolve("a"), 360, 780); var b = new Browser(base, dir.resolve("b"), 1280, 800);
+                 var c = new Browser(base, dir.resolve("c"), 360, 780); var d = new Browser(base, dir.resolve("d"), 1280, 800)) {
+                var all = List.of(a, b, c, d);
+                a.signUp("Rowan", "a@example.org", "secret");
+                b.signUp("Wren", "b@example.org", "secret");
+                c.signUp("Moss", "c@example.org", "secret");
+                d.signUp("Juniper", "d@example.org", "secret");
+                for (var p : all) p.shown(".sheet .name");
+                a.go("party");
+                a.press(".party .lobby button.primary");
+                String code = a.shown(".party-code .code").getText().replace(" ", "");
+                for (var p : List.of(b, c, d)) {
+                    p.go("party");
+                    p.say(".party form.join input", code);
+                    p.shown(".party .members");
+                }
+                a.until(() -> a.find(".party .members").getText().contains("Juniper"));
+                a.press(".party-table .tasks li button.primary");
+                for (var p : List.of(b, c, d)) p.shown("dialog.challenge[open]").findElement(org.openqa.selenium.By.cssSelector("button.primary")).click();
+                for (var p : all) p.shown(".party-act form.say input");
+
+                a.say(".party-act form.say input", "I tie the rope to the oak and hold it");
+                a.until(() -> a.find(".party .waiting").getText().matches(".*Wren.*Moss.*Juniper.*"));
+                d.say(".party-act form.say input", "I look around the yard for Widow Lan's lantern and ask her what happened to the dog");
+                b.say(".party-act form.say input", "I climb down the rope");
+                c.press(".party-act form.say button[type=button]");
+                for (var p : all) {
+                    p.until(() -> p.find(".party-scene .log").getText().contains("Moss holds."));
+                    p.until(() -> ((Number) p.script("return [...document.querySelectorAll('.party-scene .log img.face')]"
+                            + ".filter(i => i.getAttribute('src').startsWith('/portrait/') && i.complete && i.naturalWidth > 0).length")).intValue() >= 2);
+                }
+                check(a, "en-phone-four-told");
+
+                a.press(".party-head button.quiet"); // Rowan leaves: Wren joined first after her
+                b.until(() -> b.find(".party .members li.member").getText().contains("leader"));
+                b.press(".party .members button[aria-label*='Juniper']");
+                d.until(() -> d.find("#toast").getText().contains("no longer in the party"));
+                d.shown(".party .lobby");
+                c.until(() -> !c.find(".party .members").getText().contains("Juniper") && !c.find(".party .members").getText().contains("Rowan"));
+                check(c, "en-phone-four-two-left");
+            }
+        });
+    }
+
+    /**
      * One member plays with the keyboard alone (SPEC §16's "keyboard-only play possible"): signs up, finds the Party
      * screen, joins by code, answers the ready check, picks an item chip, acts, holds, and talks in party chat; every
      * control reached with Tab and worked with Enter or Space.
