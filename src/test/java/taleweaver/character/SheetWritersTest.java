@@ -62,11 +62,7 @@ class SheetWritersTest {
     void aDuelsRoundKeepsAChangeMadeWhileItWasJudged() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
             Api api = new Api(client.getOrigin());
-            api.signup("Ann");
-            api.signup("Bob");
-            String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
-            assertEquals(200, api.call("/accept_challenge", "role", "Bob", "id", id).code());
-            assertEquals(200, api.call("/battle", "role", "Ann", "id", id, "text", "a feint", "wait", 0).code());
+            String id = duelAfterAnnsMove(api);
             keeps("Ann", 0, () -> api.call("/battle", "role", "Bob", "id", id, "text", "a shield bash"));
         });
     }
@@ -75,17 +71,23 @@ class SheetWritersTest {
     void aDuelsRoundJudgedAtItsTimeoutKeepsAChangeMadeWhileItWasJudged() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "battle.round_timeout_seconds=1")), (server, client) -> {
             Api api = new Api(client.getOrigin());
-            api.signup("Ann");
-            api.signup("Bob");
-            String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
-            assertEquals(200, api.call("/accept_challenge", "role", "Bob", "id", id).code());
-            assertEquals(200, api.call("/battle", "role", "Ann", "id", id, "text", "a feint", "wait", 0).code());
+            String id = duelAfterAnnsMove(api);
             keeps("Ann", 0, () -> { // Bob never moves: the round is judged when its second is up, while Ann's row is held
                 pause(2500);
                 return api.call("/status", "role", "Ann");
             });
             assertTrue(api.call("/battle", "role", "Ann", "id", id, "text", "again", "wait", 0).get("round").asInt() > 1, "the round was judged");
         });
+    }
+
+    /** Ann and Bob in a duel, Ann's move of its first round made: the battle's id. */
+    private static String duelAfterAnnsMove(Api api) {
+        api.signup("Ann");
+        api.signup("Bob");
+        String id = api.call("/challenge", "role1", "Ann", "role2", "Bob", "wait", 0).text("id");
+        assertEquals(200, api.call("/accept_challenge", "role", "Bob", "id", id).code());
+        assertEquals(200, api.call("/battle", "role", "Ann", "id", id, "text", "a feint", "wait", 0).code());
+        return id;
     }
 
     /**
