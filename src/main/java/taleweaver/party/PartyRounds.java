@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Resolving a party's rounds (SPEC §16). A round resolves as soon as every active member who is online has acted or
@@ -270,8 +271,8 @@ public final class PartyRounds {
             // sheets change on their rows as committed now, held (PostgreSQL): a DM turn or a duel's round meanwhile is
             // kept. One lock for all, in id order: the energy spent, and the reward's members on the last round
             var paying = claimed.actedIds().stream().filter(id -> !claimed.skills().get(id).isEmpty());
-            var all = scene.finished() ? s.members(partyId).stream().map(PartyDao.Member::playerId) : java.util.stream.Stream.<Long>empty();
-            db.lockPlayers(s.handle(), java.util.stream.Stream.concat(paying, all).mapToLong(Long::longValue).toArray());
+            var all = scene.finished() ? s.members(partyId).stream().map(PartyDao.Member::playerId) : Stream.<Long>empty();
+            db.lockPlayers(s.handle(), Stream.concat(paying, all).mapToLong(Long::longValue).toArray());
             var sheets = Daos.on(s.handle(), CharacterDao.class);
             for (long id : claimed.actedIds()) spendEnergy(s, sheets, id, claimed.skills().get(id));
             var event = new LinkedHashMap<String, Object>();
