@@ -260,10 +260,21 @@ final class PartyDao {
         return row[0] < 0 ? null : new Feed(events, row[0], row[1] == 1, row[2] == 1);
     }
 
-    List<Event> recentResolved(String party, int limit) {
-        var out = new java.util.ArrayList<>(h.createQuery("select n, kind, data from party_events where party_id = ? and kind = 'resolved' order by n desc limit ?")
-                .bind(0, party).bind(1, limit).map((rs, ctx) -> new Event(rs.getInt(1), rs.getString(2), rs.getString(3))).list());
-        java.util.Collections.reverse(out);
+    /**
+     * The newest {@code limit} resolutions of the quest under way (or just ended), oldest first, as their data: walking
+     * back from round {@code below} (excluded), a round that is not earlier than the one after it began another quest.
+     */
+    List<com.fasterxml.jackson.databind.JsonNode> recentResolved(String party, int limit, int below) {
+        var newestFirst = h.createQuery("select data from party_events where party_id = ? and kind = 'resolved' order by n desc limit ?")
+                .bind(0, party).bind(1, limit).mapTo(String.class).list();
+        var out = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        for (String data : newestFirst) {
+            var resolved = taleweaver.web.Json.parse(data);
+            int round = resolved.path("round").asInt();
+            if (round >= below) break;
+            below = round;
+            out.add(0, resolved);
+        }
         return out;
     }
 

@@ -50,7 +50,8 @@ public final class PartyFeed {
                 String state = presence.online(m.playerId()) ? m.state() : "offline";
                 views.add(new MemberView(m.name(), m.level(), m.hp(), m.maxHp(), state, m.ready(), acted.contains(m.playerId())));
             }
-            var recent = s.recentResolved(id, 3).stream().map(e -> taleweaver.web.Json.parse(e.data())).toList();
+            // this quest's rounds; once it has ended (or paused), its last round too
+            var recent = s.recentResolved(id, 3, party.phase().equals("playing") ? party.round() : party.round() + 1);
             String deadline = party.deadline() == null ? null : java.time.Instant.ofEpochMilli(party.deadline()).toString();
             return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(),
                     party.round(), deadline, recent, party.lastEvent());

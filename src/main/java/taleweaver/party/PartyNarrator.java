@@ -20,7 +20,7 @@ public final class PartyNarrator {
 
     /** What the server decided about the round; the narrator only tells it. */
     record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyDao.Member> members, boolean stageMet,
-                 boolean finished, List<String> recent, String summary, long seed) {
+                 boolean finished, List<String> recent, String summary, List<String> ofEachOther, long seed) {
         PartyContent.Stage current() { return task.stages().get(stage); }
     }
 
@@ -37,8 +37,8 @@ public final class PartyNarrator {
     static final int ROUND_TEXT_MAX = 1200;
     /** The longest line a model may give the round's character. */
     static final int NPC_SAYS_MAX = 300;
-    /** What a round's prompt holds at most, however long the quest (four members, 400-character actions). */
-    static final int PROMPT_MAX_CHARS = 9000;
+    /** What a round's prompt holds at most, however long the quest (four members, 400-character actions, two memories each). */
+    static final int PROMPT_MAX_CHARS = 10000;
 
     private final PartyContent content;
     private final String dm;
@@ -54,6 +54,11 @@ public final class PartyNarrator {
         this.content = content;
         this.dm = dm;
         this.model = model;
+    }
+
+    /** Whether a round's prompt is asked of a model (the members' memories of each other are read only for one). */
+    boolean asksModel() {
+        return model != null;
     }
 
     /** {@code onText} hears the telling as it is written (the model's words as they come; offline, all at once). */
@@ -141,6 +146,10 @@ public final class PartyNarrator {
         for (var m : scene.members()) {
             user.append("- ").append(m.name()).append(", level ").append(m.level()).append(", hp ").append(m.hp()).append('/').append(m.maxHp())
                     .append(", energy ").append(m.energy()).append(", ").append(m.state()).append('\n');
+        }
+        if (!scene.ofEachOther().isEmpty()) {
+            user.append("What they remember of each other:\n");
+            for (String line : scene.ofEachOther()) user.append("- ").append(line).append('\n');
         }
         if (!scene.summary().isBlank()) user.append("Earlier: ").append(cut(scene.summary(), SUMMARY_MAX)).append('\n');
         var recent = scene.recent();

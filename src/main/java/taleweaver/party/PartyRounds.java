@@ -253,11 +253,14 @@ public final class PartyRounds {
             }
         }
         boolean finished = met && party.stage() == task.stages().size() - 1;
-        var recent = s.recentResolved(partyId, PartyNarrator.RECENT_ROUNDS).stream()
-                .map(e -> taleweaver.web.Json.parse(e.data()).path("text").asText("")).toList();
+        var recent = s.recentResolved(partyId, PartyNarrator.RECENT_ROUNDS, round).stream().map(e -> e.path("text").asText("")).toList();
         String summary = String.join(" ", task.stages().subList(0, party.stage()).stream().map(PartyContent.Stage::done).toList());
         long seed = (partyId.hashCode() * 31L + round);
-        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, seed), actedIds, skills, lastEvent);
+        var names = new LinkedHashMap<Long, String>();
+        members.forEach(m -> names.put(m.playerId(), m.name()));
+        var ofEachOther = narrator.asksModel() ? Memories.ofEachOther(s.handle(), names) : List.<String>of();
+        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, ofEachOther, seed),
+                actedIds, skills, lastEvent);
     }
 
     /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */

@@ -2,12 +2,14 @@ package taleweaver.world;
 
 import org.jdbi.v3.core.Handle;
 import taleweaver.db.Database;
+import taleweaver.narrator.Lines;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,6 +69,27 @@ public final class Memories {
     private static Memory memory(WorldDao.MemoryRow r) {
         return new Memory(Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), r.text(), r.npcs().isEmpty() ? List.of() : List.of(r.npcs().split("\n")),
                 r.taskKey());
+    }
+
+    /** The most lines of {@link #ofEachOther} a player brings, and the most characters a line keeps. */
+    public static final int OF_EACH_OTHER_EACH = 2;
+    public static final int OF_EACH_OTHER_LINE_MAX = 160;
+
+    /**
+     * What each of {@code players} (id to name) remembers of another of them: their duels and party quests that name
+     * one, at most {@link #OF_EACH_OTHER_EACH} each, newest first, as "name: memory". Deeds the chronicle also tells,
+     * never a player's own words, so they may go into a prompt all of them hear.
+     */
+    public static List<String> ofEachOther(Handle h, Map<Long, String> players) {
+        var out = new ArrayList<String>();
+        var counts = new java.util.HashMap<Long, Integer>();
+        for (var row : WorldDao.sharedDeeds(h, List.copyOf(players.keySet()), players.size() * OF_EACH_OTHER_EACH * 8)) {
+            String who = players.get(row.getKey());
+            boolean namesAnother = players.values().stream().anyMatch(other -> !other.equals(who) && row.getValue().contains(other));
+            if (!namesAnother || counts.merge(row.getKey(), 1, Integer::sum) > OF_EACH_OTHER_EACH) continue;
+            out.add(who + ": " + Lines.shorten(row.getValue(), OF_EACH_OTHER_LINE_MAX));
+        }
+        return out;
     }
 
     /** What a greeting recalls: the newest task ended or duel fought, else the newest memory; null when there are none. */

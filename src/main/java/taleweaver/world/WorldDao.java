@@ -3,6 +3,7 @@ package taleweaver.world;
 import org.jdbi.v3.core.Handle;
 
 import java.util.List;
+import java.util.Map;
 
 public interface WorldDao {
     record MemoryRow(String kind, String text, String npcs, String taskKey) {}
@@ -31,6 +32,13 @@ public interface WorldDao {
     static List<MemoryRow> memoriesAndNews(Handle h, long playerId, int memories, int news) {
         return h.createQuery(MEMORIES_AND_NEWS).bind(0, playerId).bind(1, memories).bind(2, playerId).bind(3, news)
                 .map((rs, ctx) -> new MemoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
+    }
+
+    /** Deeds of several players that can name one another (their duels and party quests), newest first. */
+    static List<Map.Entry<Long, String>> sharedDeeds(Handle h, List<Long> players, int limit) {
+        return h.createQuery("select player_id, text from memories where player_id in (<ids>) and (kind = 'duel' or task_key like 'party:%') "
+                        + "order by id desc limit :limit").bindList("ids", players).bind("limit", limit)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
     }
 
     static List<ChronicleRow> othersDeeds(Handle h, long playerId, int limit) {

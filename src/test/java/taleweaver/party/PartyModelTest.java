@@ -147,6 +147,37 @@ class PartyModelTest {
         });
     }
 
+    /** A second quest together: the round's prompt holds what each member remembers of the other from the first. */
+    @Test
+    void theMembersMemoriesOfEachOtherAreInTheRoundsPrompt() throws Exception {
+        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob go on." : "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast");
+            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            told(api, "Ann", 1);
+            api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
+            api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
+            assertTrue(told(api, "Ann", 2).path("finished").asBoolean());
+            String first = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
+            assertFalse(first.contains("remember of each other"), "nothing to remember yet: " + first);
+
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            told(api, "Ann", 3);
+            var rounds = stub.requests.stream().filter(PartyModelTest::partyRound).toList();
+            String prompt = rounds.get(rounds.size() - 1).path("messages").path(1).path("content").asText();
+            assertTrue(prompt.contains("What they remember of each other:\n- ") && prompt.contains("\n- Ann: You") && prompt.contains("\n- Bob: You"), prompt);
+            assertFalse(prompt.contains("Before:"), "the first round of a new quest has no rounds before it: " + prompt);
+            for (String line : prompt.split("\n")) {
+                if (line.startsWith("- Ann: You")) assertTrue(line.contains("Bob") && line.contains(WELL), line);
+                if (line.startsWith("- Bob: You")) assertTrue(line.contains("Ann") && line.contains(WELL), line);
+            }
+        });
+    }
+
     /** A model that, asked to tell a party round, says so on {@code asked} and answers {@code text} once {@code go} opens. */
     private static Function<JsonNode, MockResponse> heldRound(CountDownLatch asked, CountDownLatch go, String text) {
         return r -> {
@@ -340,8 +371,12 @@ class PartyModelTest {
         int early = 0, late = 0;
         var recent = new ArrayList<String>();
         var summary = new StringBuilder();
+        var ofEachOther = new ArrayList<String>(); // what each remembers of the others, as long as it is kept
+        for (var m : members) for (int i = 0; i < taleweaver.world.Memories.OF_EACH_OTHER_EACH; i++) {
+            ofEachOther.add(m.name() + ": " + "v".repeat(taleweaver.world.Memories.OF_EACH_OTHER_LINE_MAX));
+        }
         for (int round = 1; round <= 40; round++) {
-            var scene = new PartyNarrator.Scene(task, 0, declared, members, false, false, List.copyOf(recent), summary.toString(), round);
+            var scene = new PartyNarrator.Scene(task, 0, declared, members, false, false, List.copyOf(recent), summary.toString(), ofEachOther, round);
             int size = narrator.prompt(scene).stream().mapToInt(m -> m.content().length()).sum();
             if (round == 4) early = size;
             late = size;

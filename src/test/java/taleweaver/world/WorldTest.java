@@ -108,6 +108,37 @@ class WorldTest {
         });
     }
 
+    /**
+     * A party round's prompt hears what its members remember of each other (SPEC §16): their duels and party quests
+     * naming another member, two each, newest first; never a craft or a solo task (a player's own words), nor a deed
+     * naming nobody of the party.
+     */
+    @Test
+    void whatMembersRememberOfEachOtherIsTheirDuelsAndPartyQuestsTogether() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String n : List.of("Ann", "Bob", "Cid")) api.signup(n);
+            try (var db = TestConfig.database(dir)) {
+                long ann = 1, bob = 2, cid = 3;
+                var seen = db.write(h -> {
+                    Memories.remember(h, ann, Memories.Kind.DUEL, "You beat Cid in a duel.", List.of(), "");
+                    Memories.remember(h, ann, Memories.Kind.CRAFT, "You crafted Bob's secret blade.", List.of(), "");
+                    Memories.remember(h, ann, Memories.Kind.TASK, "You finished Bob's errand.", List.of("Widow Lan"), "Bob's errand");
+                    Memories.remember(h, ann, Memories.Kind.TASK, "You finished The Well together with Bob.", List.of(), "party:The Well");
+                    Memories.remember(h, ann, Memories.Kind.DUEL, "You lost a duel to Bob.", List.of(), "");
+                    Memories.remember(h, ann, Memories.Kind.DUEL, "You beat Bob in a duel.", List.of(), "");
+                    Memories.remember(h, bob, Memories.Kind.DUEL, "You lost a duel to Ann.", List.of(), "");
+                    Memories.remember(h, cid, Memories.Kind.DUEL, "You lost a duel to Ann.", List.of(), "");
+                    var party = new java.util.LinkedHashMap<Long, String>();
+                    party.put(ann, "Ann");
+                    party.put(bob, "Bob");
+                    return Memories.ofEachOther(h, party);
+                });
+                assertEquals(List.of("Bob: You lost a duel to Ann.", "Ann: You beat Bob in a duel.", "Ann: You lost a duel to Bob."), seen);
+            }
+        });
+    }
+
     @Test
     void theChronicleNeedsASessionAndClampsItsLimit() {
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
