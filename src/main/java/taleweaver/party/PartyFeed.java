@@ -47,7 +47,8 @@ public final class PartyFeed {
             String leader = "";
             for (var m : s.members(id)) {
                 if (m.playerId() == party.leaderId()) leader = m.name();
-                String state = presence.online(m.playerId()) ? m.state() : "offline";
+                // a member in a duel follows passively until it ends (and is not waited for)
+                String state = !presence.online(m.playerId()) ? "offline" : m.dueling() ? "passive" : m.state();
                 views.add(new MemberView(m.name(), m.level(), m.hp(), m.maxHp(), state, m.ready(), acted.contains(m.playerId())));
             }
             // this quest's rounds; once it has ended (or paused), its last round too

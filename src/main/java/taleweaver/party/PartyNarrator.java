@@ -165,6 +165,8 @@ public final class PartyNarrator {
             }
             user.append('\n');
         }
+        var actors = scene.declared().stream().filter(Declared::acted).map(Declared::name).toList();
+        if (!actors.isEmpty()) user.append("Address by name: ").append(String.join(", ", actors)).append('\n');
         user.append("Outcome decided by the server: ").append(scene.finished() ? "the task is complete: " + stage.done()
                 : scene.stageMet() ? "the stage is met: " + stage.done() : "the stage is not met yet");
         return List.of(new ModelClient.Message("system", system), new ModelClient.Message("user", user.toString()));

@@ -73,6 +73,7 @@ class PartyModelTest {
             assertEquals(1, r.path("stage").asInt(), "the stage is the server's ruling");
             String prompt = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
             for (String said : List.of("Ann: I hold the rope", "Bob: I climb down", "Cid: I shout encouragement")) assertTrue(prompt.contains(said), said);
+            assertTrue(prompt.contains("Address by name: Ann, Bob, Cid"), "the server says who must be addressed: " + prompt);
         });
     }
 
