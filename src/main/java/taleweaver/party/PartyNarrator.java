@@ -132,7 +132,7 @@ public final class PartyNarrator {
     List<ModelClient.Message> prompt(Scene scene) {
         PartyContent.Stage stage = scene.current();
         var system = "You are " + dm + ", the game master of a party quest for " + scene.members().size() + " players. Narrate this round "
-                + "in the players' language, in at most 150 words. Address by name every player who acted, and say what came of "
+                + "in " + (language.equals("zh") ? "Simplified Chinese" : "English") + ", in at most 150 words. Address by name every player who acted, and say what came of "
                 + "their attempt. Characters speak in their own voice, in quotes. You decide no effects: the stage, energy, hp and "
                 + "rewards are decided by the server and stated below; never say a player's hp or belongings changed. Answer with "
                 + "one JSON object: {\"text\": \"...\", \"npc_says\": \"...\"}: text is your narration, npc_says (optional) what "

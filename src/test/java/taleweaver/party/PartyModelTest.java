@@ -74,6 +74,7 @@ class PartyModelTest {
             String prompt = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
             for (String said : List.of("Ann: I hold the rope", "Bob: I climb down", "Cid: I shout encouragement")) assertTrue(prompt.contains(said), said);
             assertTrue(prompt.contains("Address by name: Ann, Bob, Cid"), "the server says who must be addressed: " + prompt);
+            assertTrue(prompt.contains("Narrate this round in English"), prompt);
         });
     }
 
@@ -385,6 +386,9 @@ class PartyModelTest {
             summary.append("w".repeat(200));
         }
         assertTrue(late <= PartyNarrator.PROMPT_MAX_CHARS, "bounded: " + late);
+        var zh = PartyContent.builtIn("zh");
+        var zhScene = new PartyNarrator.Scene(zh.partyTasks().get(0), 0, declared, members, false, false, List.of(), "", List.of(), 1);
+        assertTrue(new PartyNarrator(zh, "说书人", null, "zh").prompt(zhScene).get(0).content().contains("in Simplified Chinese"));
         assertTrue(late <= early + PartyNarrator.SUMMARY_MAX, "does not grow with the quest: " + early + " then " + late);
     }
 }
