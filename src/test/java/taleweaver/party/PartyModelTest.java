@@ -47,10 +47,39 @@ class PartyModelTest {
         return request.path("messages").path(0).path("content").asText().contains("party quest");
     }
 
-    private void play(Function<JsonNode, MockResponse> reply, io.javalin.testtools.TestCase test) throws Exception {
+    private void play(Function<JsonNode, MockResponse> reply, io.javalin.testtools.TestCase test, String... settings) throws Exception {
         stub = new ModelStub(reply);
-        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
-                "narrator.api_key=k", "narrator.max_retries=0")), test);
+        var all = new ArrayList<>(List.of("game.language=en", "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(),
+                "narrator.api_key=k", "narrator.max_retries=0"));
+        all.addAll(List.of(settings));
+        JavalinTest.test(App.create(TestConfig.of(dir, all.toArray(String[]::new))), test);
+    }
+
+    /** A model that fails (HTTP 500), then one that says nothing in time: each round is told by the offline narrator. */
+    @Test
+    void aModelThatFailsOrStallsLeavesTheRoundToTheOfflineNarrator() throws Exception {
+        var rounds = new java.util.concurrent.atomic.AtomicInteger();
+        play(r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            return rounds.incrementAndGet() == 1 ? ModelStub.status(500)
+                    : new MockResponse.Builder(ModelStub.json(Map.of("text", "too late"))).headersDelay(4, TimeUnit.SECONDS).build();
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast");
+            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            var first = told(api, "Ann", 1);
+            api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
+            api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
+            var second = told(api, "Ann", 2);
+            for (var r : List.of(first, second)) {
+                String text = r.path("text").asText();
+                assertTrue(text.contains("Ann") && text.contains("Bob") && !text.contains("too late"), "told offline: " + text);
+            }
+            assertEquals(1, first.path("stage").asInt());
+            assertTrue(second.path("finished").asBoolean(), "the quest goes on to its end: " + second);
+            assertEquals(2, rounds.get(), "one call a round, none retried past the settings");
+        }, "narrator.timeout_seconds=1");
     }
 
     @Test
