@@ -150,6 +150,10 @@ export function partyScreen(app) {
             draw();
             break;
           }
+          if (telling) { // the next wait hears the words so far again from their start
+            telling.remove();
+            telling = null;
+          }
           await new Promise(r => setTimeout(r, 2000));
           continue;
         }
