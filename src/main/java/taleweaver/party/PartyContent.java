@@ -77,7 +77,7 @@ public record PartyContent(Map<String, List<String>> lines, List<Task> partyTask
 
     private void validate(String source) {
         if (partyTasks == null || partyTasks.size() < 4) throw new ContentPack.Broken(source + ": at least 4 party tasks");
-        for (String key : List.of("acted_need", "acted", "held", "met", "missing", "still_needed", "finished", "alone", "memory", "chronicle")) {
+        for (String key : List.of("acted_need", "acted", "acted_aside", "held", "met", "missing", "still_needed", "finished", "alone", "memory", "chronicle")) {
             if (lines.get(key) == null || lines.get(key).isEmpty()) throw new ContentPack.Broken(source + ": lines." + key + " missing");
         }
         for (Task t : partyTasks) {

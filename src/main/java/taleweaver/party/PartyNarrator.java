@@ -81,7 +81,7 @@ public final class PartyNarrator {
             if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX);
             var out = new StringBuilder(text);
             for (Declared d : scene.declared()) {
-                if (d.acted() && !text.contains(d.name())) out.append(joint).append(line(d, scene.current(), scene.seed())); // everyone who acted is answered
+                if (d.acted() && !text.contains(d.name())) out.append(joint).append(line(d, scene, scene.seed())); // everyone who acted is answered
             }
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
@@ -97,7 +97,7 @@ public final class PartyNarrator {
      */
     Told offline(Scene scene) {
         var parts = new ArrayList<String>();
-        for (Declared d : scene.declared()) parts.add(line(d, scene.current(), scene.seed() + parts.size()));
+        for (Declared d : scene.declared()) parts.add(line(d, scene, scene.seed() + parts.size()));
         var narration = new ArrayList<>(parts);
         PartyContent.Stage stage = scene.current();
         String says;
@@ -122,10 +122,11 @@ public final class PartyNarrator {
         return new Told(String.join(joint, parts), dm, String.join(joint, narration), stage.npc(), says);
     }
 
-    private String line(Declared d, PartyContent.Stage stage, long seed) {
+    /** A member's line: what their action met, or (meeting nothing) a hand lent to a stage the others met, or a try. */
+    private String line(Declared d, Scene scene, long seed) {
         if (!d.acted()) return content.say("held", seed, "name", d.name());
-        if (d.need() >= 0) return content.say("acted_need", seed, "name", d.name(), "what", stage.needs().get(d.need()).what());
-        return content.say("acted", seed, "name", d.name(), "text", d.text());
+        if (d.need() >= 0) return content.say("acted_need", seed, "name", d.name(), "what", scene.current().needs().get(d.need()).what());
+        return content.say(scene.stageMet() ? "acted_aside" : "acted", seed, "name", d.name(), "text", d.text());
     }
 
     /** The one question for the round: bounded however long the quest (three rounds in full, a capped summary). */

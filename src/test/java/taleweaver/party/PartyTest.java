@@ -145,6 +145,9 @@ class PartyTest {
             api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
             var last = resolved(api, "Cid").get(1);
             assertTrue(last.path("finished").asBoolean(), last.toString());
+            String told = last.path("text").asText();
+            assertTrue(told.contains("Dan") && !told.contains("nothing changes yet") && !told.contains("does not move the task on"),
+                    "a hand lent to a stage the others met is not told as a try that failed: " + told);
             var reward = last.path("reward");
             assertTrue(reward.has("Ann") && reward.has("Bob"), reward.toString());
             assertFalse(reward.has("Cid"), "held every round: no reward");
