@@ -23,14 +23,15 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
         var content = PartyContent.load(config.game(), pack.language());
         var waits = new PartyWaits(jobs);
         var hints = new PartyHints();
-        var service = new PartyService(db, accounts, characters, content, config.party(), signals, waits, names, marks, hints);
+        var service = new PartyService(db, accounts, content, config.party(), signals, waits, names, marks);
         var rounds = new PartyRounds(db, service, new PartyNarrator(content, pack.dm().name(), model, pack.language()), presence, jobs, waits, signals,
                 config.party().roundSeconds(), (config.narrator().turnDeadlineSeconds() + 10) * 1000L, // a telling ends by its deadline
                 config.party().idleMinutes(), pack.dm().name(), pack.language());
         accounts.onDeparture(service::departed); // logging out or being kicked leaves the party
         rounds.resume(); // quests under way when the server stopped keep their deadlines
         if (db.dialect().shared()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
-        return new Parties(service, rounds, waits, new PartyHandlers(service, new PartyFeed(db, waits, presence, hints), waitSeconds), content);
+        var quests = new PartyQuests(service, rounds, characters, content, config.party(), hints);
+        return new Parties(service, rounds, waits, new PartyHandlers(service, quests, new PartyFeed(db, waits, presence, hints), waitSeconds), content);
     }
 
     /** Several instances: another instance's party news and telling reach the members waiting here. */

@@ -8,16 +8,21 @@ import taleweaver.web.Done;
 import java.util.List;
 import java.util.function.ToIntFunction;
 
-/** HTTP side of /party_* (SPEC §16): each route reads its fields and hands them to {@link PartyService} or {@link PartyFeed}. */
+/**
+ * HTTP side of /party_* (SPEC §16): each route reads its fields and hands them to {@link PartyService} (forming, chat),
+ * {@link PartyQuests} (the quest and its declarations) or {@link PartyFeed} (status and waits).
+ */
 public final class PartyHandlers {
     public record TaskList(List<String> taskList) {}
 
     private final PartyService parties;
+    private final PartyQuests quests;
     private final PartyFeed feed;
     private final ToIntFunction<Double> waitSeconds;
 
-    public PartyHandlers(PartyService parties, PartyFeed feed, ToIntFunction<Double> waitSeconds) {
+    public PartyHandlers(PartyService parties, PartyQuests quests, PartyFeed feed, ToIntFunction<Double> waitSeconds) {
         this.parties = parties;
+        this.quests = quests;
         this.feed = feed;
         this.waitSeconds = waitSeconds;
     }
@@ -49,27 +54,27 @@ public final class PartyHandlers {
         return new Done();
     }
 
-    public Object tasks(Call c) { return new TaskList(parties.tasks(c.player("role"))); }
+    public Object tasks(Call c) { return new TaskList(quests.tasks(c.player("role"))); }
 
     public Object start(Call c) {
-        parties.start(c.player("role"), c.body().str("task_name"));
+        quests.start(c.player("role"), c.body().str("task_name"));
         return new Done();
     }
 
     public Object ready(Call c) {
-        parties.ready(c.player("role"), c.body().bool("ready", true));
+        quests.ready(c.player("role"), c.body().bool("ready", true));
         return new Done();
     }
 
     public Object act(Call c) {
         Player me = c.player("role");
         Body b = c.body();
-        parties.act(me, b.text("text", PartyService.ACTION_MAX), b.list("items"), b.list("skills"));
+        quests.act(me, b.text("text", PartyService.ACTION_MAX), b.list("items"), b.list("skills"));
         return new Done();
     }
 
     public Object hold(Call c) {
-        parties.hold(c.player("role"));
+        quests.hold(c.player("role"));
         return new Done();
     }
 

@@ -5,7 +5,6 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import taleweaver.Refusal;
 import taleweaver.account.AccountService;
 import taleweaver.account.Player;
-import taleweaver.character.CharacterService;
 import taleweaver.db.Database;
 import taleweaver.db.Signals;
 import taleweaver.web.RateLimiter;
@@ -19,10 +18,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Forming a party and declaring in its rounds (SPEC §16). Each change is one transaction on the party's row (locked on
- * PostgreSQL; SQLite's writes are one at a time) that appends the party's events; once it commits, the members waiting
- * here are woken and, on PostgreSQL, those waiting on other instances through a signal. Rounds are resolved by
- * {@link PartyRounds}.
+ * Forming a party, its chat, and the one way the party's tables change (SPEC §16). Each change is one transaction on
+ * the party's row (locked on PostgreSQL; SQLite's writes are one at a time) that appends the party's events; once it
+ * commits, the members waiting here are woken and, on PostgreSQL, those waiting on other instances through a signal.
+ * A quest is started and its rounds declared in by {@link PartyQuests}, and resolved by {@link PartyRounds}.
  */
 public final class PartyService {
     public record Created(String partyId, String code) {}
@@ -37,7 +36,6 @@ public final class PartyService {
 
     private final Database db;
     private final AccountService accounts;
-    private final CharacterService characters;
     private final PartyContent content;
     private final taleweaver.Config.Party config;
     private final Signals signals;
@@ -47,16 +45,12 @@ public final class PartyService {
     private final taleweaver.pvp.InboxMarks marks;
     private final RateLimiter chat = new RateLimiter(10);
     private PartyRounds rounds;
-    private final PartyHints hints;
 
-    public PartyService(Database db, AccountService accounts, CharacterService characters, PartyContent content,
-                        taleweaver.Config.Party config, Signals signals, PartyWaits waits, taleweaver.account.NameRules names,
-                        taleweaver.pvp.InboxMarks marks, PartyHints hints) {
-        this.hints = hints;
+    public PartyService(Database db, AccountService accounts, PartyContent content, taleweaver.Config.Party config, Signals signals,
+                        PartyWaits waits, taleweaver.account.NameRules names, taleweaver.pvp.InboxMarks marks) {
         this.marks = marks;
         this.db = db;
         this.accounts = accounts;
-        this.characters = characters;
         this.content = content;
         this.config = config;
         this.signals = signals;
@@ -76,7 +70,7 @@ public final class PartyService {
     }
 
     /** {@code soon}: the news is a declaration, gathered with the ones that follow it (PartyWaits.wakeSoon). */
-    private <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
+    <R> R change(String partyId, Function<PartyDao, R> work, boolean soon) {
         var written = new ArrayList<PartyDao.Event>();
         R result;
         try {
@@ -107,12 +101,17 @@ public final class PartyService {
         return r;
     }
 
+    /** A read of the party tables, as committed now. */
+    <R> R read(Function<PartyDao, R> work) {
+        return db.read(h -> work.apply(store(h)));
+    }
+
     PartyDao store(Handle h) {
         return PartyDao.writing(h, db.dialect());
     }
 
     /** The party the player is in, as committed now; else 404. */
-    private String partyOf(Player p) {
+    String partyOf(Player p) {
         return db.read(h -> store(h).partyOf(p.id())).orElseThrow(PartyService::notInParty);
     }
 
@@ -120,11 +119,11 @@ public final class PartyService {
         return new Refusal(404, "not_in_party", "you are not in a party");
     }
 
-    private PartyDao.Party party(PartyDao s, String id) {
+    PartyDao.Party party(PartyDao s, String id) {
         return s.party(id).orElseThrow(PartyService::notInParty);
     }
 
-    private static Map<String, Object> named(String name) {
+    static Map<String, Object> named(String name) {
         return Map.of("name", name);
     }
 
@@ -270,131 +269,6 @@ public final class PartyService {
         });
     }
 
-    // ------------------------------------------------------------------ starting
-
-    public List<String> tasks(Player p) {
-        return db.read(h -> {
-            var s = store(h);
-            String id = s.partyOf(p.id()).orElseThrow(PartyService::notInParty);
-            int lowest = s.members(id).stream().mapToInt(PartyDao.Member::level).min().orElse(1);
-            return content.partyTasks().stream().filter(t -> t.minLevel() <= lowest).map(PartyContent.Task::name).toList();
-        });
-    }
-
-    /** The leader opens a ready check; started again with at least two ready, the quest begins with those. */
-    public void start(Player leader, String taskName) {
-        var task = content.task(taskName).orElseThrow(() -> new Refusal(404, "unknown_task", "there is no party task called " + taskName));
-        String partyId = partyOf(leader);
-        boolean started = change(partyId, s -> {
-            var party = party(s, partyId);
-            if (party.leaderId() != leader.id()) throw notLeader();
-            if (party.phase().equals("playing")) throw new Refusal(409, "quest_running", "your party's quest is already under way");
-            if (party.phase().equals("paused")) { // everyone was away: the same task goes on from where it stopped
-                if (!taskName.equals(party.task())) throw new Refusal(409, "quest_paused", "your party's quest " + party.task() + " is waiting to go on");
-                s.resume(partyId, System.currentTimeMillis() + config.roundSeconds() * 1000L);
-                s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(),
-                        "goal", task.stages().get(party.stage()).goal(), "speaker", rounds.dm()), System.currentTimeMillis());
-                return true;
-            }
-            var members = s.members(partyId);
-            if (members.size() < 2) throw new Refusal(409, "party_too_small", "a party quest needs at least two players");
-            for (var m : members) {
-                if (m.level() < task.minLevel()) throw new Refusal(403, "level_too_low", m.name() + " needs level " + task.minLevel());
-            }
-            long now = System.currentTimeMillis();
-            long ready = members.stream().filter(PartyDao.Member::ready).count();
-            if (party.phase().equals("ready_check") && taskName.equals(party.task()) && ready >= 2) {
-                begin(s, partyId, task, now);
-                return true;
-            }
-            s.readyCheck(partyId, taskName);
-            s.ready(partyId, leader.id(), true);
-            s.event(partyId, "ready_check", Map.of("task", taskName, "name", leader.name()), now);
-            s.event(partyId, "ready", Map.of("name", leader.name(), "ready", true), now);
-            return false;
-        });
-        if (started) rounds.opened(partyId);
-    }
-
-    public void ready(Player p, boolean ready) {
-        String partyId = partyOf(p);
-        boolean started = change(partyId, s -> {
-            var party = party(s, partyId);
-            if (!party.phase().equals("ready_check")) throw new Refusal(409, "no_ready_check", "nothing to be ready for");
-            long now = System.currentTimeMillis();
-            s.ready(partyId, p.id(), ready);
-            s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
-            if (s.members(partyId).stream().allMatch(PartyDao.Member::ready)) {
-                begin(s, partyId, content.task(party.task()).orElseThrow(), now);
-                return true;
-            }
-            return false;
-        });
-        if (started) rounds.opened(partyId);
-    }
-
-    private void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
-        s.start(partyId, now + config.roundSeconds() * 1000L);
-        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
-                "speaker", rounds.dm()), now);
-    }
-
-    // ------------------------------------------------------------------ rounds
-
-    /** An action for the round now open; a second one replaces the first until the round locks. */
-    public void act(Player p, String text, List<String> items, List<String> skills) {
-        if (text.isBlank() && items.isEmpty() && skills.isEmpty()) throw new Refusal(400, "empty_action", "say what you do");
-        if (!items.isEmpty() || !skills.isEmpty()) characters.use(p, characters.sheet(p), items, skills); // 422 when not owned or not enough energy
-        declare(p, "act", text, items, skills);
-    }
-
-    public void hold(Player p) {
-        declare(p, "hold", "", List.of(), List.of());
-    }
-
-    private void declare(Player p, String kind, String text, List<String> items, List<String> skills) {
-        String hinted = hints.of(p.id());
-        if (hinted != null) {
-            try {
-                declare(hinted, true, p, kind, text, items, skills);
-                return;
-            } catch (WrongHint e) {
-                hints.wrong(p.id(), hinted);
-            }
-        }
-        String partyId = partyOf(p);
-        declare(partyId, false, p, kind, text, items, skills);
-        hints.found(p.id(), partyId);
-    }
-
-    /** A hinted party the player is not in: nothing was written, and the party is asked for. */
-    private static final class WrongHint extends RuntimeException {
-        WrongHint() { super(null, null, false, false); }
-    }
-
-    private void declare(String partyId, boolean hinted, Player p, String kind, String text, List<String> items, List<String> skills) {
-        record Declared(int round, PartyRounds.Claimed claimed) {}
-        Declared done = change(partyId, s -> {
-            var party = s.partyTakingEvent(partyId).orElse(null); // the row and the number of this declaration's first event
-            var members = party == null ? List.<PartyDao.Member>of() : s.members(partyId);
-            var me = members.stream().filter(m -> m.playerId() == p.id()).findFirst().orElse(null);
-            if (me == null) throw hinted ? new WrongHint() : notInParty(); // left meanwhile
-            if (!party.phase().equals("playing")) throw new Refusal(409, "no_quest", "your party has no quest under way");
-            long now = System.currentTimeMillis();
-            if (kind.equals("act") && me.state().equals("passive")) {
-                s.setState(partyId, p.id(), "active");
-                s.event(partyId, "active", named(p.name()), now);
-                members = s.members(partyId);
-            }
-            s.declare(partyId, party.round(), p.id(), kind, text, items, skills, now);
-            int n = s.event(partyId, "acted", Map.of("name", p.name(), "round", party.round()), now);
-            // the last awaited: told now (the party's row and members as read here: the round's other declarations
-            // are written under the same row lock, or on SQLite by the one writer)
-            return new Declared(party.round(), rounds.claim(s, party, members, false, n, p.id()));
-        }, true);
-        if (done.claimed() != null) rounds.tell(partyId, done.round(), done.claimed());
-    }
-
     // ------------------------------------------------------------------ chat and status
 
     public void say(Player p, String text) {
@@ -411,5 +285,5 @@ public final class PartyService {
     }
 
     private static Refusal inParty() { return new Refusal(409, "in_party", "you are already in a party"); }
-    private static Refusal notLeader() { return new Refusal(403, "not_leader", "only the party's leader may do that"); }
+    static Refusal notLeader() { return new Refusal(403, "not_leader", "only the party's leader may do that"); }
 }
