@@ -2,6 +2,8 @@ package taleweaver.pvp;
 
 import org.junit.jupiter.api.Test;
 import taleweaver.character.Sheet;
+import taleweaver.narrator.ContentPack;
+import taleweaver.narrator.Lines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,5 +27,64 @@ class BattleJudgeTest {
         assertEquals(BattleJudge.seed("abc", 1), BattleJudge.seed("abc", 1));
         assertNotEquals(BattleJudge.seed("abc", 1), BattleJudge.seed("abc", 2));
         assertTrue(BattleJudge.seed("abc", 1) != BattleJudge.seed("abd", 1));
+    }
+
+    private static final BattleJudge JUDGE = new BattleJudge(new Lines(ContentPack.builtIn("en")), "en", 10);
+    private static final Sheet FRESH = Sheet.starting(1);
+
+    /** Round {@code round} of a battle where Ann (p1) and Bob (p2) have these hp and misses. */
+    private static BattleRow battle(int round, int hp1, int hp2, int misses1, int misses2) {
+        return new BattleRow("b", 1, 2, round, 0, hp1, hp2, misses1, misses2, false, false, 0, 0, false, null, null);
+    }
+
+    private static BattleJudge.Side side(String name, boolean moved, boolean online) {
+        return new BattleJudge.Side(name, FRESH, moved ? new MoveRow("b", 1, name.equals("Ann") ? 1 : 2, "strike", "", "", 0) : null, online);
+    }
+
+    @Test
+    void aBlowPastTheLastHpLeavesNoneAndEndsTheBattle() {
+        var o = JUDGE.judge(battle(3, 100, 5, 0, 0), side("Ann", true, true), side("Bob", true, true));
+        assertEquals(0, o.hp2(), "never below zero");
+        assertEquals(100 - o.damage1(), o.hp1());
+        assertEquals(BattleJudge.End.WIN, o.end());
+        assertEquals("Ann", o.winner());
+        var both = JUDGE.judge(battle(3, 4, 5, 0, 0), side("Ann", true, true), side("Bob", true, true));
+        assertEquals(0, both.hp1());
+        assertEquals(0, both.hp2());
+        assertEquals(BattleJudge.End.DRAW, both.end(), "both down in one round");
+        assertEquals("", both.winner());
+        var on = JUDGE.judge(battle(3, 100, 100, 0, 0), side("Ann", true, true), side("Bob", true, true));
+        assertEquals(BattleJudge.End.NONE, on.end());
+    }
+
+    @Test
+    void twoMissesInARowOrAMissWhileOfflineForfeit() {
+        assertEquals(BattleJudge.End.NONE, JUDGE.judge(battle(2, 100, 100, 0, 0), side("Ann", false, true), side("Bob", true, true)).end(),
+                "one miss, online: the battle goes on");
+        var second = JUDGE.judge(battle(2, 100, 100, 1, 0), side("Ann", false, true), side("Bob", true, true));
+        assertEquals(BattleJudge.End.FORFEIT, second.end());
+        assertEquals("Bob", second.winner());
+        assertEquals(2, second.misses1());
+        var away = JUDGE.judge(battle(2, 100, 100, 1, 0), side("Ann", true, true), side("Bob", false, false));
+        assertEquals(BattleJudge.End.FORFEIT, away.end());
+        assertEquals("Ann", away.winner());
+        assertEquals(0, away.misses1(), "a move clears the misses");
+        var annAway = JUDGE.judge(battle(2, 100, 100, 0, 0), side("Ann", false, false), side("Bob", true, true));
+        assertEquals(BattleJudge.End.FORFEIT, annAway.end(), "a miss while offline");
+        assertEquals("Bob", annAway.winner());
+        var bothGone = JUDGE.judge(battle(2, 100, 100, 1, 1), side("Ann", false, true), side("Bob", false, true));
+        assertEquals(BattleJudge.End.DRAW, bothGone.end());
+    }
+
+    @Test
+    void atTheLastRoundTheLargerShareOfHpWins() {
+        assertEquals(BattleJudge.End.NONE, JUDGE.judge(battle(9, 90, 40, 0, 0), side("Ann", true, true), side("Bob", true, true)).end());
+        var last = JUDGE.judge(battle(10, 90, 40, 0, 0), side("Ann", true, true), side("Bob", true, true));
+        assertEquals(BattleJudge.End.WIN, last.end());
+        assertEquals("Ann", last.winner(), "more hp left: " + last.hp1() + " against " + last.hp2());
+        var behind = JUDGE.judge(battle(10, 40, 90, 0, 0), side("Ann", true, true), side("Bob", true, true));
+        assertEquals("Bob", behind.winner());
+        var even = JUDGE.judge(battle(10, 70, 70, 0, 0), side("Ann", false, true), side("Bob", false, true));
+        assertEquals(BattleJudge.End.DRAW, even.end(), "the same share: a draw");
     }
 }
