@@ -119,6 +119,18 @@ class LadderTest {
         });
     }
 
+    /** SPEC §14: at most 100 entries, however many are asked for and however many players there are. */
+    @Test
+    void theLadderShowsAtMostAHundred() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (int i = 0; i < 101; i++) api.signup("P" + i);
+            assertEquals(100, api.call("/ladder", "role", "P0", "limit", 1000).get("ladder").size());
+            assertEquals(100, api.call("/ladder", "role", "P0", "limit", 101).get("ladder").size());
+            assertEquals(20, api.call("/ladder", "role", "P0", "limit", 20).get("ladder").size());
+        });
+    }
+
     @Test
     void aForfeitCounts() {
         JavalinTest.test(App.create(TestConfig.of(dir, "battle.round_timeout_seconds=1")), (server, client) -> {

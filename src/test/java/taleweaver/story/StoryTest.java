@@ -402,7 +402,9 @@ class StoryTest {
             var st = api.call("/status", "role", "Smith").get("stats");
             assertEquals(70, st.path("energy").asInt());
             assertEquals(100, st.path("matter").asInt());
-            assertTrue(api.call("/skill", "role", "Smith").get("skills").has(skill.get("item").path("name").asText()));
+            var learned = api.call("/skill", "role", "Smith").get("skills").path(skill.get("item").path("name").asText());
+            assertEquals(12, learned.path("power").asInt(), "power 3 + round(√30 × 1.2) + 2 × level");
+            assertEquals(6, learned.path("cost").asInt(), "a crafted skill costs half its power");
             var gear = api.call("/merge", "role", "Smith", "mode", 1, "num", 100, "des", "藤盾");
             int power = gear.get("item").path("power").asInt();
             assertTrue(power > 0 && power <= 18, "level 1 power is bounded: " + power);
@@ -415,6 +417,14 @@ class StoryTest {
             assertEquals(400, api.call("/merge", "role", "Smith", "mode", 0, "num", 1001, "des", "x").http());
             assertEquals(422, api.call("/merge", "role", "Smith", "mode", 0, "num", 1, "des", "fuck").code(), "banned words");
             assertTrue(Crafting.power(1000, 1) <= 18 && Crafting.power(1000, 5) > Crafting.power(1000, 1) && Crafting.power(10, 1) < Crafting.power(100, 1));
+            assertFalse(api.call("/chronicle", "role", "Smith").raw().contains("极致"), "power 17 of 18 is no news");
+            try (var db = TestConfig.database(dir)) {
+                db.write(h -> h.execute("update characters set matter = 200"));
+            }
+            var finest = api.call("/merge", "role", "Smith", "mode", 1, "num", 109, "des", "铁盾");
+            assertEquals(Crafting.finest(1), finest.get("item").path("power").asInt());
+            var news = api.call("/chronicle", "role", "Smith").get("entries").path(0).path("text").asText();
+            assertTrue(news.contains("Smith") && news.contains("18") && news.contains("极致"), "the finest craft of a level is news: " + news);
         });
     }
 
