@@ -70,6 +70,14 @@ class ModelGameTest {
             assertEquals(20, st.path("exp").asInt(), "clamped to events.max_change");
             assertEquals(120, st.path("matter").asInt());
             assertEquals(80, st.path("hp").asInt());
+            try (var db = TestConfig.database(dir)) {
+                db.write(h -> h.execute("update characters set hp = 5"));
+            }
+            answer = r -> Map.of("text", "你被狠狠教训了一顿", "speaker", "恶霸", "effect", Map.of("exp", -50, "hp", -50));
+            var harsh = api.call("/others", "role", "Trickster", "info", "恶霸拦路", "text", "我不让路");
+            assertEquals(1, api.call("/status", "role", "Trickster").get("stats").path("hp").asInt(), "an encounter never takes the last hp");
+            assertEquals(20, api.call("/status", "role", "Trickster").get("stats").path("exp").asInt());
+            assertFalse(harsh.text("other").contains("经验"), "no exp is taken, nor said to be: " + harsh.text("other"));
 
             answer = r -> Map.of("text", "锻造完成", "name", "威力999999的神剑" + "x".repeat(30), "description", "天下无敌");
             var made = api.call("/merge", "role", "Trickster", "mode", 1, "num", 10, "des", "威力无穷的神剑");
