@@ -59,7 +59,11 @@ public final class ChallengeService {
 
     /** A wait as asked: at most 60 s, at least 0, whole seconds; the configured default when not given. */
     public int waitSeconds(double asked) {
-        if (Double.isNaN(asked)) return config.waitSeconds();
+        return waitSeconds(asked, config.waitSeconds());
+    }
+
+    static int waitSeconds(double asked, int byDefault) {
+        if (Double.isNaN(asked)) return byDefault;
         return (int) Math.max(0, Math.min(60, Math.floor(asked)));
     }
 

@@ -62,6 +62,16 @@ class ChallengeTest {
         assertTrue(ran <= allowed, BEATS + " " + what + " ran " + ran + " statements in about " + seconds + " s (" + allowed + " allowed)");
     }
 
+    /** SPEC §6: a wait as asked in whole seconds, 0 to 60; not given, the configured default. */
+    @Test
+    void aWaitIsWholeSecondsFromNoneToAMinute() {
+        assertEquals(60, ChallengeService.waitSeconds(600, 20));
+        assertEquals(60, ChallengeService.waitSeconds(60.9, 20));
+        assertEquals(2, ChallengeService.waitSeconds(2.7, 20));
+        assertEquals(0, ChallengeService.waitSeconds(-5, 20));
+        assertEquals(20, ChallengeService.waitSeconds(Double.NaN, 20));
+    }
+
     @Test
     void aQuietHeartbeatTouchesNoTableAndEveryChangeShowsInTheNextOne() {
         JavalinTest.test(App.create(TestConfig.of(dir, "challenge.ttl_seconds=2")), (server, client) -> {
