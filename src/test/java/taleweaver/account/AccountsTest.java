@@ -39,6 +39,9 @@ class AccountsTest {
             assertEquals(400, signup(api, "b@example.org", "Valid", "", "127.0.0.1:9").code());
             assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "no-port").code());
             assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "127.0.0.1:99999").code());
+            assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "127.0.0.1:65536").code(), "ports end at 65535");
+            assertEquals(400, signup(api, "b@example.org", "Valid", md5("x"), "127.0.0.1:0").code(), "and start at 1");
+            assertEquals(400, signup(api, "a@" + "b".repeat(249) + ".org", "Valid", md5("x"), "127.0.0.1:9").code(), "255 characters: too long");
             var bad = signup(api, "b@example.org", "a b", md5("x"), "127.0.0.1:9");
             assertEquals(422, bad.code());
             assertFalse(bad.text("reason").isBlank());
@@ -47,6 +50,7 @@ class AccountsTest {
             assertEquals(410, signup(api, "ANN@example.org", "Ann2", md5("x"), "127.0.0.1:9").code());
             assertEquals(400, api.call("/signup", "email", "c@example.org", "username", "Cat", "ip", "127.0.0.1:9").http(), "missing password field");
             assertEquals(200, api.call("/status", "role", "Ann").http(), "signed up means logged in");
+            assertEquals(200, signup(api, "a@" + "b".repeat(248) + ".org", "Edge", md5("x"), "127.0.0.1:65535").code(), "254 characters, port 65535");
         });
     }
 

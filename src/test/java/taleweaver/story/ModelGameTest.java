@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import taleweaver.Api;
 import taleweaver.App;
 import taleweaver.TestConfig;
+import taleweaver.narrator.ContentPack;
 import taleweaver.narrator.ModelStub;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +85,12 @@ class ModelGameTest {
             var made = api.call("/merge", "role", "Trickster", "mode", 1, "num", 10, "des", "威力无穷的神剑");
             assertTrue(made.get("item").path("power").asInt() <= 18);
             assertTrue(made.get("item").path("name").asText().length() <= 16, "an over-long proposed name is replaced");
+            answer = r -> Map.of("text", "锻造完成", "name", "剑".repeat(ContentPack.ITEM_NAME_MAX), "description", "长名");
+            assertEquals("剑".repeat(ContentPack.ITEM_NAME_MAX), api.call("/merge", "role", "Trickster", "mode", 1, "num", 10, "des", "长剑")
+                    .get("item").path("name").asText(), "a name of the longest length is kept");
+            answer = r -> Map.of("text", "锻造完成", "name", "剑".repeat(ContentPack.ITEM_NAME_MAX + 1), "description", "更长");
+            assertNotEquals("剑".repeat(ContentPack.ITEM_NAME_MAX + 1), api.call("/merge", "role", "Trickster", "mode", 1, "num", 10, "des", "长剑")
+                    .get("item").path("name").asText(), "one character more is replaced");
         });
     }
 
