@@ -37,12 +37,16 @@ public final class Ladder {
     void record(Handle h, long p1, long p2, double score1) {
         h.afterCommit(this::changed);
         var dao = Daos.on(h, PvpDao.class);
-        int r1 = dao.rating(p1), r2 = dao.rating(p2);
-        double expected1 = 1 / (1 + Math.pow(10, (r2 - r1) / 400.0));
-        int delta = (int) Math.round(K * (score1 - expected1));
+        int delta = delta(dao.rating(p1), dao.rating(p2), score1);
         int draw = score1 == 0.5 ? 1 : 0;
         dao.addResult(delta, score1 == 1 ? 1 : 0, score1 == 0 ? 1 : 0, draw, p1);
         dao.addResult(-delta, score1 == 0 ? 1 : 0, score1 == 1 ? 1 : 0, draw, p2);
+    }
+
+    /** The points p1 gains (p2 loses the same): K × (score − expected), expected from the ratings' difference. */
+    static int delta(int r1, int r2, double score1) {
+        double expected1 = 1 / (1 + Math.pow(10, (r2 - r1) / 400.0));
+        return (int) Math.round(K * (score1 - expected1));
     }
 
     /** Best first (then more duels, then name); at most 100. */

@@ -119,6 +119,17 @@ class LadderTest {
         });
     }
 
+    /** SPEC §14's Elo, K 32: the favourite gains less for a win than the underdog would, and loses a little on a draw. */
+    @Test
+    void eloMovesPointsByHowExpectedTheResultWas() {
+        assertEquals(16, Ladder.delta(1000, 1000, 1));
+        assertEquals(-16, Ladder.delta(1000, 1000, 0));
+        assertEquals(0, Ladder.delta(1000, 1000, 0.5));
+        assertEquals(15, Ladder.delta(1016, 984, 1), "32 × (1 − 0.546)");
+        assertEquals(17, Ladder.delta(984, 1016, 1), "32 × (1 − 0.454)");
+        assertEquals(-1, Ladder.delta(1016, 984, 0.5));
+    }
+
     /** SPEC §14: at most 100 entries, however many are asked for and however many players there are. */
     @Test
     void theLadderShowsAtMostAHundred() {
