@@ -94,6 +94,26 @@ class ModelGameTest {
         });
     }
 
+    /** The model names a craft as one the player has: it stacks, with the better power, whichever came first. */
+    @Test
+    void aCraftNamedAsOneAlreadyHeldKeepsTheBetterPower() {
+        play((server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Smith");
+            try (var db = TestConfig.database(dir)) {
+                db.write(h -> h.execute("update characters set matter = 300"));
+            }
+            answer = r -> Map.of("text", "锻造完成", "name", "回声盾", "description", "会回响的盾");
+            for (int num : List.of(1, 100, 1)) assertEquals(200, api.call("/merge", "role", "Smith", "mode", 1, "num", num, "des", "盾").code());
+            var shield = api.call("/bag", "role", "Smith").get("equipments").path("回声盾");
+            assertEquals(3, shield.path("count").asInt(), shield.toString());
+            assertEquals(Crafting.power(100, 1), shield.path("power").asInt(), "the better of 6, 17 and 6");
+            answer = r -> Map.of("text", "练成了", "name", "回声诀", "description", "会回响的诀");
+            for (int num : List.of(1, 50, 1)) assertEquals(200, api.call("/merge", "role", "Smith", "mode", 0, "num", num, "des", "诀").code());
+            assertEquals(Crafting.power(50, 1), api.call("/skill", "role", "Smith").get("skills").path("回声诀").path("power").asInt());
+        });
+    }
+
     /**
      * Issue 21 with a model: the prompt asks for the character talking (in their voice, the next step said as they would,
      * no label) and gives one of their own lines; a reply under the wrong name is corrected as offline: a pack's
