@@ -75,5 +75,18 @@ public class PngTest {
         byte[] negative = ByteBuffer.allocate(33).put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
                 .putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(-1).putInt(1).put(new byte[9]).array();
         assertFalse(Png.sizeAllowed(negative));
+        for (int[] side : new int[][]{{0, 5}, {5, 0}}) {
+            byte[] empty = ByteBuffer.allocate(33).put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                    .putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(side[0]).putInt(side[1]).put(new byte[9]).array();
+            assertFalse(Png.sizeAllowed(empty), "no pixels: " + side[0] + "×" + side[1]);
+        }
+    }
+
+    @Test
+    void aPictureOfExactlyTheAllowedBytesIsTakenAndOneByteMoreIsNot() {
+        byte[] png = blackPng(64, 64);
+        String b64 = Base64.getEncoder().encodeToString(png);
+        assertArrayEquals(png, Png.decode(b64, png.length));
+        assertNull(Png.decode(b64, png.length - 1));
     }
 }
