@@ -93,6 +93,9 @@ class TransportTest {
                 assertFalse(r.raw().contains("Exception"), r.raw());
                 assertTrue(r.raw().strip().endsWith("}"), "the body is the JSON object alone: " + r.raw());
             }
+            var huge = api.call("/merge", "role", "Ann", "mode", 1, "num", 1e10, "des", "d"); // whole, but more than a field holds
+            assertEquals(400, huge.http());
+            assertEquals("wrong_type", huge.text("error"), huge.raw());
             var after = api.call("/status", "role", "Ann").body();
             assertEquals(before.path("stats").path("energy"), after.path("stats").path("energy"));
             assertEquals(before.path("stats").path("matter").asInt() - 10, after.path("stats").path("matter").asInt(), "only the valid merge spent matter");
