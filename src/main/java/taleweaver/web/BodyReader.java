@@ -33,7 +33,7 @@ final class BodyReader {
     }
 
     /** {@code declared} is the Content-Length, or -1 when the body comes in chunks. */
-    private static byte[] readBlocking(InputStream in, long declared, int max) throws IOException {
+    static byte[] readBlocking(InputStream in, long declared, int max) throws IOException {
         if (declared > max) throw tooLarge(in, max);
         if (declared > 0) { // the usual case: read into an array of the body's size, nothing made to be copied
             byte[] body = new byte[(int) declared];

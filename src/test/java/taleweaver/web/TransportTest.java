@@ -110,6 +110,18 @@ class TransportTest {
             assertEquals(413, r.http());
             assertEquals("body_too_large", r.text("error"));
             assertEquals(200, api.call("/health").http());
+            // at the edge: exactly the limit is read, one byte more is not, with a length and in chunks alike
+            String start = "{\"email\":\"a@b.c\",\"password\":\"x\",\"ip\":\"127.0.0.1:9\"}";
+            byte[] exact = (start + " ".repeat(4096 - start.length())).getBytes(StandardCharsets.UTF_8);
+            byte[] over = (start + " ".repeat(4097 - start.length())).getBytes(StandardCharsets.UTF_8);
+            assertEquals(200, api.send("POST", "/login", exact, Map.of()).http());
+            assertEquals(413, api.send("POST", "/login", over, Map.of()).http());
+            var http = HttpClient.newHttpClient();
+            for (byte[] body : List.of(exact, over)) {
+                var chunked = HttpRequest.newBuilder(URI.create(client.getOrigin() + "/login"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+                assertEquals(body == exact ? 200 : 413, http.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode(), "in chunks");
+            }
         });
     }
 
