@@ -120,7 +120,7 @@ ROUTES.update({
     "/party_hold": ("Party: hold this round", obj(["role"], role=S), reply([404, 409])),
     "/party_say": ("Party: chat to the party (never reaches the DM)", obj(["role", "text"], role=S, text=S), reply([404, 422, 429])),
     "/party_status": ("Party: the scene as it is (for a reload or a reconnect)", obj(["role"], role=S),
-                      reply([404], party_id=S, code=S, leader=S, members={"type": "array", "items": MEMBER}, task=NS, stage=I, round=I,
+                      reply([404], party_id=S, code=S, leader=S, members={"type": "array", "items": MEMBER}, task=NS, stage=I, goal=NS, round=I,
                             deadline={"type": ["string", "null"], "format": "date-time"}, recent={"type": "array", "items": {"type": "object"}},
                             last=I)),
     "/party_wait": ("Party: events numbered above after, parked up to wait seconds (streams the round's telling)",

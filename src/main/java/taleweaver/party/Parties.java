@@ -31,7 +31,7 @@ public record Parties(PartyService service, PartyRounds rounds, PartyWaits waits
         rounds.resume(); // quests under way when the server stopped keep their deadlines
         if (db.dialect().shared()) jobs.every("party rounds", 5_000, 5_000, rounds::check); // another instance's deadlines and claims
         var quests = new PartyQuests(service, rounds, characters, content, config.party(), hints);
-        return new Parties(service, rounds, waits, new PartyHandlers(service, quests, new PartyFeed(db, waits, presence, hints), waitSeconds), content);
+        return new Parties(service, rounds, waits, new PartyHandlers(service, quests, new PartyFeed(db, waits, presence, hints, content), waitSeconds), content);
     }
 
     /** Several instances: another instance's party news and telling reach the members waiting here. */

@@ -23,18 +23,23 @@ public final class PartyFeed {
     private final PartyWaits waits;
     private final taleweaver.pvp.Presence presence;
     private final PartyHints hints;
+    private final PartyContent content;
 
-    PartyFeed(Database db, PartyWaits waits, taleweaver.pvp.Presence presence, PartyHints hints) {
+    PartyFeed(Database db, PartyWaits waits, taleweaver.pvp.Presence presence, PartyHints hints, PartyContent content) {
         this.hints = hints;
+        this.content = content;
         this.db = db;
         this.waits = waits;
         this.presence = presence;
     }
 
-    /** {@code /party_status}: the party as it is now, so a reloaded page or a reconnecting player finds the scene. */
+    /**
+     * {@code /party_status}: the party as it is now, so a reloaded page or a reconnecting player finds the scene;
+     * {@code goal} (beyond SPEC §16): what the stage under way asks, null outside a quest.
+     */
     public record MemberView(String name, int level, int hp, int maxHp, String state, boolean ready, boolean acted) {}
-    public record Status(String partyId, String code, String leader, List<MemberView> members, String task, int stage, int round,
-                         String deadline, List<com.fasterxml.jackson.databind.JsonNode> recent, int last) {}
+    public record Status(String partyId, String code, String leader, List<MemberView> members, String task, int stage, String goal,
+                         int round, String deadline, List<com.fasterxml.jackson.databind.JsonNode> recent, int last) {}
 
     public Status status(Player p) {
         return db.read(h -> {
@@ -54,7 +59,9 @@ public final class PartyFeed {
             // this quest's rounds; once it has ended (or paused), its last round too
             var recent = s.recentResolved(id, 3, party.phase().equals("playing") ? party.round() : party.round() + 1);
             String deadline = party.deadline() == null ? null : java.time.Instant.ofEpochMilli(party.deadline()).toString();
-            return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(),
+            boolean underWay = party.phase().equals("playing") || party.phase().equals("paused");
+            String goal = underWay ? content.task(party.task()).map(t -> t.stages().get(party.stage()).goal()).orElse(null) : null;
+            return new Status(id, party.code(), leader, views, party.phase().equals("forming") ? null : party.task(), party.stage(), goal,
                     party.round(), deadline, recent, party.lastEvent());
         });
     }

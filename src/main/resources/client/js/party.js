@@ -131,6 +131,7 @@ export function partyScreen(app) {
     faces();
     log.clear();
     for (const round of status.recent) showRound(round);
+    if (status.goal) log.say(world.dm, status.goal, { kind: 'result' }); // what the stage under way asks
     draw();
     listen();
   }

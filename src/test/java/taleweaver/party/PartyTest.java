@@ -165,12 +165,15 @@ class PartyTest {
             assertEquals(1, chronicle.findValuesAsText("text").stream().filter(t -> t.contains(WELL)).count());
             var recount = api.call("/main", "role", "Bob", "text", "What have I done?").text("text");
             assertTrue(recount.contains("together with Ann, Cid, Dan."), "Bob's memory names the others, not himself: " + recount);
+            assertTrue(api.call("/party_status", "role", "Cid").get("goal").isNull(), "no stage under way");
             var ended = api.call("/party_status", "role", "Cid").get("recent");
             assertTrue(ended.get(ended.size() - 1).path("finished").asBoolean(), "a reload after the end finds the last round: " + ended);
             // the next quest: a reload finds its scene, not the last quest's rounds
             assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
             for (String n : List.of("Bob", "Cid", "Dan")) api.call("/party_ready", "role", n, "ready", true);
-            assertEquals(0, api.call("/party_status", "role", "Cid").get("recent").size());
+            var fresh = api.call("/party_status", "role", "Cid");
+            assertEquals(0, fresh.get("recent").size());
+            assertTrue(fresh.get("goal").asText().startsWith("Get down the well"), "a reload finds what the stage asks: " + fresh.raw());
             for (String n : List.of("Ann", "Bob", "Cid", "Dan")) api.call("/party_hold", "role", n);
             var next = api.call("/party_status", "role", "Cid").get("recent");
             assertEquals(1, next.size(), next.toString());
