@@ -18,13 +18,16 @@ class ModelStub:
     def __init__(self, delay=0.0, hung=False, pieces=0, gap=0.0):
         stub = self
         self.sizes = []  # characters of each prompt received
+        self.last = b"{}"
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
 
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                stub.last = raw  # the last question, as sent: asked again directly, it prices the stub's own part
+                body = json.loads(raw or b"{}")
                 stub.sizes.append(sum(len(m.get("content", "")) for m in body.get("messages", [])))
                 if hung:
                     time.sleep(3600)
