@@ -78,11 +78,12 @@ public final class PartyNarrator {
                 onText.accept(heard.get() ? "\n" + offline.text() : offline.text());
                 return offline;
             }
-            if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX);
+            if (text.length() > ROUND_TEXT_MAX) text = text.substring(0, ROUND_TEXT_MAX).strip();
             var out = new StringBuilder(text);
             for (Declared d : scene.declared()) {
                 if (d.acted() && !text.contains(d.name())) out.append(joint).append(line(d, scene, scene.seed())); // everyone who acted is answered
             }
+            if (scene.stageMet() && !scene.finished()) out.append(joint).append(nextGoal(scene)); // as the offline telling ends
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
             String says = answer.object().path("npc_says").asText("").strip();
@@ -106,20 +107,30 @@ public final class PartyNarrator {
             parts.add(content.say("met", scene.seed(), "npc", stage.npc(), "line", says));
             var after = new ArrayList<String>();
             after.add(scene.finished() ? content.say("finished", scene.seed(), "done", stage.done()) : stage.done());
-            if (!scene.finished()) after.add(scene.task().stages().get(scene.stage() + 1).goal());
+            if (!scene.finished()) after.add(nextGoal(scene));
             parts.addAll(after);
             narration.addAll(after);
         } else {
             says = stage.waiting();
-            var missing = new ArrayList<String>();
-            var met = new java.util.HashSet<Integer>();
-            for (Declared d : scene.declared()) if (d.need() >= 0) met.add(d.need());
-            for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
-            String needs = String.join(language.equals("zh") ? "、" : ", ", missing);
+            String needs = stillNeeded(scene);
             parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", says, "needs", needs));
             narration.add(content.say("still_needed", scene.seed(), "needs", needs));
         }
         return new Told(String.join(joint, parts), dm, String.join(joint, narration), stage.npc(), says);
+    }
+
+    private static String nextGoal(Scene scene) {
+        return scene.task().stages().get(scene.stage() + 1).goal();
+    }
+
+    /** What the stage needs that none of this round's actions met, in the pack's words. */
+    private String stillNeeded(Scene scene) {
+        PartyContent.Stage stage = scene.current();
+        var met = new java.util.HashSet<Integer>();
+        for (Declared d : scene.declared()) if (d.need() >= 0) met.add(d.need());
+        var missing = new ArrayList<String>();
+        for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
+        return String.join(language.equals("zh") ? "、" : ", ", missing);
     }
 
     /** A member's line: what their action met, or (meeting nothing) a hand lent to a stage the others met, or a try. */
@@ -169,7 +180,8 @@ public final class PartyNarrator {
         var actors = scene.declared().stream().filter(Declared::acted).map(Declared::name).toList();
         if (!actors.isEmpty()) user.append("Address by name: ").append(String.join(", ", actors)).append('\n');
         user.append("Outcome decided by the server: ").append(scene.finished() ? "the task is complete: " + stage.done()
-                : scene.stageMet() ? "the stage is met: " + stage.done() : "the stage is not met yet");
+                : scene.stageMet() ? "the stage is met: " + stage.done() + " The players are told the next stage after your narration: "
+                + nextGoal(scene) : "the stage is not met yet; still needed: " + stillNeeded(scene));
         return List.of(new ModelClient.Message("system", system), new ModelClient.Message("user", user.toString()));
     }
 

@@ -31,6 +31,8 @@ class PartyModelTest {
     @TempDir
     Path dir;
     ModelStub stub;
+    /** The Flooded Well's second stage, which the telling of a round that met the first ends with. */
+    static final String NEXT = "Bring the dog up: someone calms it, someone hauls.";
 
     @AfterEach
     void stop() {
@@ -119,6 +121,26 @@ class PartyModelTest {
         });
     }
 
+    /** The model is told what the stage still needs, or the next stage; the players read the next stage after its words. */
+    @Test
+    void theModelHearsWhatIsStillNeededAndThePlayersTheNextStage() throws Exception {
+        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob look at each other." : "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I look around the yard");
+            var first = told(api, "Ann", 1);
+            assertEquals("Ann and Bob look at each other.", first.path("text").asText(), "nothing is added to a round that met nothing");
+            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
+            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            var second = told(api, "Ann", 2);
+            assertEquals("Ann and Bob look at each other. " + NEXT, second.path("text").asText());
+            var prompts = stub.requests.stream().filter(PartyModelTest::partyRound).map(JsonNode::toString).toList();
+            assertTrue(prompts.get(0).contains("the stage is not met yet; still needed: the climb down"), prompts.get(0));
+            assertTrue(prompts.get(1).contains("The players are told the next stage after your narration: Bring the dog up"), prompts.get(1));
+        });
+    }
+
     /** The model may give the round's character their own words (npc_says): they come apart, under the character's name. */
     @Test
     void theCharactersWordsFromTheModelComeApartUnderTheirName() throws Exception {
@@ -148,7 +170,8 @@ class PartyModelTest {
             api.call("/party_act", "role", "Ann", "text", "I hold the rope");
             api.call("/party_act", "role", "Bob", "text", "I climb down");
             var r = told(api, "Ann", 1);
-            assertEquals(text.substring(0, PartyNarrator.ROUND_TEXT_MAX), r.path("text").asText());
+            assertEquals(text.substring(0, PartyNarrator.ROUND_TEXT_MAX).strip() + " " + NEXT, r.path("text").asText(),
+                    "cut, then the next stage");
             assertEquals(says.substring(0, PartyNarrator.NPC_SAYS_MAX), r.path("npc").path("text").asText());
         });
     }
@@ -378,11 +401,12 @@ class PartyModelTest {
                     assertTrue(done != null && done.path("events").size() > 0, raw);
                     String resolvedText = done.path("events").findValues("kind").stream().anyMatch(k -> k.asText().equals("resolved"))
                             ? done.path("events").get(done.path("events").size() - 1).path("text").asText() : "";
-                    assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold.", resolvedText);
+                    assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold. " + NEXT, resolvedText);
                     heard.add(deltas.toString());
                 }
                 assertEquals(heard.get(0), heard.get(1), "the same words for every member");
-                assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold.", heard.get(0));
+                assertEquals("Ann braces the rope while Bob climbs into the dark; the water is cold. " + NEXT, heard.get(0),
+                        "the next stage is streamed after the model's words");
             } finally {
                 pool.shutdownNow();
             }
