@@ -40,11 +40,11 @@ public final class PartyQuests {
 
     /** The leader opens a ready check; started again with at least two ready, the quest begins with those. */
     public void start(Player leader, String taskName) {
-        var task = content.task(taskName).orElseThrow(() -> new Refusal(404, "unknown_task", "there is no party task called " + taskName));
         String partyId = parties.partyOf(leader);
         boolean started = parties.change(partyId, s -> {
             var party = parties.party(s, partyId);
-            if (party.leaderId() != leader.id()) throw PartyService.notLeader();
+            if (party.leaderId() != leader.id()) throw PartyService.notLeader(); // whatever was asked for
+            var task = content.task(taskName).orElseThrow(() -> new Refusal(404, "unknown_task", "there is no party task called " + taskName));
             if (party.phase().equals("playing")) throw new Refusal(409, "quest_running", "your party's quest is already under way");
             if (party.phase().equals("paused")) { // everyone was away: the same task goes on from where it stopped
                 if (!taskName.equals(party.task())) throw new Refusal(409, "quest_paused", "your party's quest " + party.task() + " is waiting to go on");

@@ -100,6 +100,10 @@ class PartyTest {
             assertEquals(409, api.call("/party_join", "role", "Dee", "code", code).code(), "full at party.max_members");
             assertEquals(403, api.call("/party_kick", "role", "Bob", "name", "Cid").code(), "only the leader kicks");
             assertEquals(403, api.call("/party_start", "role", "Bob", "task_name", WELL).code(), "only the leader starts");
+            assertEquals(403, api.call("/party_start", "role", "Bob", "task_name", "No Such Task").code(), "whatever the task");
+            var unknown = api.call("/party_start", "role", "Ann", "task_name", "No Such Task");
+            assertEquals(404, unknown.code(), unknown.raw());
+            assertEquals("unknown_task", unknown.text("error"));
             assertEquals(409, api.call("/party_invite", "role", "Ann", "name", "Dee").code(), "no invitation beyond party.max_members");
             assertEquals(0, api.call("/refrash", "role", "Dee").get("party_invites").size());
             assertEquals(409, api.call("/party_kick", "role", "Ann", "name", "Ann").code(), "a leader leaves rather than kicks themself");
