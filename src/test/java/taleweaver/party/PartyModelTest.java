@@ -45,6 +45,12 @@ class PartyModelTest {
         return resolved(api, role).get(round - 1);
     }
 
+    /** Ann and Bob declare this round's actions, in that order. */
+    static void annAndBob(Api api, String ann, String bob) {
+        assertEquals(200, api.call("/party_act", "role", "Ann", "text", ann).code());
+        assertEquals(200, api.call("/party_act", "role", "Bob", "text", bob).code());
+    }
+
     static boolean partyRound(JsonNode request) {
         return request.path("messages").path(0).path("content").asText().contains("party quest");
     }
@@ -68,11 +74,9 @@ class PartyModelTest {
         }, (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast");
-            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            annAndBob(api, "I tie the rope to the oak and hold it fast", "I climb down into the well");
             var first = told(api, "Ann", 1);
-            api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
-            api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
+            annAndBob(api, "I whistle softly to calm the dog", "I haul the bucket up");
             var second = told(api, "Ann", 2);
             for (var r : List.of(first, second)) {
                 String text = r.path("text").asText();
@@ -92,8 +96,7 @@ class PartyModelTest {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob", "Cid");
             var before = api.call("/status", "role", "Cid").get("stats");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             api.call("/party_act", "role", "Cid", "text", "I shout encouragement");
             var r = told(api, "Ann", 1);
             assertEquals(1, stub.requests.stream().filter(PartyModelTest::partyRound).count(), "one narrator call for three players");
@@ -114,8 +117,7 @@ class PartyModelTest {
         play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann pulls hard on the rope." : "Welcome.")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             String text = told(api, "Ann", 1).path("text").asText();
             assertTrue(text.startsWith("Ann pulls hard on the rope.") && text.contains("Bob"), text);
         });
@@ -127,12 +129,10 @@ class PartyModelTest {
         play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob look at each other." : "Welcome.")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I look around the yard");
+            annAndBob(api, "I hold the rope", "I look around the yard");
             var first = told(api, "Ann", 1);
             assertEquals("Ann and Bob look at each other.", first.path("text").asText(), "nothing is added to a round that met nothing");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             var second = told(api, "Ann", 2);
             assertEquals("Ann and Bob look at each other. " + NEXT, second.path("text").asText());
             var prompts = stub.requests.stream().filter(PartyModelTest::partyRound).map(JsonNode::toString).toList();
@@ -148,8 +148,7 @@ class PartyModelTest {
                 : Map.of("text", "Welcome.")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             var r = told(api, "Ann", 1);
             assertEquals("Careful with him, he bites!", r.path("npc").path("text").asText(), r.toString());
             assertFalse(r.path("npc").path("name").asText().isBlank());
@@ -167,8 +166,7 @@ class PartyModelTest {
         play(r -> ModelStub.json(partyRound(r) ? Map.of("text", text, "npc_says", says) : Map.of("text", "Welcome.")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             var r = told(api, "Ann", 1);
             assertEquals(text.substring(0, PartyNarrator.ROUND_TEXT_MAX).strip() + " " + NEXT, r.path("text").asText(),
                     "cut, then the next stage");
@@ -207,19 +205,16 @@ class PartyModelTest {
         play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob go on." : "Welcome.")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast");
-            api.call("/party_act", "role", "Bob", "text", "I climb down into the well");
+            annAndBob(api, "I tie the rope to the oak and hold it fast", "I climb down into the well");
             told(api, "Ann", 1);
-            api.call("/party_act", "role", "Ann", "text", "I whistle softly to calm the dog");
-            api.call("/party_act", "role", "Bob", "text", "I haul the bucket up");
+            annAndBob(api, "I whistle softly to calm the dog", "I haul the bucket up");
             assertTrue(told(api, "Ann", 2).path("finished").asBoolean());
             String first = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
             assertFalse(first.contains("remember of each other"), "nothing to remember yet: " + first);
 
             assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
             assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             told(api, "Ann", 3);
             var rounds = stub.requests.stream().filter(PartyModelTest::partyRound).toList();
             String prompt = rounds.get(rounds.size() - 1).path("messages").path(1).path("content").asText();
@@ -253,8 +248,7 @@ class PartyModelTest {
         play(heldRound(asked, told, "Ann and Bob work together."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             assertTrue(asked.await(10, TimeUnit.SECONDS));
             assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I whistle to the dog").code(), "taken while round 1 is told");
             var status = api.call("/party_status", "role", "Bob");
@@ -313,8 +307,7 @@ class PartyModelTest {
             partyOf(api, WELL, "Ann", "Bob");
             int before = api.call("/party_status", "role", "Ann").get("last").asInt();
             Runnable declare = () -> {
-                api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-                api.call("/party_act", "role", "Bob", "text", "I climb down");
+                annAndBob(api, "I hold the rope", "I climb down");
             };
             if (!waitFirst) declare.run();
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -377,8 +370,7 @@ class PartyModelTest {
         }, (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
-            api.call("/party_act", "role", "Ann", "text", "I hold the rope");
-            api.call("/party_act", "role", "Bob", "text", "I climb down");
+            annAndBob(api, "I hold the rope", "I climb down");
             int last = api.call("/party_status", "role", "Ann").get("last").asInt();
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
             try {
