@@ -352,6 +352,29 @@ class PartyTest {
         });
     }
 
+    /** The server stopped mid-round: the declaration it acknowledged is told when the round's deadline comes, once. */
+    @Test
+    void aRoundOpenWhenTheServerStoppedIsToldAfterItsRestartWithItsDeclaration() throws Exception {
+        String[] settings = {"game.language=en", "party.round_seconds=2"};
+        JavalinTest.test(App.create(TestConfig.of(dir, settings)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak").code());
+        });
+        JavalinTest.test(App.create(TestConfig.of(dir, settings)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (String n : List.of("Ann", "Bob")) api.call("/login", "email", Api.email(n), "password", Api.md5("pw-" + n), "ip", "127.0.0.1:9");
+            await(() -> !resolved(api, "Bob").isEmpty());
+            var told = resolved(api, "Bob").get(0);
+            assertEquals(1, told.path("round").asInt());
+            assertEquals("I tie the rope to the oak", told.path("actions").get(0).path("text").asText(), told.toString());
+            assertEquals("", told.path("actions").get(1).path("text").asText(), "Bob held by the deadline");
+            assertEquals(2, api.call("/party_status", "role", "Bob").get("round").asInt());
+            await(() -> api.call("/party_status", "role", "Bob").get("round").asInt() == 3); // the next deadline is kept too
+            assertEquals(List.of(1, 2), resolved(api, "Ann").stream().map(e -> e.path("round").asInt()).toList(), "each round told once");
+        });
+    }
+
     @Test
     void theLeaderStartingAgainBeginsWithTheReadyAndEveryoneElseFollows() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
