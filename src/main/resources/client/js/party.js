@@ -131,6 +131,8 @@ export function partyScreen(app) {
     faces();
     log.clear();
     for (const round of status.recent) showRound(round);
+    const end = status.recent[status.recent.length - 1];
+    if (!status.task && end && end.finished) finished(end); // the quest just ended: its reward as it was shown
     if (status.goal) log.say(world.dm, status.goal, { kind: 'result' }); // what the stage under way asks
     draw();
     listen();

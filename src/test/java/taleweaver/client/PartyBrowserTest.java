@@ -116,6 +116,11 @@ class PartyBrowserTest {
                 a.shown(".party .reward");
                 b.shown(".party .reward");
                 assertTrue(a.find(".party .reward").getText().length() > 4);
+                String earned = b.find(".party .reward").getText();
+                b.driver.navigate().refresh(); // a reload after the end finds the reward as it was
+                b.go("party");
+                b.shown(".party .reward");
+                assertEquals(earned, b.find(".party .reward").getText());
                 // party chat, beside the scene
                 c.say(".party-chat form.say input", w.chat());
                 a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
