@@ -6,6 +6,7 @@ import { call, session } from './api.js';
 import { el, fill, toast, busy } from './el.js';
 import { t, world } from './i18n.js';
 import { conversation, kitChips } from './log.js';
+import { partyChat } from './party-chat.js';
 import { askReady, memberItems, taskItems, waitingText } from './party-table.js';
 import { refreshSheet } from './sheet.js';
 import { avatar, faceUrl, loadKit, portraitUrl, state } from './store.js';
@@ -48,8 +49,7 @@ export function partyScreen(app) {
   const mine = el('p', { class: 'mine-note', 'aria-live': 'polite' });
   const actions = el('div', { class: 'party-act' }, chips.node, actForm.node);
   const reward = el('div', { class: 'reward', hidden: true, role: 'status' });
-  const chat = conversation(t('party.chat'));
-  const chatForm = sayForm(t('party.chat_label'), t('party.chat_placeholder'), t('party.say'), say);
+  const chat = partyChat(say);
   const leave = el('button', { type: 'button', class: 'quiet', onclick: e => busy(e.currentTarget, leaveParty) }, t('party.leave'));
   const dialog = el('dialog', { class: 'challenge', 'aria-labelledby': 'ready-title' });
   document.body.append(dialog);
@@ -57,7 +57,7 @@ export function partyScreen(app) {
   const scene = el('div', { class: 'party-scene' }, el('h3', { class: 'task-name' }), log.node, reward, waiting, mine, actions);
   const table = el('div', { class: 'party-table', hidden: true },
     el('div', { class: 'party-head' }, code, leave), members, tasks, scene,
-    el('aside', { class: 'party-chat', 'aria-label': t('party.chat') }, el('h3', {}, t('party.chat')), chat.node, chatForm.node));
+    chat.node);
   const node = el('section', { class: 'screen party', 'aria-label': t('nav.party') }, el('h2', {}, t('nav.party')), lobby, table);
 
   async function send(path, body) {
@@ -134,6 +134,7 @@ export function partyScreen(app) {
     const end = status.recent[status.recent.length - 1];
     if (!status.task && end && end.finished) finished(end); // the quest just ended: its reward as it was shown
     if (status.goal) log.say(world.dm, status.goal, { kind: 'result' }); // what the stage under way asks
+    await chat.recall(status.last);
     draw();
     listen();
   }
@@ -190,11 +191,11 @@ export function partyScreen(app) {
       case 'joined':
         if (!member(event.name)) status.members.push({ name: event.name, level: 1, hp: 1, max_hp: 1, state: 'active', ready: false, acted: false });
         avatar.put(event.name, portraitUrl(event.name));
-        chat.note(t('party.joined', { name: event.name }));
+        chat.heard(event);
         break;
       case 'left':
         status.members = status.members.filter(m => m.name !== event.name);
-        chat.note(t('party.left', { name: event.name }));
+        chat.heard(event);
         if (event.name === session.role) { // kicked, or logged out elsewhere (a leave of one's own has already cleared status)
           status = null;
           toast(t('party.removed'));
@@ -227,7 +228,7 @@ export function partyScreen(app) {
         status.members.forEach(m => { m.acted = false; });
         if (event.finished) finished(event); else refreshStatus();
         break;
-      case 'chat': chat.say(event.name, event.text, { mine: event.name === session.role }); break;
+      case 'chat': chat.heard(event); break;
       default: break;
     }
   }

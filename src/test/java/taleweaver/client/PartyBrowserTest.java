@@ -116,14 +116,18 @@ class PartyBrowserTest {
                 a.shown(".party .reward");
                 b.shown(".party .reward");
                 assertTrue(a.find(".party .reward").getText().length() > 4);
-                String earned = b.find(".party .reward").getText();
-                b.driver.navigate().refresh(); // a reload after the end finds the reward as it was
-                b.go("party");
-                b.shown(".party .reward");
-                assertEquals(earned, b.find(".party .reward").getText());
                 // party chat, beside the scene
                 c.say(".party-chat form.say input", w.chat());
                 a.until(() -> a.find(".party-chat .log").getText().contains(w.chat()));
+                String earned = b.find(".party .reward").getText();
+                b.until(() -> b.find(".party-chat .log").getText().contains(w.chat()));
+                String chatted = b.find(".party-chat .log").getText();
+                b.driver.navigate().refresh(); // a reload after the end finds the reward and the chat as they were
+                b.go("party");
+                b.shown(".party .reward");
+                assertEquals(earned, b.find(".party .reward").getText());
+                b.until(() -> b.find(".party-chat .log").getText().contains(w.chat()));
+                assertEquals(chatted, b.find(".party-chat .log").getText(), "the chat's lines, once each");
                 // Moss's hold was the round's last declaration: its reply came after the round was told, and says nothing
                 assertEquals("", c.find(".party .mine-note").getText(), "no hold shown over a finished quest");
                 check(a, language + "-" + size + "-14-party-reward");
