@@ -94,6 +94,11 @@ final class PartyDao {
         h.execute("delete from party_invites where player_id = ? and party_id = ?", player, party);
     }
 
+    /** The member reads the party's events from {@code n} on (their own 'joined' event). */
+    void since(String party, long player, int n) {
+        h.execute("update party_members set since = ? where party_id = ? and player_id = ?", n, party, player);
+    }
+
     void removeMember(String party, long player) {
         h.execute("delete from party_members where party_id = ? and player_id = ?", party, player);
     }
@@ -239,7 +244,10 @@ final class PartyDao {
         return n;
     }
 
-    /** The party's events above {@code after} (at most {@code limit}), its newest event's number, whether a round is being told and whether the player asked about is a member. */
+    /**
+     * The party's events above {@code after} that the player may read (from their own 'joined' on; at most {@code limit}),
+     * its newest event's number, whether a round is being told and whether the player asked about is a member.
+     */
     record Feed(List<Event> events, int lastEvent, boolean telling, boolean member) {}
 
     /** The events and the party's row in one statement (one snapshot of both); null when the party is gone. */
@@ -248,8 +256,10 @@ final class PartyDao {
         var row = new int[] {-1, 0, 0};
         h.createQuery("select p.last_event, p.resolving, e.n, e.kind, e.data, "
                         + "exists (select 1 from party_members m where m.party_id = p.id and m.player_id = ?) from parties p "
-                        + "left join party_events e on e.party_id = p.id and e.n > ? where p.id = ? order by e.n limit ?")
-                .bind(0, playerId).bind(1, after).bind(2, party).bind(3, limit)
+                        + "left join party_events e on e.party_id = p.id and e.n > ? "
+                        + "and e.n >= coalesce((select m.since from party_members m where m.party_id = p.id and m.player_id = ?), 0) "
+                        + "where p.id = ? order by e.n limit ?")
+                .bind(0, playerId).bind(1, after).bind(2, playerId).bind(3, party).bind(4, limit)
                 .map((rs, ctx) -> {
                     row[0] = rs.getInt(1);
                     row[1] = rs.getObject(2) == null ? 0 : 1;

@@ -140,7 +140,7 @@ public final class PartyService {
                     long now = System.currentTimeMillis();
                     s.create(id, code, leader.id(), now);
                     s.addMember(id, leader.id(), now);
-                    s.event(id, "joined", named(leader.name()), now);
+                    s.since(id, leader.id(), s.event(id, "joined", named(leader.name()), now));
                     return new Created(id, code);
                 });
             } catch (CodeTaken e) {
@@ -186,7 +186,7 @@ public final class PartyService {
             marks.changed(s.handle(), p.id()); // an invitation to this party, if any, is used
             s.addMember(partyId, p.id(), now);
             if (party.phase().equals("playing")) s.setState(partyId, p.id(), "passive"); // joins as a follower, active by acting
-            s.event(partyId, "joined", named(p.name()), now);
+            s.since(partyId, p.id(), s.event(partyId, "joined", named(p.name()), now)); // what was said before is not theirs
             return null;
         });
     }

@@ -71,6 +71,11 @@ final class Browser implements AutoCloseable {
         return until(() -> all(css).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
     }
 
+    /** The text of the first displayed element matching {@code css}, read again if the page redrew it meanwhile. */
+    String text(String css) {
+        return until(() -> shown(css).getText());
+    }
+
     /** Clicks like a player: scrolled to the middle of the screen first, clear of the fixed menu. */
     void press(String css) {
         WebElement e = shown(css);

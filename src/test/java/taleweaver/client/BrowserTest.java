@@ -43,7 +43,7 @@ class BrowserTest {
             var api = new Api(base);
             try (var lin = new Browser(base, dir.resolve("lin"), 390, 844); var qing = new Browser(base, dir.resolve("qing"), 1280, 800)) {
                 lin.signUp("林风", "lin@example.org", "secret");
-                assertEquals("林风", lin.shown(".sheet .name").getText());
+                assertEquals("林风", lin.text(".sheet .name"));
                 assertEquals(200, api.call("/login", "email", "lin@example.org", "password", Api.md5("secret"), "ip", "127.0.0.1:9").code(),
                         "the page sends the MD5 hex of the typed password, as every client does");
 

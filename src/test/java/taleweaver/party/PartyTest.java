@@ -352,6 +352,30 @@ class PartyTest {
         });
     }
 
+    /** What the party said and did before a member joined is not theirs to read; everything after is. */
+    @Test
+    void aMemberReadsThePartysEventsFromTheirOwnJoiningOn() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String code = partyOf(api, null, "Ann", "Bob");
+            api.signup("Cid");
+            assertEquals(200, api.call("/party_say", "role", "Ann", "text", "the key is under the third stone").code());
+            assertEquals(200, api.call("/party_join", "role", "Cid", "code", code).code());
+            assertEquals(200, api.call("/party_say", "role", "Bob", "text", "welcome, Cid").code());
+            var seen = events(api, "Cid");
+            assertEquals(List.of("joined", "chat"), seen.stream().map(e -> e.path("kind").asText()).toList(), seen.toString());
+            assertEquals("Cid", seen.get(0).path("name").asText());
+            assertFalse(seen.toString().contains("third stone"), "said before Cid came");
+            assertEquals(seen.get(1).path("n").asInt(), api.call("/party_wait", "role", "Cid", "after", 0, "wait", 0).get("last").asInt());
+            assertTrue(events(api, "Bob").toString().contains("third stone"), "a member from before reads it");
+            assertEquals(200, api.call("/party_leave", "role", "Cid").code());
+            assertEquals(200, api.call("/party_say", "role", "Ann", "text", "Cid is gone, the key moved to the well").code());
+            assertEquals(200, api.call("/party_join", "role", "Cid", "code", code).code());
+            var again = events(api, "Cid").toString();
+            assertFalse(again.contains("third stone") || again.contains("the well"), "nor what was said while Cid was away: " + again);
+        });
+    }
+
     /** The server stopped mid-round: the declaration it acknowledged is told when the round's deadline comes, once. */
     @Test
     void aRoundOpenWhenTheServerStoppedIsToldAfterItsRestartWithItsDeclaration() throws Exception {
@@ -518,7 +542,9 @@ class PartyTest {
             assertEquals(200, api.call("/party_join", "role", "Bob", "code", dees).code());
             var seen = events(api, "Bob");
             assertTrue(seen.stream().noneMatch(e -> e.toString().contains("heron")), seen.toString());
-            assertTrue(seen.stream().anyMatch(e -> e.path("kind").asText().equals("joined") && e.path("name").asText().equals("Dee")), seen.toString());
+            assertEquals(List.of("joined Bob"), seen.stream().map(e -> e.path("kind").asText() + " " + e.path("name").asText()).toList(),
+                    "Dee's party from Bob's joining on");
+            assertEquals(api.call("/party_status", "role", "Dee").get("last").asInt(), seen.get(0).path("n").asInt());
             assertEquals(200, api.call("/party_start", "role", "Dee", "task_name", WELL).code());
             assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
             assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I hold the lantern for Dee").code());
