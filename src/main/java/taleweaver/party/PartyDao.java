@@ -89,14 +89,10 @@ final class PartyDao {
         h.execute("insert into parties(id, code, leader_id, created_at) values (?, ?, ?, ?)", id, code, leader, now);
     }
 
-    void addMember(String party, long player, long now) {
-        h.execute("insert into party_members(party_id, player_id, joined_at) values (?, ?, ?)", party, player, now);
+    /** A member who reads the party's events from {@code since} on (the number of their own 'joined' event). */
+    void addMember(String party, long player, long now, int since) {
+        h.execute("insert into party_members(party_id, player_id, joined_at, since) values (?, ?, ?, ?)", party, player, now, since);
         h.execute("delete from party_invites where player_id = ? and party_id = ?", player, party);
-    }
-
-    /** The member reads the party's events from {@code n} on (their own 'joined' event). */
-    void since(String party, long player, int n) {
-        h.execute("update party_members set since = ? where party_id = ? and player_id = ?", n, party, player);
     }
 
     void removeMember(String party, long player) {

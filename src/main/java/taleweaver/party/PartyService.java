@@ -139,8 +139,7 @@ public final class PartyService {
                     if (s.byCode(code).isPresent()) throw new CodeTaken();
                     long now = System.currentTimeMillis();
                     s.create(id, code, leader.id(), now);
-                    s.addMember(id, leader.id(), now);
-                    s.since(id, leader.id(), s.event(id, "joined", named(leader.name()), now));
+                    s.addMember(id, leader.id(), now, s.event(id, "joined", named(leader.name()), now));
                     return new Created(id, code);
                 });
             } catch (CodeTaken e) {
@@ -184,9 +183,9 @@ public final class PartyService {
             if (s.members(partyId).size() >= config.maxMembers()) throw new Refusal(409, "party_full", "that party is full");
             long now = System.currentTimeMillis();
             marks.changed(s.handle(), p.id()); // an invitation to this party, if any, is used
-            s.addMember(partyId, p.id(), now);
+            int joined = s.event(partyId, "joined", named(p.name()), now);
+            s.addMember(partyId, p.id(), now, joined); // what was said before their own 'joined' is not theirs
             if (party.phase().equals("playing")) s.setState(partyId, p.id(), "passive"); // joins as a follower, active by acting
-            s.since(partyId, p.id(), s.event(partyId, "joined", named(p.name()), now)); // what was said before is not theirs
             return null;
         });
     }

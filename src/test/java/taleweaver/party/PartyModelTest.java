@@ -51,6 +51,15 @@ class PartyModelTest {
         assertEquals(200, api.call("/party_act", "role", "Bob", "text", bob).code());
     }
 
+    /** A model that tells a party round with {@code reply} and greets anyone else with "Welcome.". */
+    static Function<JsonNode, MockResponse> telling(Map<String, String> reply) {
+        return r -> ModelStub.json(partyRound(r) ? reply : Map.of("text", "Welcome."));
+    }
+
+    static Function<JsonNode, MockResponse> telling(String text) {
+        return telling(Map.of("text", text));
+    }
+
     static boolean partyRound(JsonNode request) {
         return request.path("messages").path(0).path("content").asText().contains("party quest");
     }
@@ -114,7 +123,7 @@ class PartyModelTest {
 
     @Test
     void aMemberTheModelLeftOutGetsTheOfflineLine() throws Exception {
-        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann pulls hard on the rope." : "Welcome.")), (server, client) -> {
+        play(telling("Ann pulls hard on the rope."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I hold the rope", "I climb down");
@@ -126,7 +135,7 @@ class PartyModelTest {
     /** The model is told what the stage still needs, or the next stage; the players read the next stage after its words. */
     @Test
     void theModelHearsWhatIsStillNeededAndThePlayersTheNextStage() throws Exception {
-        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob look at each other." : "Welcome.")), (server, client) -> {
+        play(telling("Ann and Bob look at each other."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I hold the rope", "I look around the yard");
@@ -144,8 +153,7 @@ class PartyModelTest {
     /** The model may give the round's character their own words (npc_says): they come apart, under the character's name. */
     @Test
     void theCharactersWordsFromTheModelComeApartUnderTheirName() throws Exception {
-        play(r -> ModelStub.json(partyRound(r) ? Map.of("text", "Ann and Bob work the rope together.", "npc_says", "Careful with him, he bites!")
-                : Map.of("text", "Welcome.")), (server, client) -> {
+        play(telling(Map.of("text", "Ann and Bob work the rope together.", "npc_says", "Careful with him, he bites!")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I hold the rope", "I climb down");
@@ -163,7 +171,7 @@ class PartyModelTest {
     void aLongWindedModelIsCutToTheRoundsBounds() throws Exception {
         String text = "Ann and Bob pull together. " + "The rope creaks. ".repeat(400);
         String says = "Mind the rope! ".repeat(100);
-        play(r -> ModelStub.json(partyRound(r) ? Map.of("text", text, "npc_says", says) : Map.of("text", "Welcome.")), (server, client) -> {
+        play(telling(Map.of("text", text, "npc_says", says)), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I hold the rope", "I climb down");
@@ -202,7 +210,7 @@ class PartyModelTest {
     /** A second quest together: the round's prompt holds what each member remembers of the other from the first. */
     @Test
     void theMembersMemoriesOfEachOtherAreInTheRoundsPrompt() throws Exception {
-        play(r -> ModelStub.json(Map.of("text", partyRound(r) ? "Ann and Bob go on." : "Welcome.")), (server, client) -> {
+        play(telling("Ann and Bob go on."), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I tie the rope to the oak and hold it fast", "I climb down into the well");
