@@ -394,7 +394,7 @@ class PartyTest {
             assertEquals("I tie the rope to the oak", told.path("actions").get(0).path("text").asText(), told.toString());
             assertEquals("", told.path("actions").get(1).path("text").asText(), "Bob held by the deadline");
             assertEquals(2, api.call("/party_status", "role", "Bob").get("round").asInt());
-            await(() -> api.call("/party_status", "role", "Bob").get("round").asInt() == 3); // the next deadline is kept too
+            await(() -> resolved(api, "Ann").size() >= 2); // the next deadline is kept too (the round moves on when claimed, before it is told)
             assertEquals(List.of(1, 2), resolved(api, "Ann").stream().map(e -> e.path("round").asInt()).toList(), "each round told once");
         });
     }
