@@ -23,6 +23,7 @@ export function partyScreen(app) {
   let prompted = null;     // the ready check already asked about
   let lastTask = null;     // the quest just finished, still named over its scene
   let roundsTold = 0;      // rounds told while this page listened: a declaration whose round was told meanwhile says nothing
+  let tasksAsked = 0;      // /party_tasks asked so far: only the newest answer fills the list
 
   const intro = el('p', { class: 'intro' }, t('party.intro'));
   const codeInput = el('input', { type: 'text', maxLength: 6, autocomplete: 'off', 'aria-label': t('party.code_label'),
@@ -286,6 +287,7 @@ export function partyScreen(app) {
   }
 
   async function drawTasks() {
+    const asked = ++tasksAsked;
     const leading = status.leader === session.role;
     if (!leading || (status.task && status.deadline)) { tasks.replaceChildren(); return; }
     let list = [];
@@ -294,6 +296,7 @@ export function partyScreen(app) {
     } catch {
       return;
     }
+    if (asked !== tasksAsked) return; // drawn again meanwhile (a quest started, the lead passed): this answer is stale
     fill(tasks, taskItems(list, status, (e, name) => busy(e.currentTarget, () => send('/party_start', { task_name: name }))));
   }
 
@@ -312,7 +315,10 @@ export function partyScreen(app) {
     table.hidden = !inParty;
     if (!inParty) { clearInterval(clock); return; }
     code.replaceChildren(t('party.code_is'), ' ', el('strong', { class: 'code' }, status.code.split('').join(' ')));
-    scene.querySelector('.task-name').textContent = status.task || (lastTask ? t('party.finished', { task: lastTask }) : t('party.no_task'));
+    const leading = status.leader === session.role;
+    scene.querySelector('.task-name').textContent = status.task
+      || (lastTask ? t(leading ? 'party.finished' : 'party.finished_member', { task: lastTask, leader: status.leader })
+        : t(leading ? 'party.no_task' : 'party.no_task_member', { leader: status.leader }));
     const playing = !!(status.task && status.deadline);
     const me = member(session.role);
     actions.hidden = !playing || !me;

@@ -68,6 +68,7 @@ class PartyBrowserTest {
                 b.go("party");
                 b.say(".party form.join input", code.toLowerCase());
                 b.until(() -> b.find(".party .members").getText().contains(w.a()));
+                assertTrue(b.text(".party-scene .task-name").contains(w.a()), "a member is told who picks the quest: " + b.text(".party-scene .task-name"));
                 // by invitation: from the Players list; Moss's heartbeat brings it
                 a.go("players");
                 a.until(() -> {
@@ -96,6 +97,7 @@ class PartyBrowserTest {
                 assertFalse(a.find(".party .waiting").getText().contains(w.a()), a.find(".party .waiting").getText());
                 a.until(() -> a.find(".party .waiting").getText().contains(w.b()));
                 check(a, language + "-" + size + "-13-party-waiting");
+                assertEquals(0, a.all(".party-table .tasks li").size(), "no other quest offered while a round runs");
                 b.say(".party-act form.say input", w.climb());
                 c.press(".party-act form.say button[type=button]");
                 for (var p : List.of(a, b, c)) {
