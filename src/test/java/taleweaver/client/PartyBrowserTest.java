@@ -133,6 +133,7 @@ class PartyBrowserTest {
                 // Moss's hold was the round's last declaration: its reply came after the round was told, and says nothing
                 assertEquals("", c.find(".party .mine-note").getText(), "no hold shown over a finished quest");
                 check(a, language + "-" + size + "-14-party-reward");
+                c.script("document.querySelector('.party-chat form.say').scrollIntoView({ block: 'center' })"); // the chat, not the scene's end
                 check(c, language + "-" + size + "-15-party-chat");
             }
         });
