@@ -212,13 +212,13 @@ final class PartyDao {
     }
 
     /**
-     * Round {@code round}, claimed, is resolved: false (nothing changed) when the claim is no longer on it. The number of
-     * the resolution's {@link #event} is taken in the same statement.
+     * Round {@code round}, claimed at {@code stamp} (or taken over then), is resolved: false (nothing changed) when that
+     * claim is no longer on it. The number of the resolution's {@link #event} is taken in the same statement.
      */
-    boolean resolved(String party, int round, int stage, Long deadline) {
+    boolean resolved(String party, int round, long stamp, int stage, Long deadline) {
         var n = h.createQuery("update parties set resolving = null, resolving_at = null, stage = ?, deadline = ?, rounds_played = rounds_played + 1, "
-                + "last_event = last_event + 1 where id = ? and resolving = ? returning last_event")
-                .bind(0, stage).bind(1, deadline).bind(2, party).bind(3, round).mapTo(Integer.class).findOne();
+                + "last_event = last_event + 1 where id = ? and resolving = ? and resolving_at = ? returning last_event")
+                .bind(0, stage).bind(1, deadline).bind(2, party).bind(3, round).bind(4, stamp).mapTo(Integer.class).findOne();
         if (n.isEmpty()) return false;
         taken = n.get();
         h.execute("delete from party_actions where party_id = ? and round <= ?", party, round);

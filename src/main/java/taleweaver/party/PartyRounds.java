@@ -117,7 +117,7 @@ public final class PartyRounds {
                 int round = party.resolving();
                 if (db.write(h -> parties.store(h).retake(partyId, round, now - staleMillis, now))) {
                     LOG.warn("party {} round {}: its resolution went quiet; told here", partyId, round);
-                    var claimed = db.read(h -> scene(parties.store(h), partyId, round));
+                    var claimed = db.read(h -> scene(parties.store(h), partyId, round, now));
                     if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));
                 }
             } else if (party.deadline() != null && party.deadline() <= now) {
@@ -150,9 +150,11 @@ public final class PartyRounds {
 
     /**
      * A round claimed for resolution: the scene to tell and what each member did; {@code lastEvent}, the party's newest
-     * event when it was claimed (-1: not known), so its commit knows whether anything happened meanwhile.
+     * event when it was claimed (-1: not known), so its commit knows whether anything happened meanwhile; {@code stamp},
+     * the claim's time as written on the party's row: its commit writes only while the row still carries it (not once
+     * the quest has ended, nor into a later quest's round of the same number, nor after another instance took it over).
      */
-    record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills, int lastEvent) {}
+    record Claimed(PartyNarrator.Scene scene, List<Long> actedIds, Map<Long, List<String>> skills, int lastEvent, long stamp) {}
 
     private void resolve(String partyId, int round, boolean deadline) {
         Claimed claimed = parties.change(partyId, s -> {
@@ -182,8 +184,8 @@ public final class PartyRounds {
         if (!deadline && actions.isEmpty()) return null;
         var declaredIds = new java.util.HashSet<Long>();
         actions.forEach(a -> declaredIds.add(a.playerId()));
-        if (!s.claim(partyId, round, System.currentTimeMillis())) return null;
         long now = System.currentTimeMillis();
+        if (!s.claim(partyId, round, now)) return null;
         boolean statesChanged = false;
         var counted = new ArrayList<PartyDao.Counted>();
         for (var m : members) { // the round as counted
@@ -200,7 +202,7 @@ public final class PartyRounds {
             }
         }
         // the scene shows each member's state: read again only when one changed (their sheets are as read)
-        return scene(s, party, round, actions, statesChanged ? s.members(partyId) : members, lastEvent);
+        return scene(s, party, round, actions, statesChanged ? s.members(partyId) : members, lastEvent, now);
     }
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
@@ -219,12 +221,13 @@ public final class PartyRounds {
     }
 
     /** What the claimed round is, judged by the server: who did what, which needs it met, whether the stage is reached. */
-    private Claimed scene(PartyDao s, String partyId, int round) {
-        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round), s.members(partyId), -1);
+    private Claimed scene(PartyDao s, String partyId, int round, long stamp) {
+        return scene(s, s.party(partyId).orElseThrow(), round, s.actions(partyId, round), s.members(partyId), -1, stamp);
     }
 
     /** The same from the party's row (its task and stage, which a claim leaves) and the round's actions; the members as counted. */
-    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions, List<PartyDao.Member> members, int lastEvent) {
+    private Claimed scene(PartyDao s, PartyDao.Party party, int round, List<PartyDao.Action> actions, List<PartyDao.Member> members, int lastEvent,
+                          long stamp) {
         String partyId = party.id();
         var task = parties.content().task(party.task()).orElseThrow();
         var stage = task.stages().get(party.stage());
@@ -260,7 +263,7 @@ public final class PartyRounds {
         members.forEach(m -> names.put(m.playerId(), m.name()));
         var ofEachOther = narrator.asksModel() ? Memories.ofEachOther(s.handle(), names) : List.<String>of();
         return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, ofEachOther, seed),
-                actedIds, skills, lastEvent);
+                actedIds, skills, lastEvent, stamp);
     }
 
     /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */
@@ -270,7 +273,7 @@ public final class PartyRounds {
             long now = System.currentTimeMillis();
             int stage = scene.stageMet() && !scene.finished() ? scene.stage() + 1 : scene.stage();
             // the claim is still this one's (else nothing is written): the round is resolved first
-            if (!s.resolved(partyId, round, stage, scene.finished() ? null : now + roundSeconds * 1000L)) return -1;
+            if (!s.resolved(partyId, round, claimed.stamp(), stage, scene.finished() ? null : now + roundSeconds * 1000L)) return -1;
             // sheets change on their rows as committed now, held (PostgreSQL): a DM turn or a duel's round meanwhile is
             // kept. One lock for all, in id order: the energy spent, and the reward's members on the last round
             var paying = claimed.actedIds().stream().filter(id -> !claimed.skills().get(id).isEmpty());

@@ -256,7 +256,7 @@ public final class PartyService {
             if (!party.phase().equals("forming") && rest.size() < 2) { // a party of one ends its quest, without reward
                 s.end(partyId);
                 var ended = new LinkedHashMap<String, Object>();
-                ended.put("round", party.round());
+                ended.put("round", party.resolving() != null ? party.resolving() : party.round()); // the round being told ends here
                 ended.put("actions", List.of());
                 ended.put("text", content.say("alone", now));
                 ended.put("speaker", rounds.dm());

@@ -275,6 +275,54 @@ class PartyModelTest {
     }
 
     /**
+     * A member leaves while the round is told, leaving one: the quest ends at that round (its number, not the next's),
+     * and the telling that comes back afterwards writes nothing, not even into the next quest's round of that number
+     * claimed meanwhile by the same party.
+     */
+    @Test
+    void aTellingThatOutlivesItsQuestWritesNothingIntoTheNext() throws Exception {
+        var asked = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        var go = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        play(r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            int i = Math.min(calls.getAndIncrement(), 1);
+            asked.get(i).countDown();
+            try {
+                go.get(i).await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ModelStub.json(Map.of("text", i == 0 ? "The first quest's telling." : "The second quest's telling."));
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String code = partyOf(api, WELL, "Ann", "Bob");
+            annAndBob(api, "I hold the rope", "I climb down");
+            assertTrue(asked.get(0).await(10, TimeUnit.SECONDS));
+            assertEquals(200, api.call("/party_leave", "role", "Bob").code());
+            var ended = resolved(api, "Ann");
+            assertEquals(1, ended.size(), ended.toString());
+            assertEquals(1, ended.get(0).path("round").asInt(), "the quest ended at the round being told: " + ended);
+            assertTrue(ended.get(0).path("finished").asBoolean());
+            // Bob comes back and the same task starts again; its round 1 is claimed while the old telling is still out
+            assertEquals(200, api.call("/party_join", "role", "Bob", "code", code).code());
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            annAndBob(api, "I whistle to the dog", "I look for the lantern");
+            assertTrue(asked.get(1).await(10, TimeUnit.SECONDS));
+            go.get(0).countDown(); // the old telling comes back: it must find no claim of its own
+            for (int i = 0; i < 40 && resolved(api, "Ann").size() == 1; i++) Thread.sleep(50); // time for it to land, were it taken
+            go.get(1).countDown();
+            var second = told(api, "Ann", 2);
+            assertEquals(1, second.path("round").asInt());
+            assertTrue(second.path("text").asText().startsWith("The second quest's telling."), second.toString());
+            assertTrue(second.path("actions").findValuesAsText("text").contains("I whistle to the dog"), second.toString());
+            PartyTest.await(() -> api.call("/party_status", "role", "Ann").get("round").asInt() == 2);
+            assertEquals(2, resolved(api, "Ann").size(), resolved(api, "Ann").toString());
+        });
+    }
+
+    /**
      * A plain (JSON) wait that finds only the declarations of a round being told waits on for its resolution: one
      * wait a round per member, not one for the declarations and another for the telling.
      */
