@@ -81,13 +81,17 @@ public final class PartyFeed {
             return await(p, after, waitSeconds, stream, null);
         }
         if (hinted == null) hints.found(p.id(), partyId); // a hint that held is kept as it is
-        if (stream == null) return first;
+        // a round's words are heard while a quest is played: not a telling that outlived its quest (a member left mid-round)
+        if (stream == null || !first.playing()) return first.events();
         waits.listen(partyId, stream); // after the membership is known: the words so far, then each piece
-        return first.whenComplete((v, e) -> waits.unlisten(partyId, stream));
+        return first.events().whenComplete((v, e) -> waits.unlisten(partyId, stream));
     }
 
+    /** A wait as its first read left it, and whether the party was playing a quest then. */
+    private record First(CompletableFuture<Events> events, boolean playing) {}
+
     /** The wait's first read, which also says whether the player is still a member: null when a hint's party is not theirs. */
-    private CompletableFuture<Events> first(String partyId, long playerId, boolean hinted, int after, long until) {
+    private First first(String partyId, long playerId, boolean hinted, int after, long until) {
         long left = until - System.currentTimeMillis();
         var woken = left > 0 ? waits.park(partyId, left) : null;
         Read now = read(partyId, after, playerId);
@@ -95,7 +99,7 @@ public final class PartyFeed {
             if (woken != null) waits.unpark(partyId, woken);
             return null;
         }
-        return then(partyId, after, until, woken, now);
+        return new First(then(partyId, after, until, woken, now), now.playing());
     }
 
     /**
@@ -143,13 +147,14 @@ public final class PartyFeed {
         return event.path("kind").asText().equals("acted");
     }
 
-    private record Read(List<JsonNode> events, int last, boolean telling, boolean member) {}
+    private record Read(List<JsonNode> events, int last, boolean playing, boolean telling, boolean member) {}
 
     /** {@code playerId}: whose membership the read also says (-1: nobody's). */
     private Read read(String partyId, int after, long playerId) {
         var feed = db.read(h -> PartyDao.reading(h).feed(partyId, Math.max(0, after), BATCH, playerId));
-        if (feed == null) return new Read(List.of(), after, false, false); // the party is gone
+        if (feed == null) return new Read(List.of(), after, false, false, false); // the party is gone
         var events = feed.events().stream().map(e -> Json.parse(e.data())).toList();
-        return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.telling(), feed.member());
+        return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.playing(), feed.telling(),
+                feed.member());
     }
 }

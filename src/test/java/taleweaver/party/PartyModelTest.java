@@ -322,6 +322,42 @@ class PartyModelTest {
         });
     }
 
+    /** The words of a telling whose quest ended meanwhile (a member left, leaving one) reach nobody's streamed wait. */
+    @Test
+    void aTellingThatOutlivesItsQuestStreamsToNobody() throws Exception {
+        var asked = new CountDownLatch(1);
+        var go = new CountDownLatch(1);
+        play(r -> {
+            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
+            asked.countDown();
+            try {
+                go.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return streamedCompletion("{\"text\": \"The rope creaks as Ann and Bob work the well together.\"}");
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            annAndBob(api, "I hold the rope", "I climb down");
+            assertTrue(asked.await(10, TimeUnit.SECONDS));
+            assertEquals(200, api.call("/party_leave", "role", "Bob").code());
+            int last = api.call("/party_status", "role", "Ann").get("last").asInt();
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var wait = pool.submit(() -> api.post("/party_wait", Api.body("role", "Ann", "after", last, "wait", 3),
+                        Map.of("Accept", "text/event-stream")));
+                PartyTest.await(() -> parked(api) >= 1);
+                go.countDown(); // the old telling is written now, while Ann waits
+                String raw = wait.get(20, TimeUnit.SECONDS).raw();
+                assertFalse(raw.contains("event: delta"), raw);
+                assertTrue(raw.contains("event: done"), raw);
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     /**
      * A plain (JSON) wait that finds only the declarations of a round being told waits on for its resolution: one
      * wait a round per member, not one for the declarations and another for the telling.
