@@ -237,6 +237,10 @@ class PartyModelTest {
 
     /** A model that, asked to tell a party round, says so on {@code asked} and answers {@code text} once {@code go} opens. */
     private static Function<JsonNode, MockResponse> heldRound(CountDownLatch asked, CountDownLatch go, String text) {
+        return heldRound(asked, go, () -> ModelStub.json(Map.of("text", text)));
+    }
+
+    private static Function<JsonNode, MockResponse> heldRound(CountDownLatch asked, CountDownLatch go, java.util.function.Supplier<MockResponse> answer) {
         return r -> {
             if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
             asked.countDown();
@@ -245,7 +249,7 @@ class PartyModelTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return ModelStub.json(Map.of("text", text));
+            return answer.get();
         };
     }
 
@@ -327,16 +331,7 @@ class PartyModelTest {
     void aTellingThatOutlivesItsQuestStreamsToNobody() throws Exception {
         var asked = new CountDownLatch(1);
         var go = new CountDownLatch(1);
-        play(r -> {
-            if (!partyRound(r)) return ModelStub.json(Map.of("text", "Welcome."));
-            asked.countDown();
-            try {
-                go.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return streamedCompletion("{\"text\": \"The rope creaks as Ann and Bob work the well together.\"}");
-        }, (server, client) -> {
+        play(heldRound(asked, go, () -> streamedCompletion("{\"text\": \"The rope creaks as Ann and Bob work the well together.\"}")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             partyOf(api, WELL, "Ann", "Bob");
             annAndBob(api, "I hold the rope", "I climb down");
