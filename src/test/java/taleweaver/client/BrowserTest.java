@@ -49,18 +49,18 @@ class BrowserTest {
 
                 // The greeting names the tasks on offer.
                 lin.replied();
-                String greeting = lin.shown(".dm .log .line .words").getText();
+                String greeting = lin.text(".dm .log .line .words");
                 assertTrue(greeting.contains("迷雾灯塔") && greeting.contains("失踪的信鸽"), greeting);
 
                 // A task taken by chat opens with its picture, and is played to its reward.
                 lin.say(".dm form.say input", "我接受任务迷雾灯塔");
-                assertEquals("迷雾灯塔", lin.shown(".task .task-name").getText());
+                assertEquals("迷雾灯塔", lin.text(".task .task-name"));
                 assertTrue(lin.shown(".task .art img").getAttribute("src").startsWith("data:image/png;base64,"));
                 for (int turn = 0; turn < 8 && !lin.find(".task .reward").isDisplayed(); turn++) {
                     lin.say(".task form.say input", "我去港口找人打听灯油的下落");
                     lin.replied();
                 }
-                String reward = lin.shown(".task .reward").getText();
+                String reward = lin.text(".task .reward");
                 assertTrue(reward.contains("任务完成"), reward);
                 assertTrue(lin.all(".task .log .face").stream().anyMatch(f -> "IMG".equalsIgnoreCase(f.getTagName())),
                         "an NPC's line carries its avatar");
@@ -73,17 +73,17 @@ class BrowserTest {
                 lin.go("craft");
                 lin.shown("#craft-des").sendKeys("一面轻巧的藤盾");
                 lin.press(".craft button[type=submit]");
-                String made = lin.shown(".craft .made").getText(); // 新装备：<name>（威力<n>）
+                String made = lin.text(".craft .made"); // 新装备：<name>（威力<n>）
                 String item = made.substring(made.indexOf('：') + 1, made.indexOf('（'));
                 lin.go("bag");
-                assertTrue(lin.shown(".bag .things").getText().contains(item), made);
+                assertTrue(lin.text(".bag .things").contains(item), made);
 
                 // An encounter from the pack, answered.
                 lin.go("event");
-                assertFalse(lin.shown(".event .scene").getText().isBlank());
+                assertFalse(lin.text(".event .scene").isBlank());
                 lin.say(".event form.say input", "我帮他包扎伤口");
                 lin.replied();
-                assertFalse(lin.shown(".event .log .line:not(.mine) .words").getText().isBlank());
+                assertFalse(lin.text(".event .log .line:not(.mine) .words").isBlank());
 
                 // The other player arrives; a challenge is sent from the list and accepted from the heartbeat prompt.
                 qing.signUp("阿青", "qing@example.org", "hunter2");
@@ -105,7 +105,7 @@ class BrowserTest {
                 qing.shown(".battle .arena");
                 lin.shown(".battle .arena");
                 qing.driver.navigate().refresh();
-                assertTrue(qing.shown(".battle .arena h2").getText().contains("林风"));
+                assertTrue(qing.text(".battle .arena h2").contains("林风"));
                 for (int round = 0; round < 4 && !lin.find(".battle .arena button.primary[type=button]").isDisplayed(); round++) {
                     lin.say(".battle form.say input", "一剑刺出");
                     qing.say(".battle form.say input", "侧身反击");
@@ -113,8 +113,8 @@ class BrowserTest {
                     lin.until(() -> lin.all(".battle .log .line.result").size() > seen);
                     qing.until(() -> qing.all(".battle .log .line.result").size() > seen);
                 }
-                String linEnd = lin.shown(".battle .waiting:not(:empty)").getText();
-                String qingEnd = qing.shown(".battle .waiting:not(:empty)").getText();
+                String linEnd = lin.text(".battle .waiting:not(:empty)");
+                String qingEnd = qing.text(".battle .waiting:not(:empty)");
                 assertTrue(lin.find(".battle .arena button.primary[type=button]").isDisplayed(), "the duel ended");
                 assertTrue(List.of("胜利！你赢得了这场决斗。", "平局。", "落败。阿青赢得了决斗。").contains(linEnd), linEnd);
                 assertTrue(List.of("胜利！你赢得了这场决斗。", "平局。", "落败。林风赢得了决斗。").contains(qingEnd), qingEnd);
@@ -142,7 +142,7 @@ class BrowserTest {
             new Api(base).signup("阿青");
             try (var b = new Browser(base, dir.resolve("b"), 390, 844)) {
                 b.signUp("阿青", "other@example.org", "pw");
-                assertEquals("这个名字已经有人用了。", b.shown("main .error").getText());
+                assertEquals("这个名字已经有人用了。", b.text("main .error"));
                 b.find("#signup-username").clear();
                 b.find("#signup-username").sendKeys("系统");
                 b.press("form:not([hidden]) button[type=submit]");

@@ -37,7 +37,7 @@ class HostPageTest {
                 b.shown("#host-token").sendKeys("wrong-token\n");
                 b.until(() -> b.find("#toast").getText().contains("管理令牌不正确"));
                 b.shown("#host-token").sendKeys(TOKEN + "\n");
-                assertTrue(b.shown(".figures-line").getText().contains("在线"));
+                assertTrue(b.text(".figures-line").contains("在线"));
                 b.until(() -> b.find(".host-players").getText().contains("Troll"));
                 b.press(".host-player button[aria-label='封禁: Troll']");
                 b.until(() -> b.find(".host-players").getText().contains("封禁至"));
