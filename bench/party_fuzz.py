@@ -49,14 +49,18 @@ codes = {}  # party codes seen
 seen_rounds = collections.defaultdict(list)  # (player, party_id) -> resolved round numbers seen in waits
 stop = time.time() + SECONDS
 
+dueled = set()  # players who sent or got a challenge someone accepted, maybe: their hp may be mid-battle at the end
+battles = {}
+
+
 def player(n):
     rng = random.Random(n); after = 0; party = None
     def c(path, **kw):
         return call(path, {"role": n, "token": tokens[n], **kw})
     while time.time() < stop:
         op = rng.choices(["create", "join", "invite", "accept", "leave", "kick", "tasks", "start", "ready", "act", "hold", "say",
-                          "wait", "status", "logout"],
-                         [2, 4, 2, 3, 1, 1, 1, 3, 6, 14, 4, 3, 8, 3, 0.3])[0]
+                          "wait", "status", "logout", "challenge", "answer", "move"],
+                         [2, 4, 2, 3, 1, 1, 1, 3, 6, 14, 4, 3, 8, 3, 0.3, 0.6, 1, 2])[0]
         if op == "create":
             st, j = c("/party_create")
             if j.get("status_code") == 200: codes[j["party_id"]] = j["code"]
@@ -99,6 +103,23 @@ def player(n):
                     if e.get("kind") == "resolved":
                         seen_rounds[(n, pid)].append((e["n"], e["round"], e.get("finished")))
                 if w.get("status_code") == 200: after = max(after, w["last"])
+        elif op == "challenge":  # duels meet the party's rules: none during a quest (423), a dueller followed passively
+            other = rng.choice(names)
+            st, j = call("/challenge", {"role1": n, "role2": other, "token": tokens[n], "wait": 0})
+            if j.get("status_code") == 200: dueled.update((n, other))
+        elif op == "answer":
+            st, j = c("/refrash")
+            for cid in j.get("id_list", [])[:1]:
+                route = rng.choice(["/accept_challenge", "/accept_challenge", "/reject_challenge"])
+                st, a = c(route, id=cid)
+                if route == "/accept_challenge" and a.get("status_code") == 200: battles.setdefault(n, set()).add(cid)
+        elif op == "move":
+            st, j = c("/refrash")
+            for bid in j.get("accept_id", []) + list(battles.get(n, [])):
+                st, b = c("/battle", id=bid, text="I swing", items=[], skills=[], wait=0)
+                battles.setdefault(n, set()).add(bid)
+                if b.get("status") is True: battles[n].discard(bid)
+                break
         elif op == "status":
             c("/party_status")
         elif op == "logout":
@@ -138,7 +159,7 @@ for (n, pid), rs in seen_rounds.items():
 for n in names:
     st, j = call("/status", {"role": n, "token": tokens[n]})
     st_ = j.get("stats", {})
-    if st_.get("hp") != st_.get("max_hp"): problems.append(("hp changed", n, st_))
+    if n not in dueled and st_.get("hp") != st_.get("max_hp"): problems.append(("hp changed", n, st_))
 
 print("requests", sum(counts.values()), "parties at rest", len(by_party), "resolutions seen", sum(len(v) for v in seen_rounds.values()))
 outcomes = collections.Counter()
