@@ -435,6 +435,9 @@ class ClusterTest {
         String raw = listening.get(20, TimeUnit.SECONDS);
         assertTrue(raw.contains("event: delta") && raw.contains("event: done"), raw);
         assertTrue(within(5, () -> resolvedEvents(api.get(1), "Pb").size() == 1));
+        int told = on.get(2).call("/party_status", "role", "Pc").get("last").asInt();
+        String next = on.get(2).post("/party_wait", Api.body("role", "Pc", "after", told, "wait", 1), Map.of("Accept", "text/event-stream")).raw();
+        assertFalse(next.contains("event: delta"), "the round told on instance 0 is not heard again on instance 2: " + next);
         // round 2, declarations racing on three instances
         var pool = Executors.newFixedThreadPool(4);
         try {

@@ -242,16 +242,16 @@ final class PartyDao {
 
     /**
      * The party's events above {@code after} that the player may read (from their own 'joined' on; at most {@code limit}),
-     * its newest event's number, whether a quest is being played and a round of it told, and whether the player asked
-     * about is a member.
+     * its newest event's number, whether a quest is being played, the stamp of the claim of the round being told (0:
+     * none) and whether the player asked about is a member.
      */
-    record Feed(List<Event> events, int lastEvent, boolean playing, boolean telling, boolean member) {}
+    record Feed(List<Event> events, int lastEvent, boolean playing, long telling, boolean member) {}
 
     /** The events and the party's row in one statement (one snapshot of both); null when the party is gone. */
     Feed feed(String party, int after, int limit, long playerId) {
         var events = new java.util.ArrayList<Event>();
-        var row = new int[] {-1, 0, 0, 0};
-        h.createQuery("select p.last_event, p.resolving, e.n, e.kind, e.data, "
+        var row = new long[] {-1, 0, 0, 0};
+        h.createQuery("select p.last_event, case when p.resolving is null then null else p.resolving_at end, e.n, e.kind, e.data, "
                         + "exists (select 1 from party_members m where m.party_id = p.id and m.player_id = ?), p.phase from parties p "
                         + "left join party_events e on e.party_id = p.id and e.n > ? "
                         + "and e.n >= coalesce((select m.since from party_members m where m.party_id = p.id and m.player_id = ?), 0) "
@@ -259,13 +259,13 @@ final class PartyDao {
                 .bind(0, playerId).bind(1, after).bind(2, playerId).bind(3, party).bind(4, limit)
                 .map((rs, ctx) -> {
                     row[0] = rs.getInt(1);
-                    row[1] = rs.getObject(2) == null ? 0 : 1;
+                    row[1] = rs.getLong(2); // 0 when null: no round being told
                     row[2] = rs.getBoolean(6) ? 1 : 0;
                     row[3] = "playing".equals(rs.getString(7)) ? 1 : 0;
                     if (rs.getObject(3) != null) events.add(new Event(rs.getInt(3), rs.getString(4), rs.getString(5)));
                     return 0;
                 }).list();
-        return row[0] < 0 ? null : new Feed(events, row[0], row[3] == 1, row[1] == 1, row[2] == 1);
+        return row[0] < 0 ? null : new Feed(events, (int) row[0], row[3] == 1, row[1], row[2] == 1);
     }
 
     /**

@@ -83,12 +83,12 @@ public final class PartyFeed {
         if (hinted == null) hints.found(p.id(), partyId); // a hint that held is kept as it is
         // a round's words are heard while a quest is played: not a telling that outlived its quest (a member left mid-round)
         if (stream == null || !first.playing()) return first.events();
-        waits.listen(partyId, stream); // after the membership is known: the words so far, then each piece
+        waits.listen(partyId, first.telling(), stream); // after the membership is known: the words so far, then each piece
         return first.events().whenComplete((v, e) -> waits.unlisten(partyId, stream));
     }
 
-    /** A wait as its first read left it, and whether the party was playing a quest then. */
-    private record First(CompletableFuture<Events> events, boolean playing) {}
+    /** A wait as its first read left it, whether the party was playing a quest then and the round told then (its claim's stamp; 0: none). */
+    private record First(CompletableFuture<Events> events, boolean playing, long telling) {}
 
     /** The wait's first read, which also says whether the player is still a member: null when a hint's party is not theirs. */
     private First first(String partyId, long playerId, boolean hinted, int after, long until) {
@@ -99,7 +99,7 @@ public final class PartyFeed {
             if (woken != null) waits.unpark(partyId, woken);
             return null;
         }
-        return new First(then(partyId, after, until, woken, now), now.playing());
+        return new First(then(partyId, after, until, woken, now), now.playing(), now.telling());
     }
 
     /**
@@ -119,7 +119,7 @@ public final class PartyFeed {
     /** Given what was read after parking {@code woken} (null: no time left): answer now, or wait on. */
     private CompletableFuture<Events> then(String partyId, int after, long until, CompletableFuture<PartyWaits.News> woken, Read now) {
         boolean onlyDeclarations = now.events().stream().allMatch(PartyFeed::declaration);
-        boolean keepWaiting = now.telling() && onlyDeclarations;
+        boolean keepWaiting = now.telling() != 0 && onlyDeclarations;
         if ((!now.events().isEmpty() && !keepWaiting) || woken == null) {
             if (woken != null) waits.unpark(partyId, woken);
             return CompletableFuture.completedFuture(new Events(now.events(), now.last()));
@@ -147,12 +147,13 @@ public final class PartyFeed {
         return event.path("kind").asText().equals("acted");
     }
 
-    private record Read(List<JsonNode> events, int last, boolean playing, boolean telling, boolean member) {}
+    /** {@code telling}: the stamp of the claim of the round being told (0: none). */
+    private record Read(List<JsonNode> events, int last, boolean playing, long telling, boolean member) {}
 
     /** {@code playerId}: whose membership the read also says (-1: nobody's). */
     private Read read(String partyId, int after, long playerId) {
         var feed = db.read(h -> PartyDao.reading(h).feed(partyId, Math.max(0, after), BATCH, playerId));
-        if (feed == null) return new Read(List.of(), after, false, false, false); // the party is gone
+        if (feed == null) return new Read(List.of(), after, false, 0, false); // the party is gone
         var events = feed.events().stream().map(e -> Json.parse(e.data())).toList();
         return new Read(events, events.isEmpty() ? feed.lastEvent() : events.get(events.size() - 1).path("n").asInt(), feed.playing(), feed.telling(),
                 feed.member());

@@ -207,7 +207,7 @@ public final class PartyRounds {
 
     /** Tells a claimed round (one narrator call, outside any transaction), then commits it. */
     void tell(String partyId, int round, Claimed claimed) {
-        var relay = new TellingRelay(partyId, round, waits, db, signals, jobs);
+        var relay = new TellingRelay(partyId, round, claimed.stamp(), waits, db, signals, jobs);
         narrator.tell(claimed.scene(), relay)
                 .exceptionally(e -> narrator.offline(claimed.scene()))
                 .thenAccept(told -> {
@@ -296,7 +296,7 @@ public final class PartyRounds {
             }
             return s.event(partyId, "resolved", event, now);
         });
-        waits.toldAll(partyId, round);
+        waits.toldAll(partyId, claimed.stamp());
         if (resolvedAs < 0) return;
         if (!scene.finished()) {
             opened(partyId);

@@ -50,15 +50,18 @@ public final class PartyWaits {
         }
     }
     private final ConcurrentHashMap<String, Set<java.util.function.Consumer<String>>> listeners = new ConcurrentHashMap<>();
-    /** The round being told in each party, and its words so far (here or relayed). */
+    /**
+     * The latest telling heard of in each party and its words so far (here or relayed), known by its claim's stamp (a
+     * party's claims are stamped in the order they were made, across quests: a round's number starts again with each).
+     */
     private final ConcurrentHashMap<String, Telling> tellings = new ConcurrentHashMap<>();
 
     private static final class Telling {
-        final int round;
+        final long stamp;
         final StringBuilder text = new StringBuilder();
 
-        Telling(int round) {
-            this.round = round;
+        Telling(long stamp) {
+            this.stamp = stamp;
         }
     }
     private final Jobs jobs;
@@ -162,15 +165,19 @@ public final class PartyWaits {
         wakeAll();
     }
 
-    /** A streamed wait: hears the words told so far, then each new piece, until {@link #unlisten}. */
-    void listen(String partyId, java.util.function.Consumer<String> listener) {
+    /**
+     * A streamed wait: hears the words so far of the telling its first read found under way ({@code telling}, its claim's
+     * stamp; 0: none, so words kept of a telling already resolved are not heard again), then each new piece, until
+     * {@link #unlisten}.
+     */
+    void listen(String partyId, long telling, java.util.function.Consumer<String> listener) {
         listeners.compute(partyId, (k, set) -> { // added inside, as a wait is parked
             var all = set == null ? ConcurrentHashMap.<java.util.function.Consumer<String>>newKeySet() : set;
             all.add(listener);
             return all;
         });
         Telling t = tellings.get(partyId);
-        if (t != null) {
+        if (t != null && t.stamp == telling) {
             String sofar;
             synchronized (t) {
                 sofar = t.text.toString();
@@ -187,14 +194,14 @@ public final class PartyWaits {
     }
 
     /**
-     * A piece of round {@code round}'s telling that starts at character {@code offset}: passed on to the listeners here
-     * once (a piece already heard, relayed twice or late, is not repeated).
+     * A piece of the telling claimed at {@code stamp} that starts at character {@code offset}: passed on to the listeners
+     * here once (a piece already heard, relayed twice or late, is not repeated).
      */
-    public void told(String partyId, int round, int offset, String piece) {
-        Telling t = tellings.compute(partyId, (k, was) -> was == null || was.round < round ? new Telling(round) : was);
+    public void told(String partyId, long stamp, int offset, String piece) {
+        Telling t = tellings.compute(partyId, (k, was) -> was == null || was.stamp < stamp ? new Telling(stamp) : was);
         String fresh;
         synchronized (t) {
-            if (t.round != round || offset > t.text.length()) return; // an older round's piece, or one past a gap
+            if (t.stamp != stamp || offset > t.text.length()) return; // an older telling's piece, or one past a gap
             int skip = t.text.length() - offset;
             if (skip >= piece.length()) return;
             fresh = piece.substring(skip);
@@ -204,17 +211,17 @@ public final class PartyWaits {
         if (set != null) for (var l : set) l.accept(fresh);
     }
 
-    /** The round's telling is over (its resolution committed). */
-    public void toldAll(String partyId, int round) {
-        tellings.computeIfPresent(partyId, (k, t) -> t.round <= round ? null : t);
+    /** The telling claimed at {@code stamp} is over (its resolution committed, or its claim gone). */
+    public void toldAll(String partyId, long stamp) {
+        tellings.computeIfPresent(partyId, (k, t) -> t.stamp <= stamp ? null : t);
     }
 
-    /** Another instance's batch of a telling (target "party\nround\noffset\ntext"), passed on here. */
+    /** Another instance's batch of a telling (target "party\nstamp\noffset\ntext"), passed on here. */
     public static void relayed(String target, PartyWaits waits) {
         String[] parts = target.split("\n", 4);
         if (parts.length < 4) return;
         try {
-            waits.told(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), parts[3]);
+            waits.told(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]), parts[3]);
         } catch (NumberFormatException ignored) {
             // not a batch of ours
         }

@@ -16,6 +16,7 @@ final class TellingRelay implements Consumer<String> {
 
     private final String partyId;
     private final int round;
+    private final long stamp;
     private final PartyWaits waits;
     private final Database db;
     private final Signals signals;
@@ -25,9 +26,10 @@ final class TellingRelay implements Consumer<String> {
     private int pendingFrom;
     private boolean scheduled;
 
-    TellingRelay(String partyId, int round, PartyWaits waits, Database db, Signals signals, Jobs jobs) {
+    TellingRelay(String partyId, int round, long stamp, PartyWaits waits, Database db, Signals signals, Jobs jobs) {
         this.partyId = partyId;
         this.round = round;
+        this.stamp = stamp;
         this.waits = waits;
         this.db = db;
         this.signals = signals;
@@ -38,7 +40,7 @@ final class TellingRelay implements Consumer<String> {
     public void accept(String piece) {
         if (piece == null || piece.isEmpty()) return;
         synchronized (this) {
-            waits.told(partyId, round, offset, piece);
+            waits.told(partyId, stamp, offset, piece);
             if (db.dialect().shared()) {
                 if (pending.isEmpty()) pendingFrom = offset;
                 pending.append(piece);
@@ -64,7 +66,7 @@ final class TellingRelay implements Consumer<String> {
         }
         try {
             db.write(h -> {
-                signals.send(h, Signals.Kind.PARTY_TEXT, partyId + "\n" + round + "\n" + from + "\n" + batch);
+                signals.send(h, Signals.Kind.PARTY_TEXT, partyId + "\n" + stamp + "\n" + from + "\n" + batch);
                 return null;
             });
         } catch (RuntimeException e) { // the resolution carries the whole text anyway

@@ -55,6 +55,32 @@ class PartyWaitsTest {
         }
     }
 
+    /**
+     * A streamed wait hears again only the words of the telling its first read found under way (by its claim's stamp),
+     * not those kept of one already resolved; a later telling is heard whatever its round's number (a new quest's
+     * round 1 after an old quest's round 5), and a late piece of an older telling by nobody.
+     */
+    @Test
+    void aStreamedWaitHearsTheTellingUnderWayAndNoOlderOne() {
+        var jobs = new Jobs();
+        try {
+            var waits = new PartyWaits(jobs);
+            waits.told("p", 100, 0, "The rope holds. ");
+            var resolvedAlready = new StringBuilder();
+            var underWay = new StringBuilder();
+            waits.listen("p", 0, resolvedAlready::append); // its read found no round being told: 100's words are over
+            waits.listen("p", 100, underWay::append);
+            assertEquals("", resolvedAlready.toString());
+            assertEquals("The rope holds. ", underWay.toString());
+            waits.told("p", 200, 0, "Next quest. ");
+            waits.told("p", 100, 16, "Too late.");
+            assertEquals("Next quest. ", resolvedAlready.toString());
+            assertEquals("The rope holds. Next quest. ", underWay.toString());
+        } finally {
+            jobs.close();
+        }
+    }
+
     /** A wait parking as the party's last other wait leaves is still woken: it is not dropped with the party's entry. */
     @Test
     void aWaitParkingAsTheLastOneLeavesIsStillWoken() throws Exception {
