@@ -56,6 +56,9 @@ public final class PartyWaits {
      */
     private final ConcurrentHashMap<String, Telling> tellings = new ConcurrentHashMap<>();
 
+    /** How long a telling's words are kept at most: a telling ends by the model's deadline, long before. */
+    static final long TELLING_KEPT_MILLIS = 10 * 60_000L;
+
     private static final class Telling {
         final long stamp;
         final StringBuilder text = new StringBuilder();
@@ -200,13 +203,17 @@ public final class PartyWaits {
     public void told(String partyId, long stamp, int offset, String piece) {
         Telling t = tellings.compute(partyId, (k, was) -> was == null || was.stamp < stamp ? new Telling(stamp) : was);
         String fresh;
+        boolean begun;
         synchronized (t) {
             if (t.stamp != stamp || offset > t.text.length()) return; // an older telling's piece, or one past a gap
             int skip = t.text.length() - offset;
             if (skip >= piece.length()) return;
             fresh = piece.substring(skip);
+            begun = t.text.isEmpty();
             t.text.append(fresh);
         }
+        // its words are let go in time here: on an instance that did not tell it nothing else lets them go
+        if (begun) jobs.after(TELLING_KEPT_MILLIS, () -> tellings.remove(partyId, t));
         var set = listeners.get(partyId);
         if (set != null) for (var l : set) l.accept(fresh);
     }
