@@ -56,11 +56,15 @@ public final class PartyWaits {
      */
     private final ConcurrentHashMap<String, Telling> tellings = new ConcurrentHashMap<>();
 
-    /** How long a telling's words are kept at most: a telling ends by the model's deadline, long before. */
+    /**
+     * How long a telling's words are kept at most (a telling ends by the model's deadline, long before): on an instance
+     * that did not tell it nothing else lets them go, and a party may not tell again.
+     */
     static final long TELLING_KEPT_MILLIS = 10 * 60_000L;
 
     private static final class Telling {
         final long stamp;
+        final long heard = System.currentTimeMillis();
         final StringBuilder text = new StringBuilder();
 
         Telling(long stamp) {
@@ -71,6 +75,12 @@ public final class PartyWaits {
 
     public PartyWaits(Jobs jobs) {
         this.jobs = jobs;
+        jobs.every("party tellings", TELLING_KEPT_MILLIS, 60_000, () -> forgetTellings(System.currentTimeMillis() - TELLING_KEPT_MILLIS));
+    }
+
+    /** Lets go of the words of tellings first heard before {@code before}. */
+    void forgetTellings(long before) {
+        tellings.values().removeIf(t -> t.heard < before);
     }
 
     private volatile boolean closing;
@@ -203,17 +213,13 @@ public final class PartyWaits {
     public void told(String partyId, long stamp, int offset, String piece) {
         Telling t = tellings.compute(partyId, (k, was) -> was == null || was.stamp < stamp ? new Telling(stamp) : was);
         String fresh;
-        boolean begun;
         synchronized (t) {
             if (t.stamp != stamp || offset > t.text.length()) return; // an older telling's piece, or one past a gap
             int skip = t.text.length() - offset;
             if (skip >= piece.length()) return;
             fresh = piece.substring(skip);
-            begun = t.text.isEmpty();
             t.text.append(fresh);
         }
-        // its words are let go in time here: on an instance that did not tell it nothing else lets them go
-        if (begun) jobs.after(TELLING_KEPT_MILLIS, () -> tellings.remove(partyId, t));
         var set = listeners.get(partyId);
         if (set != null) for (var l : set) l.accept(fresh);
     }

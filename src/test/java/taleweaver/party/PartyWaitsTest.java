@@ -76,6 +76,10 @@ class PartyWaitsTest {
             waits.told("p", 100, 16, "Too late.");
             assertEquals("Next quest. ", resolvedAlready.toString());
             assertEquals("The rope holds. Next quest. ", underWay.toString());
+            waits.forgetTellings(System.currentTimeMillis() + 1); // kept too long: let go
+            var later = new StringBuilder();
+            waits.listen("p", 200, later::append);
+            assertEquals("", later.toString(), "its words are no longer kept");
         } finally {
             jobs.close();
         }
