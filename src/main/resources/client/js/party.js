@@ -296,7 +296,7 @@ export function partyScreen(app) {
     } catch {
       return;
     }
-    if (asked !== tasksAsked) return; // drawn again meanwhile (a quest started, the lead passed): this answer is stale
+    if (asked !== tasksAsked || !status) return; // drawn again meanwhile (a quest started, the lead passed, the party left): stale
     fill(tasks, taskItems(list, status, (e, name) => busy(e.currentTarget, () => send('/party_start', { task_name: name }))));
   }
 
@@ -313,7 +313,7 @@ export function partyScreen(app) {
     const inParty = !!status;
     lobby.hidden = inParty;
     table.hidden = !inParty;
-    if (!inParty) { clearInterval(clock); return; }
+    if (!inParty) { clearInterval(clock); tasksAsked++; return; } // a list still on its way is not drawn
     code.replaceChildren(t('party.code_is'), ' ', el('strong', { class: 'code' }, status.code.split('').join(' ')));
     const leading = status.leader === session.role;
     scene.querySelector('.task-name').textContent = status.task
