@@ -26,7 +26,7 @@ def call(path, body, timeout=40, stream=False):
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
         with lock: counts[(path, 0, 'down')] += 1
         return 0, {}
-    if stream and raw.startswith(b"\n") or b"event: " in raw[:64]:  # server-sent events: the reply is the 'done' event's data
+    if b"event: " in raw[:64]:  # server-sent events (a refusal comes as plain JSON): the reply is the 'done' event's data
         done = [b for b in raw.split(b"\n\n") if b.startswith(b"event: done")]
         raw = done[-1].split(b"data: ", 1)[1] if done else b"no done event: " + raw[-200:]
     try:
