@@ -296,7 +296,7 @@ export function partyScreen(app) {
     } catch {
       return;
     }
-    if (asked !== tasksAsked || !status) return; // drawn again meanwhile (a quest started, the lead passed, the party left): stale
+    if (asked !== tasksAsked) return; // drawn again meanwhile (a quest started, the lead passed, the party left): stale
     fill(tasks, taskItems(list, status, (e, name) => busy(e.currentTarget, () => send('/party_start', { task_name: name }))));
   }
 
