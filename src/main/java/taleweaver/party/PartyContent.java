@@ -1,5 +1,6 @@
 package taleweaver.party;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import taleweaver.narrator.ContentPack;
 import taleweaver.web.Json;
 
@@ -25,7 +26,17 @@ public record PartyContent(Map<String, List<String>> lines, List<Task> partyTask
         }
     }
 
-    public record Stage(String goal, String npc, List<Need> needs, String line, String waiting, String done) {}
+    /**
+     * A stage of a party task; {@code waiting} is what its character says while it is not met, one line picked per round
+     * so a party that is stuck does not hear the same words every round (a pack may give one line, as before).
+     */
+    public record Stage(String goal, String npc, List<Need> needs, String line,
+                        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> waiting, String done) {
+        /** The waiting line of the round whose seed this is: consecutive rounds take the lines in turn. */
+        public String waiting(long seed) {
+            return waiting.get((int) Math.floorMod(seed, waiting.size()));
+        }
+    }
 
     public record Task(String name, String summary, String opening, int minLevel, ContentPack.Reward reward,
                        List<ContentPack.Npc> npcs, List<Stage> stages) {
@@ -83,6 +94,9 @@ public record PartyContent(Map<String, List<String>> lines, List<Task> partyTask
         for (Task t : partyTasks) {
             for (Stage s : t.stages()) {
                 if (s.needs() == null || s.needs().size() < 2) throw new ContentPack.Broken(source + ": " + t.name() + ": a stage needs two hands");
+                if (s.waiting() == null || s.waiting().isEmpty() || s.waiting().contains(null)) {
+                    throw new ContentPack.Broken(source + ": " + t.name() + ": a stage needs its character's waiting line");
+                }
             }
         }
     }

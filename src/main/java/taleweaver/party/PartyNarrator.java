@@ -111,7 +111,7 @@ public final class PartyNarrator {
             parts.addAll(after);
             narration.addAll(after);
         } else {
-            says = stage.waiting();
+            says = stage.waiting(scene.seed());
             String needs = stillNeeded(scene);
             parts.add(content.say("missing", scene.seed(), "npc", stage.npc(), "waiting", says, "needs", needs));
             narration.add(content.say("still_needed", scene.seed(), "needs", needs));
