@@ -18,9 +18,12 @@ public final class PartyNarrator {
         boolean acted() { return kind.equals("act"); }
     }
 
-    /** What the server decided about the round; the narrator only tells it. */
+    /**
+     * What the server decided about the round; the narrator only tells it. {@code triedBefore}: the rounds this quest
+     * played on the stage before this one.
+     */
     record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyDao.Member> members, boolean stageMet,
-                 boolean finished, List<String> recent, String summary, List<String> ofEachOther, long seed) {
+                 boolean finished, List<String> recent, String summary, List<String> ofEachOther, long seed, int triedBefore) {
         PartyContent.Stage current() { return task.stages().get(stage); }
     }
 
@@ -33,6 +36,11 @@ public final class PartyNarrator {
 
     /** The most characters of earlier rounds the prompt carries: three rounds in full, the rest as a summary this long. */
     static final int RECENT_ROUNDS = 3;
+    /**
+     * From a stage's third round on, what it still needs is told with words that would meet it: a party whose own words
+     * missed twice is not left guessing (no quest locks a party in, as SPEC §5 has it for a player's task).
+     */
+    static final int WORDS_AFTER_ROUNDS = 2;
     static final int SUMMARY_MAX = 600;
     static final int ROUND_TEXT_MAX = 1200;
     /** The longest line a model may give the round's character. */
@@ -123,14 +131,24 @@ public final class PartyNarrator {
         return scene.task().stages().get(scene.stage() + 1).goal();
     }
 
-    /** What the stage needs that none of this round's actions met, in the pack's words. */
+    /**
+     * What the stage needs that none of this round's actions met, in the pack's words; from the stage's third round
+     * each with two of the words that meet it.
+     */
     private String stillNeeded(Scene scene) {
         PartyContent.Stage stage = scene.current();
         var met = new java.util.HashSet<Integer>();
         for (Declared d : scene.declared()) if (d.need() >= 0) met.add(d.need());
+        boolean zh = language.equals("zh");
         var missing = new ArrayList<String>();
-        for (int i = 0; i < stage.needs().size(); i++) if (!met.contains(i)) missing.add(stage.needs().get(i).what());
-        return String.join(language.equals("zh") ? "、" : ", ", missing);
+        for (int i = 0; i < stage.needs().size(); i++) {
+            if (met.contains(i)) continue;
+            var need = stage.needs().get(i);
+            var words = need.words().subList(0, Math.min(2, need.words().size()));
+            missing.add(scene.triedBefore() < WORDS_AFTER_ROUNDS || words.isEmpty() ? need.what()
+                    : zh ? need.what() + "（" + String.join("、", words) + "）" : need.what() + " (" + String.join(", ", words) + ")");
+        }
+        return String.join(zh ? "、" : ", ", missing);
     }
 
     /** A member's line: what their action met, or (meeting nothing) a hand lent to a stage the others met, or a try. */
@@ -181,7 +199,9 @@ public final class PartyNarrator {
         if (!actors.isEmpty()) user.append("Address by name: ").append(String.join(", ", actors)).append('\n');
         user.append("Outcome decided by the server: ").append(scene.finished() ? "the task is complete: " + stage.done()
                 : scene.stageMet() ? "the stage is met: " + stage.done() + " The players are told the next stage after your narration: "
-                + nextGoal(scene) : "the stage is not met yet; still needed: " + stillNeeded(scene));
+                + nextGoal(scene) : "the stage is not met yet; still needed: " + stillNeeded(scene)
+                + (scene.triedBefore() >= WORDS_AFTER_ROUNDS ? ". The party has tried it " + scene.triedBefore() + " rounds: let "
+                + stage.npc() + " hint plainly at what is needed" : ""));
         return List.of(new ModelClient.Message("system", system), new ModelClient.Message("user", user.toString()));
     }
 

@@ -256,14 +256,26 @@ public final class PartyRounds {
             }
         }
         boolean finished = met && party.stage() == task.stages().size() - 1;
-        var recent = s.recentResolved(partyId, PartyNarrator.RECENT_ROUNDS, round).stream().map(e -> e.path("text").asText("")).toList();
         String summary = String.join(" ", task.stages().subList(0, party.stage()).stream().map(PartyContent.Stage::done).toList());
         long seed = (partyId.hashCode() * 31L + round);
         var names = new LinkedHashMap<Long, String>();
         members.forEach(m -> names.put(m.playerId(), m.name()));
         var ofEachOther = narrator.asksModel() ? Memories.ofEachOther(s.handle(), names) : List.<String>of();
-        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, ofEachOther, seed),
+        var resolved = s.recentResolved(partyId, PartyNarrator.RECENT_ROUNDS, round);
+        var recent = resolved.stream().map(e -> e.path("text").asText("")).toList();
+        return new Claimed(new PartyNarrator.Scene(task, party.stage(), declared, members, met, finished, recent, summary, ofEachOther, seed,
+                roundsOnStage(resolved, party.stage())),
                 actedIds, skills, lastEvent, stamp);
+    }
+
+    /**
+     * How many rounds of this quest were played on {@code stage} before this one, as far as its newest resolutions tell
+     * (each carries the stage it left the party on): the round that reached the stage was played on the one before.
+     */
+    static int roundsOnStage(List<com.fasterxml.jackson.databind.JsonNode> newest, int stage) {
+        int streak = 0;
+        for (int i = newest.size() - 1; i >= 0 && newest.get(i).path("stage").asInt() == stage; i--) streak++;
+        return Math.max(0, stage > 0 ? streak - 1 : streak);
     }
 
     /** The round's telling and effects, once, while the claim is still this one's; the next round's deadline begins. */

@@ -40,6 +40,37 @@ class PartyContentTest {
         }
     }
 
+    /** The words that would meet a stage, from its third round, in Chinese as in English (PartyTest plays the English). */
+    @Test
+    void aStuckPartyIsToldTheWordsInChinese() {
+        var zh = PartyContent.builtIn("zh");
+        var task = zh.partyTasks().get(0);
+        var member = new PartyDao.Member(1, "阿青", 1, 100, 100, 100, "active", true, 0, 0, 0, false, false);
+        var tried = new PartyNarrator.Declared("阿青", "act", "我唱歌", List.of(), List.of(), -1, false);
+        var narrator = new PartyNarrator(zh, "说书人", null, "zh");
+        for (int before = 0; before <= 2; before++) {
+            var scene = new PartyNarrator.Scene(task, 0, List.of(tried), List.of(member), false, false, List.of(), "", List.of(), 7, before);
+            String told = narrator.offline(scene).text();
+            String needs = before < 2 ? "还差：拉稳绳子、爬下井。" : "还差：拉稳绳子（绳、拉）、爬下井（爬、下井）。";
+            assertTrue(told.endsWith(needs), before + ": " + told);
+        }
+    }
+
+    /** With a model, the words come in the round's question from the stage's third round, and its character is asked to hint. */
+    @Test
+    void theModelHearsTheWordsOfAStuckStage() {
+        var en = PartyContent.builtIn("en");
+        var member = new PartyDao.Member(1, "Ann", 1, 100, 100, 100, "active", true, 0, 0, 0, false, false);
+        var tried = new PartyNarrator.Declared("Ann", "act", "I sing", List.of(), List.of(), -1, false);
+        var narrator = new PartyNarrator(en, "Narrator", null, "en");
+        for (int before = 1; before <= 2; before++) {
+            var scene = new PartyNarrator.Scene(en.partyTasks().get(0), 0, List.of(tried), List.of(member), false, false, List.of(), "", List.of(), 7, before);
+            String asked = narrator.prompt(scene).get(1).content();
+            assertEquals(before == 2, asked.contains("still needed: the rope held fast (rope, hold), the climb down (climb, down)"), asked);
+            assertEquals(before == 2, asked.contains("let Widow Lan hint plainly"), asked);
+        }
+    }
+
     /** A host's pack brings its own party tasks and lines; a stage's waiting line may be one line, as packs had it. */
     @Test
     void aHostsPackBringsItsOwnPartyTasks() throws IOException {

@@ -510,7 +510,7 @@ class PartyModelTest {
             ofEachOther.add(m.name() + ": " + "v".repeat(taleweaver.world.Memories.OF_EACH_OTHER_LINE_MAX));
         }
         for (int round = 1; round <= 40; round++) {
-            var scene = new PartyNarrator.Scene(task, 0, declared, members, false, false, List.copyOf(recent), summary.toString(), ofEachOther, round);
+            var scene = new PartyNarrator.Scene(task, 0, declared, members, false, false, List.copyOf(recent), summary.toString(), ofEachOther, round, round);
             int size = narrator.prompt(scene).stream().mapToInt(m -> m.content().length()).sum();
             if (round == 4) early = size;
             late = size;
@@ -519,7 +519,7 @@ class PartyModelTest {
         }
         assertTrue(late <= PartyNarrator.PROMPT_MAX_CHARS, "bounded: " + late);
         var zh = PartyContent.builtIn("zh");
-        var zhScene = new PartyNarrator.Scene(zh.partyTasks().get(0), 0, declared, members, false, false, List.of(), "", List.of(), 1);
+        var zhScene = new PartyNarrator.Scene(zh.partyTasks().get(0), 0, declared, members, false, false, List.of(), "", List.of(), 1, 0);
         assertTrue(new PartyNarrator(zh, "说书人", null, "zh").prompt(zhScene).get(0).content().contains("in Simplified Chinese"));
         assertTrue(late <= early + PartyNarrator.SUMMARY_MAX, "does not grow with the quest: " + early + " then " + late);
     }

@@ -253,6 +253,38 @@ class PartyTest {
         });
     }
 
+    /**
+     * No quest locks a party in (as SPEC §5 has it for a player's task), and no rule bends for it: from a stage's third
+     * round, what it still needs is told with words that would meet it; the count starts again on the next stage.
+     */
+    @Test
+    void aPartyStuckOnAStageIsToldWordsThatWouldMeetIt() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            java.util.function.BiFunction<String, String, JsonNode> round = (ann, bob) -> {
+                int before = resolved(api, "Ann").size();
+                api.call("/party_act", "role", "Ann", "text", ann);
+                api.call("/party_act", "role", "Bob", "text", bob);
+                return resolved(api, "Ann").get(before);
+            };
+            for (int i = 1; i <= 2; i++) {
+                var r = round.apply("I sing a song", "I count the stones");
+                assertTrue(r.path("narration").asText().endsWith("Still needed: the rope held fast, the climb down."), i + ": " + r);
+            }
+            var third = round.apply("I brace the rope", "I count the stones");
+            assertEquals(0, third.path("stage").asInt(), "words told are no rule bent: " + third);
+            assertTrue(third.path("narration").asText().endsWith("Still needed: the climb down (climb, down)."), third.toString());
+            assertEquals(1, round.apply("I brace the rope", "I climb down").path("stage").asInt());
+            for (int i = 1; i <= 2; i++) {
+                var r = round.apply("I sing a song", "I count the stones");
+                assertTrue(r.path("narration").asText().endsWith("Still needed: the dog calmed, the haul up."), "the next stage counts its own: " + r);
+            }
+            var stuck = round.apply("I sing a song", "I count the stones");
+            assertTrue(stuck.path("text").asText().endsWith("Still needed: the dog calmed (calm, soothe), the haul up (pull, haul)."), stuck.toString());
+        });
+    }
+
     @Test
     void theLastTwoDeclarationsRacingResolveTheRoundOnce() throws Exception {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
