@@ -20,7 +20,7 @@ public final class PartyNarrator {
 
     /**
      * What the server decided about the round; the narrator only tells it. {@code triedBefore}: the rounds this quest
-     * played on the stage before this one.
+     * played on the stage before this one, as far as the last {@link #RECENT_ROUNDS} tell (so at most that many).
      */
     record Scene(PartyContent.Task task, int stage, List<Declared> declared, List<PartyDao.Member> members, boolean stageMet,
                  boolean finished, List<String> recent, String summary, List<String> ofEachOther, long seed, int triedBefore) {
@@ -200,8 +200,8 @@ public final class PartyNarrator {
         user.append("Outcome decided by the server: ").append(scene.finished() ? "the task is complete: " + stage.done()
                 : scene.stageMet() ? "the stage is met: " + stage.done() + " The players are told the next stage after your narration: "
                 + nextGoal(scene) : "the stage is not met yet; still needed: " + stillNeeded(scene)
-                + (scene.triedBefore() >= WORDS_AFTER_ROUNDS ? ". The party has tried it " + scene.triedBefore() + " rounds: let "
-                + stage.npc() + " hint plainly at what is needed" : ""));
+                + (scene.triedBefore() >= WORDS_AFTER_ROUNDS ? ". The party has been at it for rounds: let " + stage.npc()
+                + " hint plainly at what is needed" : ""));
         return List.of(new ModelClient.Message("system", system), new ModelClient.Message("user", user.toString()));
     }
 

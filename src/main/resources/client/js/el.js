@@ -54,3 +54,29 @@ export async function busy(button, work) {
     button.disabled = false;
   }
 }
+
+/**
+ * `work` one run at a time: called while it runs, it runs once more after (however often it was called meanwhile),
+ * and the caller gets the promise of the run that covers its call.
+ */
+export function oneAtATime(work) {
+  let running = null;
+  let again = false;
+  return function run() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await work();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}

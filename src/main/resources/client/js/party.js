@@ -3,7 +3,7 @@
 // Wren (0:47)", Act and Hold with items and skills as chips, every member's hp, party chat beside the scene, the reward.
 // Everything the page shows comes from /party_status (on entering, and after a reload) and /party_wait's events.
 import { call, session } from './api.js';
-import { el, fill, toast, busy } from './el.js';
+import { el, fill, toast, busy, oneAtATime } from './el.js';
 import { t, world } from './i18n.js';
 import { conversation, kitChips } from './log.js';
 import { partyChat } from './party-chat.js';
@@ -119,8 +119,12 @@ export function partyScreen(app) {
     await send('/party_say', { text });
   }
 
-  /** Reads the party as it is now (a reload finds the scene again), then listens for what happens next. */
-  async function load() {
+  /**
+   * Reads the party as it is now (a reload finds the scene again), then listens for what happens next. One read at a
+   * time: entering the screen while the page's own start reads it asks for one more read after, not a second at once
+   * (two drawing the scene and the chat together drew the chat's lines twice).
+   */
+  const load = oneAtATime(async () => {
     try {
       status = await call('/party_status', { role: session.role });
     } catch (e) {
@@ -138,7 +142,7 @@ export function partyScreen(app) {
     await chat.recall(status.last);
     draw();
     listen();
-  }
+  });
 
   async function listen() {
     if (listening) return;
@@ -162,7 +166,7 @@ export function partyScreen(app) {
           await new Promise(r => setTimeout(r, 2000));
           continue;
         }
-        for (const event of reply.events) happened(event);
+        for (const event of reply.events) if (event.n > last) happened(event); // not those a read of the party drew meanwhile
         last = Math.max(last, reply.last);
         draw();
       }

@@ -130,6 +130,11 @@ class PartyBrowserTest {
                 assertEquals(earned, b.find(".party .reward").getText());
                 b.until(() -> b.find(".party-chat .log").getText().contains(w.chat()));
                 assertEquals(chatted, b.find(".party-chat .log").getText(), "the chat's lines, once each");
+                // the screen entered twice at once (two reads of the party, each drawing the chat): still once each
+                b.script("const party = document.querySelector('nav .nav-party'); party.click(); party.click();");
+                Thread.sleep(500);
+                b.until(() -> b.find(".party-chat .log").getText().contains(w.chat()));
+                assertEquals(chatted, b.find(".party-chat .log").getText(), "the chat's lines, once each, however often the party is read");
                 // Moss's hold was the round's last declaration: its reply came after the round was told, and says nothing
                 assertEquals("", c.find(".party .mine-note").getText(), "no hold shown over a finished quest");
                 check(a, language + "-" + size + "-14-party-reward");
