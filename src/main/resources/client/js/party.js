@@ -242,6 +242,7 @@ export function partyScreen(app) {
   async function refreshStatus() {
     try {
       const fresh = await call('/party_status', { role: session.role });
+      if (!status || fresh.last < last) return; // left meanwhile, or events newer than this answer are already drawn
       status = fresh;
       faces();
       draw();
