@@ -94,10 +94,29 @@ public final class PartyNarrator {
             if (scene.stageMet() && !scene.finished()) out.append(joint).append(nextGoal(scene)); // as the offline telling ends
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
-            String says = answer.object().path("npc_says").asText("").strip();
-            says = says.length() > NPC_SAYS_MAX ? says.substring(0, NPC_SAYS_MAX) : says;
+            String says = spoken(answer.object().path("npc_says").asText(""), scene.current().npc());
             return new Told(out.toString(), dm, out.toString(), scene.current().npc(), says);
         });
+    }
+
+    /** Quotes a model may put around a character's words: each opener, then its closer. */
+    private static final String QUOTES = "\"\"“”「」『』‘’''";
+
+    /**
+     * A character's words as a model gave them, shown under the character's own name: without that name before them
+     * ("Widow Lan: …") or quotes around them, which the page would show twice; at most {@link #NPC_SAYS_MAX}.
+     */
+    static String spoken(String says, String npc) {
+        String s = says.strip();
+        for (String colon : List.of(":", "：")) if (s.startsWith(npc + colon)) s = s.substring(npc.length() + colon.length()).strip();
+        for (int q = 0; q < QUOTES.length(); q += 2) {
+            char open = QUOTES.charAt(q), close = QUOTES.charAt(q + 1);
+            if (s.length() < 2 || s.charAt(0) != open || s.charAt(s.length() - 1) != close) continue;
+            String inside = s.substring(1, s.length() - 1);
+            if (inside.indexOf(open) < 0 && inside.indexOf(close) < 0) s = inside.strip(); // one quote around it all
+            break;
+        }
+        return s.length() > NPC_SAYS_MAX ? s.substring(0, NPC_SAYS_MAX) : s;
     }
 
     /**

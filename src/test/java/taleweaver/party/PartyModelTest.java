@@ -166,6 +166,18 @@ class PartyModelTest {
         });
     }
 
+    /** The character's words as a model may dress them: their own name before them and quotes around them are taken off. */
+    @Test
+    void theCharactersWordsComeWithoutTheirNameOrQuotes() {
+        assertEquals("Careful, he bites!", PartyNarrator.spoken("Widow Lan: \"Careful, he bites!\"", "Widow Lan"));
+        assertEquals("慢点！", PartyNarrator.spoken("兰婶：「慢点！」", "兰婶"));
+        assertEquals("Careful", PartyNarrator.spoken("  “Careful”  ", "Widow Lan"));
+        assertEquals("\"Careful,\" she said, \"he bites.\"", PartyNarrator.spoken("\"Careful,\" she said, \"he bites.\"", "Widow Lan"),
+                "quotes that close mid-way are not one around the whole");
+        assertEquals("Biscuit: woof", PartyNarrator.spoken("Biscuit: woof", "Widow Lan"), "another's name stays");
+        assertEquals(PartyNarrator.NPC_SAYS_MAX, PartyNarrator.spoken("x".repeat(1000), "Widow Lan").length());
+    }
+
     /** A model that runs on is cut: the round's text at ROUND_TEXT_MAX, the character's words at NPC_SAYS_MAX. */
     @Test
     void aLongWindedModelIsCutToTheRoundsBounds() throws Exception {
