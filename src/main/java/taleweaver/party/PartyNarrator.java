@@ -95,6 +95,7 @@ public final class PartyNarrator {
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
             String says = spoken(answer.object().path("npc_says").asText(""), scene.current().npc());
+            if (!says.isEmpty() && text.contains(says)) says = ""; // already in the narration: not shown a second time apart
             return new Told(out.toString(), dm, out.toString(), scene.current().npc(), says);
         });
     }

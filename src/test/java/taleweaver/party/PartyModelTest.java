@@ -178,6 +178,19 @@ class PartyModelTest {
         assertEquals(PartyNarrator.NPC_SAYS_MAX, PartyNarrator.spoken("x".repeat(1000), "Widow Lan").length());
     }
 
+    /** Words the model gave the character and also wrote into its narration are shown once, in the narration. */
+    @Test
+    void theCharactersWordsAlreadyInTheNarrationAreNotShownTwice() throws Exception {
+        play(telling(Map.of("text", "Widow Lan cries: \"Careful, he bites!\" Ann and Bob pull.", "npc_says", "Careful, he bites!")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            annAndBob(api, "I hold the rope", "I climb down");
+            var r = told(api, "Ann", 1);
+            assertTrue(r.path("npc").isMissingNode(), r.toString());
+            assertTrue(r.path("text").asText().contains("Careful, he bites!"), r.toString());
+        });
+    }
+
     /** A model that runs on is cut: the round's text at ROUND_TEXT_MAX, the character's words at NPC_SAYS_MAX. */
     @Test
     void aLongWindedModelIsCutToTheRoundsBounds() throws Exception {
