@@ -95,7 +95,8 @@ public final class PartyNarrator {
             if (!heard.get()) onText.accept(out.toString());
             else if (out.length() > text.length()) onText.accept(out.substring(text.length()));
             String says = spoken(answer.object().path("npc_says").asText(""), scene.current().npc());
-            if (!says.isEmpty() && text.contains(says)) says = ""; // already in the narration: not shown a second time apart
+            // already in the narration, or naming its own speaker (then not that character's own words): not shown apart
+            if (text.contains(says) || taleweaver.narrator.OfflineNarrator.names(says, scene.current().npc())) says = "";
             return new Told(out.toString(), dm, out.toString(), scene.current().npc(), says);
         });
     }

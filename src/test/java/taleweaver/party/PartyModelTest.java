@@ -191,6 +191,18 @@ class PartyModelTest {
         });
     }
 
+    /** Words given to the character that name the character are not theirs (none narrates itself): none are shown apart. */
+    @Test
+    void theCharactersWordsThatNameThemAreNotShownAsTheirs() throws Exception {
+        play(telling(Map.of("text", "Ann and Bob pull together.", "npc_says", "Widow Lan wrings her hands and watches.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            annAndBob(api, "I hold the rope", "I climb down");
+            var r = told(api, "Ann", 1);
+            assertTrue(r.path("npc").isMissingNode(), r.toString());
+        });
+    }
+
     /** A model that runs on is cut: the round's text at ROUND_TEXT_MAX, the character's words at NPC_SAYS_MAX. */
     @Test
     void aLongWindedModelIsCutToTheRoundsBounds() throws Exception {
