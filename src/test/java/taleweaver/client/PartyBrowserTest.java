@@ -108,6 +108,13 @@ class PartyBrowserTest {
                     }
                 }
 
+                if (width < 600) { // the act form stays above the menu while the scene scrolls (inside a box of its own it slid under)
+                    a.script("document.querySelector('.party-scene').scrollIntoView({ block: 'start' })");
+                    assertEquals(Boolean.TRUE, a.script("""
+                            const form = document.querySelector('.party-act form.say').getBoundingClientRect();
+                            const menu = document.querySelector('nav.menu').getBoundingClientRect();
+                            return form.height > 0 && form.top >= 0 && form.bottom <= menu.top + 1;"""), "the act form above the menu");
+                }
                 // round 2, with Wren reloading in the middle: the scene is found again
                 a.say(".party-act form.say input", w.calm());
                 b.driver.navigate().refresh();
