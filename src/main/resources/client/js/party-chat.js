@@ -14,19 +14,15 @@ export function partyChat(say) {
   const form = sayForm(t('party.chat_label'), t('party.chat_placeholder'), t('party.say'), say);
   const node = el('aside', { class: 'party-chat', 'aria-label': t('party.chat') }, el('h3', {}, t('party.chat')), log.node, form.node);
 
-  const shown = new Set(); // the events drawn: each once, however many reads bring it
-
   /** A chat event or a member coming or going; any other event is the scene's. */
   function heard(event) {
-    if (shown.has(event.n)) return;
-    if (event.kind === 'chat' || event.kind === 'joined' || event.kind === 'left') shown.add(event.n);
     if (event.kind === 'chat') log.say(event.name, event.text, { mine: event.name === session.role });
     else if (event.kind === 'joined' || event.kind === 'left') log.note(t('party.' + event.kind, { name: event.name }));
   }
 
   /** The chat as it was up to event `upTo` (the events after it come through the page's wait). */
   async function recall(upTo) {
-    clear();
+    log.clear();
     try {
       const earlier = await call('/party_wait', { role: session.role, after: Math.max(0, upTo - RECALLED), wait: 0 });
       for (const event of earlier.events) if (event.n <= upTo) heard(event);
@@ -35,10 +31,5 @@ export function partyChat(say) {
     }
   }
 
-  function clear() {
-    log.clear();
-    shown.clear();
-  }
-
-  return { node, heard, recall, clear };
+  return { node, heard, recall, clear: () => log.clear() };
 }
