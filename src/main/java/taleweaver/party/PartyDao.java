@@ -268,12 +268,15 @@ final class PartyDao {
         return row[0] < 0 ? null : new Feed(events, (int) row[0], row[3] == 1, row[1], row[2] == 1);
     }
 
+    /** Through the index of told rounds (V10): the chat and declarations between them are not read. */
+    static final String RECENT_RESOLVED = "select data from party_events where party_id = ? and kind = 'resolved' order by n desc limit ?";
+
     /**
      * The newest {@code limit} resolutions of the quest under way (or just ended), oldest first, as their data: walking
      * back from round {@code below} (excluded), a round that is not earlier than the one after it began another quest.
      */
     List<com.fasterxml.jackson.databind.JsonNode> recentResolved(String party, int limit, int below) {
-        var newestFirst = h.createQuery("select data from party_events where party_id = ? and kind = 'resolved' order by n desc limit ?")
+        var newestFirst = h.createQuery(RECENT_RESOLVED)
                 .bind(0, party).bind(1, limit).mapTo(String.class).list();
         var out = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
         for (String data : newestFirst) {
