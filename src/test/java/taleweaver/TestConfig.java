@@ -50,4 +50,17 @@ public final class TestConfig {
         }
         return TestPostgres.url("t_" + HexFormat.of().formatHex(hash, 0, 12));
     }
+
+    /**
+     * How the database would run {@code sql} with these parameters, as its own words (SQLite's query plan, PostgreSQL's
+     * explain, sequential scans discouraged: a test's small table is otherwise read whole whatever its indexes).
+     */
+    public static String plan(Database db, String sql, Object... params) {
+        return db.write(h -> {
+            if (postgres()) h.execute("set local enable_seqscan = off");
+            var q = h.createQuery((postgres() ? "explain " : "explain query plan ") + sql);
+            for (int i = 0; i < params.length; i++) q.bind(i, params[i]);
+            return String.join("\n", q.map((rs, ctx) -> rs.getString(postgres() ? 1 : 4)).list());
+        });
+    }
 }

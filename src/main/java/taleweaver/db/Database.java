@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     public static final String[] MIGRATIONS = {"V1__accounts_and_characters.sql", "V2__story.sql", "V3__pvp.sql", "V4__hosting.sql", "V5__ladder.sql", "V6__world.sql",
-            "V7__cluster.sql", "V8__parties.sql", "V9__party_since.sql", "V10__party_rounds_index.sql"};
+            "V7__cluster.sql", "V8__parties.sql", "V9__party_since.sql", "V10__party_rounds_index.sql",
+            "V11__live_battles_index.sql"};
     /** The key of the advisory lock that lets one instance at a time migrate a PostgreSQL database. */
     private static final long MIGRATION_LOCK = 0x7461_6c65_7765_6176L;
 

@@ -119,9 +119,18 @@ public final class Presence {
     }
 
     /**
+     * A row this old says only "offline", as no row does: it is deleted, so the table read every second holds the players
+     * of the last minutes rather than everyone who ever closed their browser without logging out.
+     */
+    static final long FORGET_AFTER_MILLIS = 10 * 60_000;
+    private static final long FORGET_EVERY_MILLIS = 60_000;
+    /** When {@link #share} last deleted old rows (only its one job reads and writes this). */
+    private long forgotAt;
+
+    /**
      * Several instances: writes the rows of players active here whose row is older than {@link #WRITE_EVERY_MILLIS} and
-     * reads who is online anywhere; one batch and one read, about once a second. (A logout, kick or ban deletes the
-     * player's row in its own transaction.)
+     * reads who is online anywhere; one batch and one read, about once a second, and once a minute the rows gone stale
+     * are deleted. (A logout, kick or ban deletes the player's row in its own transaction.)
      */
     public void share(taleweaver.db.Database db) {
         long now = System.currentTimeMillis();
@@ -135,12 +144,15 @@ public final class Presence {
             Long before = written.get(s.player.id());
             if (before == null || at - before >= WRITE_EVERY_MILLIS) fresh.add(new long[]{s.player.id(), at});
         }
-        if (!fresh.isEmpty()) {
+        boolean forget = now - forgotAt >= FORGET_EVERY_MILLIS;
+        if (!fresh.isEmpty() || forget) {
             db.write(h -> {
-                PresenceDao.shareAll(h, fresh);
+                if (!fresh.isEmpty()) PresenceDao.shareAll(h, fresh);
+                if (forget) PresenceDao.forgetBefore(h, now - Math.max(FORGET_AFTER_MILLIS, 2 * timeoutMillis));
                 return null;
             });
             fresh.forEach(row -> written.put(row[0], row[1]));
+            if (forget) forgotAt = now;
         }
         var read = new java.util.HashMap<Long, Seen>();
         db.read(h -> PresenceDao.seenSince(h, now - timeoutMillis)).forEach(seen -> read.put(seen.player().id(), seen));

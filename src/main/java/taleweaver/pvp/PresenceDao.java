@@ -29,6 +29,11 @@ public interface PresenceDao {
         return h.createQuery("select seen_at from presence where player_id = ?").bind(0, playerId).mapTo(Long.class).findOne();
     }
 
+    /** Rows of players last seen before {@code before}: they say what no row says, offline. */
+    static void forgetBefore(Handle h, long before) {
+        h.execute("delete from presence where seen_at < ?", before);
+    }
+
     /** Everyone seen after {@code since}, with their names. */
     static List<Seen> seenSince(Handle h, long since) {
         return h.createQuery("select p.player_id, a.name, p.seen_at from presence p join players a on a.id = p.player_id where p.seen_at > ?")

@@ -81,8 +81,11 @@ public interface PvpDao {
 
     record Overdue(String id, int round) {}
 
+    /** Through the index of duels under way (V11): the duels fought before are not read. */
+    String OVERDUE = "select id, round from battles where over = 0 and round_started < ?";
+
     /** Rounds of battles not over that started before {@code startedBefore}. */
-    @SqlQuery("select id, round from battles where over = 0 and round_started < ?")
+    @SqlQuery(OVERDUE)
     List<Overdue> overdueRounds(long startedBefore);
 
     @SqlQuery("select count(*) from battles where over = 0")

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 import taleweaver.TestConfig;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,13 +17,8 @@ class PartyDaoTest {
     @Test
     void theNewestToldRoundsAreFoundWithoutReadingTheChatBetweenThem(@TempDir Path dir) {
         try (var db = TestConfig.database(dir)) {
-            List<String> plan = db.write(h -> {
-                String explain = TestConfig.postgres() ? "explain " : "explain query plan ";
-                if (TestConfig.postgres()) h.execute("set local enable_seqscan = off"); // an empty table is otherwise read whole
-                return h.createQuery(explain + PartyDao.RECENT_RESOLVED).bind(0, "p").bind(1, 3)
-                        .map((rs, ctx) -> rs.getString(TestConfig.postgres() ? 1 : 4)).list();
-            });
-            assertTrue(String.join("\n", plan).contains("party_events_resolved"), "the plan: " + plan);
+            String plan = TestConfig.plan(db, PartyDao.RECENT_RESOLVED, "p", 3);
+            assertTrue(plan.contains("party_events_resolved"), plan);
         }
     }
 }

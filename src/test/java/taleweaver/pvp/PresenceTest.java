@@ -1,8 +1,14 @@
 package taleweaver.pvp;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import taleweaver.TestConfig;
 import taleweaver.account.Player;
 
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,5 +35,29 @@ class PresenceTest {
         presence.begin(ann);
         presence.offline(ann);
         assertFalse(presence.online(1, System.currentTimeMillis()), "/logout: offline at once, even mid-request");
+    }
+
+    /**
+     * Several instances read the shared table every second: a player who closed the browser without logging out leaves
+     * a row that says only "offline", and it goes once it is older than {@link Presence#FORGET_AFTER_MILLIS}.
+     */
+    @Test
+    void sightingsLongGoneAreDeletedAndRecentOnesKept(@TempDir Path dir) {
+        try (var db = TestConfig.database(dir)) {
+            long now = System.currentTimeMillis();
+            long[] ages = {Presence.FORGET_AFTER_MILLIS + 60_000, Presence.FORGET_AFTER_MILLIS - 60_000, 5_000};
+            db.write(h -> {
+                for (int i = 0; i < ages.length; i++) {
+                    h.execute("insert into players(id, name, name_key, email, password_hash, created_at) values (?, ?, ?, ?, 'x', 0)",
+                            i + 1, "P" + i, "p" + i, "p" + i + "@x.org");
+                    PresenceDao.share(h, i + 1, now - ages[i]);
+                }
+                return null;
+            });
+            var presence = new Presence(30);
+            presence.share(db);
+            assertEquals(List.of(2L, 3L), db.read(h -> h.createQuery("select player_id from presence order by player_id").mapTo(Long.class).list()));
+            assertEquals(List.of("P2"), presence.others(-1).stream().map(Player::name).toList(), "who is online is read as before");
+        }
     }
 }

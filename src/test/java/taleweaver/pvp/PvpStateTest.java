@@ -40,6 +40,15 @@ class PvpStateTest {
         return BattleTest.roundsStored(dir, id);
     }
 
+    /** Every instance of a cluster looks for overdue rounds about once a second: among the duels under way only. */
+    @Test
+    void overdueRoundsAreLookedForAmongTheDuelsUnderWayOnly() {
+        try (var db = TestConfig.database(dir)) {
+            String plan = TestConfig.plan(db, PvpDao.OVERDUE, System.currentTimeMillis());
+            assertTrue(plan.contains("battles_live"), plan);
+        }
+    }
+
     @Test
     void aPastRoundsTimerDoesNotJudgeTheNextRound() {
         var config = TestConfig.of(dir);
