@@ -74,6 +74,26 @@ class PartyModelTest {
         JavalinTest.test(App.create(TestConfig.of(dir, all.toArray(String[]::new))), test);
     }
 
+    /**
+     * A telling that outlasts the round's deadline is still the round's: the deadline finds the round being told and
+     * leaves it (only a claim older than a telling can take, one whose instance died, is taken over), so the model's
+     * words are written, once, and not an offline telling in their place.
+     */
+    @Test
+    void aTellingLongerThanTheRoundsDeadlineIsNotTakenOver() throws Exception {
+        String words = "The rope groans as Ann braces and Bob drops into the dark water.";
+        play(r -> partyRound(r)
+                ? new MockResponse.Builder(ModelStub.json(Map.of("text", words))).headersDelay(3, TimeUnit.SECONDS).build()
+                : ModelStub.json(Map.of("text", "Welcome.")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            annAndBob(api, "I tie the rope to the oak and hold it fast", "I climb down into the well");
+            var first = told(api, "Ann", 1);
+            assertTrue(first.path("text").asText().startsWith(words), "the model's telling, not one taken over at the deadline: " + first);
+            assertEquals(1, resolved(api, "Ann").stream().filter(e -> e.path("round").asInt() == 1).count(), "told once");
+        }, "party.round_seconds=1", "narrator.timeout_seconds=10");
+    }
+
     /** A model that fails (HTTP 500), then one that says nothing in time: each round is told by the offline narrator. */
     @Test
     void aModelThatFailsOrStallsLeavesTheRoundToTheOfflineNarrator() throws Exception {
