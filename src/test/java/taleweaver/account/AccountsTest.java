@@ -161,6 +161,35 @@ class AccountsTest {
         });
     }
 
+    /**
+     * Guesses at 30 accounts at once from one address (a spray, one each, under every account's own limit): the address's
+     * limit (ten times the account's) holds however they interleave, as the account's does for parallel guesses at one.
+     */
+    @Test
+    void parallelGuessesAtManyAccountsDoNotWalkThroughTheAddressLimit() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "auth.max_failed_logins=1", "auth.bcrypt_cost=10", "auth.bcrypt_threads=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            for (int i = 0; i < 30; i++) api.signup("S" + i);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(30);
+            try {
+                var replies = new java.util.ArrayList<java.util.concurrent.Future<Api.Reply>>();
+                for (int i = 0; i < 30; i++) {
+                    String who = "S" + i;
+                    replies.add(pool.submit(() -> api.call("/login", "email", email(who), "password", md5("wrong"), "ip", "127.0.0.1:9")));
+                }
+                int wrong = 0, locked = 0;
+                for (var r : replies) {
+                    int code = r.get().code();
+                    if (code == 401) wrong++; else if (code == 429) locked++;
+                }
+                assertTrue(wrong <= 10, "at most ten passwords checked from the address: " + wrong + " wrong, " + locked + " locked");
+                assertEquals(30, wrong + locked);
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     /** Every login is counted against the address before its password is checked; a right one takes its count back. */
     @Test
     void anAddressWhosePlayersLogInRightIsNeverLocked() {
