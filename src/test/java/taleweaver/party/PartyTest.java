@@ -718,6 +718,10 @@ class PartyTest {
             assertEquals(full - cost, api.stat("Ann", "energy"));
             // round 2: declared while she could pay, then her energy goes on crafting before the round resolves
             api.call("/party_act", "role", "Ann", "text", "I look down the shaft", "skills", List.of(skill));
+            for (int e = api.stat("Ann", "energy"); e > cost - 1; e = api.stat("Ann", "energy")) {
+                assertEquals(200, api.call("/merge", "role", "Ann", "mode", 0, "num", Math.min(e - cost + 1, 50), "des", "a spark").code());
+            }
+            assertEquals(422, api.call("/party_act", "role", "Ann", "text", "I try again", "skills", List.of(skill)).code(), "one less than its cost");
             for (int e = api.stat("Ann", "energy"); e > 0; e = api.stat("Ann", "energy")) {
                 assertEquals(200, api.call("/merge", "role", "Ann", "mode", 0, "num", Math.min(e, 50), "des", "a spark").code());
             }
