@@ -41,6 +41,27 @@ class BattleJudgeTest {
         return new BattleJudge.Side(name, FRESH, moved ? new MoveRow("b", 1, name.equals("Ann") ? 1 : 2, "strike", "", "", 0) : null, online);
     }
 
+    /** Over many battles and rounds, each side's blows fall within the rule's 0.8–1.2 of their raw damage, and span it. */
+    @Test
+    void judgedBlowsSpanTheRandomFactorsRangeAndStayInsideIt() {
+        var toAnn = new java.util.IntSummaryStatistics();
+        var toBob = new java.util.IntSummaryStatistics();
+        for (int b = 0; b < 200; b++) {
+            for (int round = 1; round <= 2; round++) {
+                var row = new BattleRow("b" + b, 1, 2, round, 0, 1000, 1000, 0, 0, false, false, 0, 0, false, null, null);
+                var o = JUDGE.judge(row, new BattleJudge.Side("Ann", FRESH, new MoveRow("b" + b, round, 1, "strike", "", "", 100), true),
+                        new BattleJudge.Side("Bob", FRESH, new MoveRow("b" + b, round, 2, "strike", "", "", 100), true));
+                toAnn.accept(o.damage1());
+                toBob.accept(o.damage2());
+            }
+        }
+        int low = BattleJudge.damage(FRESH, 100, FRESH, 0.8), high = BattleJudge.damage(FRESH, 100, FRESH, 1.2); // raw 163: 130 and 196
+        for (var blows : java.util.List.of(toAnn, toBob)) {
+            assertTrue(blows.getMin() >= low && blows.getMax() <= high, "within " + low + "–" + high + ": " + blows);
+            assertTrue(blows.getMin() <= low + 5 && blows.getMax() >= high - 5, "spanning it: " + blows);
+        }
+    }
+
     @Test
     void aBlowPastTheLastHpLeavesNoneAndEndsTheBattle() {
         var o = JUDGE.judge(battle(3, 100, 5, 0, 0), side("Ann", true, true), side("Bob", true, true));
