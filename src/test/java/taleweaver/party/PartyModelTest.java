@@ -94,6 +94,44 @@ class PartyModelTest {
         }, "party.round_seconds=1", "narrator.timeout_seconds=10");
     }
 
+    /**
+     * Ann crafts with all her energy while her party's round, in which she used a skill, is resolved: the craft was
+     * affordable when asked, not when it would be written (the round spent first), so it is refused (422) and her
+     * energy is what the round left, never a skill made of energy she no longer had.
+     */
+    @Test
+    void aCraftOutspentByThePartyRoundWhileItWasMadeIsRefused() throws Exception {
+        var crafting = new CountDownLatch(1);
+        play(r -> {
+            if (partyRound(r)) return ModelStub.json(Map.of("text", "Ann holds the rope while Bob climbs down."));
+            if (!r.toString().contains("all of it")) return ModelStub.json(Map.of("text", "Welcome."));
+            crafting.countDown();
+            return new MockResponse.Builder(ModelStub.json(Map.of("text", "Made.", "name", "Spark of All", "description", "all of it")))
+                    .headersDelay(2, TimeUnit.SECONDS).build();
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            var skills = api.call("/skill", "role", "Ann").get("skills");
+            String skill = skills.fieldNames().next();
+            int cost = skills.get(skill).path("cost").asInt(), energy = api.stat("Ann", "energy");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak", "skills", List.of(skill)).code());
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var craft = pool.submit(() -> api.call("/merge", "role", "Ann", "mode", 0, "num", energy, "des", "all of it"));
+                assertTrue(crafting.await(10, TimeUnit.SECONDS), "the craft asked the model, its energy checked");
+                assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I climb down into the well").code());
+                told(api, "Ann", 1);
+                assertEquals(energy - cost, api.stat("Ann", "energy"), "the round spent the skill's energy");
+                var made = craft.get(10, TimeUnit.SECONDS);
+                assertEquals(422, made.code(), made.raw());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(energy - cost, api.stat("Ann", "energy"), "the craft spent nothing");
+            assertFalse(api.call("/skill", "role", "Ann").get("skills").has("Spark of All"), "nor was anything made");
+        });
+    }
+
     /** A model that fails (HTTP 500), then one that says nothing in time: each round is told by the offline narrator. */
     @Test
     void aModelThatFailsOrStallsLeavesTheRoundToTheOfflineNarrator() throws Exception {
