@@ -54,6 +54,43 @@ class StoryTest {
         throw new AssertionError("task not finished in " + bound + " turns");
     }
 
+    /** SPEC §4: a common task above the character's level is neither offered nor taken (404) until they reach it. */
+    @Test
+    void aTaskAboveTheCharactersLevelIsNeitherOfferedNorTakenUntilTheyReachIt() {
+        var high = ContentPack.builtIn("zh").tasks().stream().filter(t -> t.minLevel() == 2).findFirst().orElseThrow();
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Novice");
+            assertFalse(api.call("/task_info", "role", "Novice").get("task_list").toString().contains(high.name()));
+            var refused = api.call("/select", "role", "Novice", "task_name", high.name());
+            assertEquals(404, refused.code(), refused.raw());
+            assertTrue(refused.get("image_data").isNull());
+            try (var db = TestConfig.database(dir)) {
+                db.write(h -> h.execute("update characters set level = 2, exp = 100 where player_id = (select id from players where name = 'Novice')"));
+            }
+            assertTrue(api.call("/task_info", "role", "Novice").get("task_list").toString().contains(high.name()));
+            assertEquals(200, api.call("/select", "role", "Novice", "task_name", high.name()).code());
+        });
+    }
+
+    /** SPEC §4: a finished task takes no more turns: the next /feedback says none is active (409) and grants nothing. */
+    @Test
+    void aFinishedTaskTakesNoMoreTurns() {
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Done01");
+            api.call("/select", "role", "Done01", "task_name", "迷雾灯塔");
+            var replies = playToTheEnd(api, "Done01", "...", 100);
+            assertTrue(replies.get(replies.size() - 1).body().has("reward"));
+            var stats = api.call("/status", "role", "Done01").get("stats");
+            var again = api.call("/feedback", "role", "Done01", "text", "...", "items", List.of(), "skills", List.of(), "roles", List.of());
+            assertEquals(409, again.code(), again.raw());
+            assertEquals("no_active_task", again.text("error"));
+            assertFalse(again.body().has("reward"));
+            assertEquals(stats, api.call("/status", "role", "Done01").get("stats"), "nothing granted twice");
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"zh", "en"})
     void everyTaskOfThePackCanBePlayedToTheEndWithinItsTurnBound(String language) {
