@@ -608,7 +608,7 @@ class PartyModelTest {
             recent.add("z".repeat(3000));
             summary.append("w".repeat(200));
         }
-        assertTrue(late <= PartyNarrator.PROMPT_MAX_CHARS, "bounded: " + late);
+        assertTrue(late <= 10_000, "bounded by 10,000 characters (four members, 400-character actions, two memories each): " + late);
         var zh = PartyContent.builtIn("zh");
         var zhScene = new PartyNarrator.Scene(zh.partyTasks().get(0), 0, declared, members, false, false, List.of(), "", List.of(), 1, 0);
         assertTrue(new PartyNarrator(zh, "说书人", null, "zh").prompt(zhScene).get(0).content().contains("in Simplified Chinese"));
