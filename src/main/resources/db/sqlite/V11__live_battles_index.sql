@@ -1,3 +1,3 @@
 -- The duels under way, by when their round began: each instance of a cluster looks for overdue rounds about once a
--- second, and read every duel ever fought to find them.
+-- second (without it, each look read every duel ever fought).
 create index battles_live on battles(round_started) where over = 0;
