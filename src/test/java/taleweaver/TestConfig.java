@@ -24,11 +24,16 @@ public final class TestConfig {
     }
 
     public static Config of(Path dir, String... sets) {
+        return Config.load(null, sets(dir, sets), Map.of());
+    }
+
+    /** The {@code key=value} settings of {@link #of}, for a server started as a process of its own. */
+    public static List<String> sets(Path dir, String... sets) {
         var all = new ArrayList<>(List.of("storage.database=" + dir.resolve("game.db"), "storage.backup_dir=" + dir.resolve("backups"), "auth.bcrypt_cost=4",
                 "limits.requests_per_minute=100000", "server.host=127.0.0.1"));
         if (postgres()) all.add("storage.url=" + postgresUrl(dir));
         all.addAll(List.of(sets));
-        return Config.load(null, all, Map.of());
+        return all;
     }
 
     /** The test's database, opened (and migrated) as the server would. */

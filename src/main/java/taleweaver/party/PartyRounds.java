@@ -99,23 +99,38 @@ public final class PartyRounds {
         for (String partyId : db.read(h -> parties.store(h).due(now, now - staleMillis))) due(partyId);
     }
 
-    /** At start: every quest under way gets its deadline kept here again (overdue ones and stale claims at once). */
+    /**
+     * At start: every quest under way gets its deadline kept here again (overdue ones and stale claims at once). On one
+     * instance (SQLite) a round found being told was being told by this server's last run, which died with it: it is
+     * taken over now rather than after {@code staleMillis}, so its members do not wait half a minute for a round they
+     * had all declared. Several instances leave a fresh claim to its staleness, as another instance may be telling it.
+     */
     public void resume() {
         long now = System.currentTimeMillis();
+        boolean alone = !db.dialect().shared();
         for (var p : db.read(h -> parties.store(h).playing())) {
+            if (alone && p.resolving() != null) {
+                due(p.id(), now + 1);
+                continue;
+            }
             long left = p.deadline() == null ? staleMillis : p.deadline() - now;
             if (left <= 0) due(p.id()); else jobs.after(left + 50, () -> due(p.id()));
         }
     }
 
     private void due(String partyId) {
+        due(partyId, System.currentTimeMillis() - staleMillis);
+    }
+
+    /** The party's round, if due: told at its deadline, or taken over when its claim is older than {@code staleBefore}. */
+    private void due(String partyId, long staleBefore) {
         try {
             var party = db.read(h -> parties.store(h).party(partyId)).orElse(null);
             if (party == null || !party.phase().equals("playing")) return;
             long now = System.currentTimeMillis();
             if (party.resolving() != null) {
                 int round = party.resolving();
-                if (db.write(h -> parties.store(h).retake(partyId, round, now - staleMillis, now))) {
+                if (db.write(h -> parties.store(h).retake(partyId, round, staleBefore, now))) {
                     LOG.warn("party {} round {}: its resolution went quiet; told here", partyId, round);
                     var claimed = db.read(h -> scene(parties.store(h), partyId, round, now));
                     if (claimed != null) commit(partyId, round, claimed, narrator.offline(claimed.scene()));

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Party quests over HTTP (SPEC §16), offline narrator: forming and its refusals, rounds, rewards, faults. */
 class PartyTest {
@@ -435,6 +436,38 @@ class PartyTest {
             assertEquals(2, api.call("/party_status", "role", "Bob").get("round").asInt());
             await(() -> resolved(api, "Ann").size() >= 2); // the next deadline is kept too (the round moves on when claimed, before it is told)
             assertEquals(List.of(1, 2), resolved(api, "Ann").stream().map(e -> e.path("round").asInt()).toList(), "each round told once");
+        });
+    }
+
+    /**
+     * The server was killed after claiming a round and before telling it (what such a death leaves, written as it
+     * would be; KilledServerTest kills a real process). On one instance nothing else can be telling it, so the next
+     * start tells it at once with every declaration, not after the half minute a claim takes to go stale. (Several
+     * instances on PostgreSQL leave a fresh claim to go stale: ClusterTest.)
+     */
+    @Test
+    void aRoundBeingToldWhenTheServerWasKilledIsToldAtItsNextStartOnOneInstance() throws Exception {
+        assumeFalse(TestConfig.postgres(), "one instance: SQLite");
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak").code());
+        });
+        try (var c = TestConfig.connect(dir)) {
+            var st = c.prepareStatement("insert into party_actions(party_id, round, player_id, kind, text, items, skills, at) "
+                    + "select party_id, 1, id, 'act', 'I climb down', '[]', '[]', 0 from players join party_members on player_id = id where name = 'Bob'");
+            assertEquals(1, st.executeUpdate());
+            var claim = c.prepareStatement("update parties set resolving = 1, resolving_at = ?, round = 2, deadline = null");
+            claim.setLong(1, System.currentTimeMillis());
+            assertEquals(1, claim.executeUpdate());
+        }
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            await(() -> !resolved(api, "Bob").isEmpty());
+            var told = resolved(api, "Bob");
+            assertEquals(1, told.size(), told.toString());
+            assertEquals(List.of("I tie the rope to the oak", "I climb down"), told.get(0).path("actions").findValuesAsText("text"), told.toString());
+            assertEquals(2, api.call("/party_status", "role", "Ann").get("round").asInt());
         });
     }
 
