@@ -103,7 +103,7 @@ public final class Services implements AutoCloseable {
         this.instance = config.server().instance();
         this.signals = new Signals(db, config.storage(), instance);
         this.passwords = new Passwords(config.auth().bcryptCost(), config.auth().bcryptThreads());
-        this.presence = new Presence(config.presence().timeoutSeconds());
+        this.presence = new Presence(config.presence().timeoutSeconds(), (config.party().idleMinutes() + 1) * 60_000L);
         var names = new NameRules(pack);
         var ledger = new TokenLedger(db, config.narrator().dailyTokensPerPlayer());
         boolean modelled = config.narrator().provider().equals("openai");

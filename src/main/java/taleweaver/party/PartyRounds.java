@@ -39,6 +39,7 @@ public final class PartyRounds {
     private final taleweaver.db.Signals signals;
     private final int roundSeconds;
     private final long idleMillis;
+    private final long startedAt = System.currentTimeMillis();
     private final String dm;
     private final String joint;
 
@@ -150,8 +151,19 @@ public final class PartyRounds {
             var s = parties.store(h);
             var party = s.party(partyId).orElse(null);
             if (party == null || !s.actions(partyId, party.round()).isEmpty()) return false;
-            return s.members(partyId).stream().allMatch(m -> presence.lastSeen(m.playerId()) <= now - idleMillis);
+            return s.members(partyId).stream().allMatch(m -> lastHeard(h, m.playerId()) <= now - idleMillis);
         });
+    }
+
+    /**
+     * When a member was last heard from. On PostgreSQL, on any instance, by their shared row, kept for
+     * party.idle_minutes and more (this instance's copy of the rows holds only those still online, and nothing of those
+     * heard by an instance since gone). On one instance, here, and not before this server started: its memory of who
+     * was here went with the last run.
+     */
+    private long lastHeard(org.jdbi.v3.core.Handle h, long playerId) {
+        long here = presence.lastSeen(playerId);
+        return db.dialect().shared() ? Math.max(here, taleweaver.pvp.PresenceDao.seenAt(h, playerId).orElse(0L)) : Math.max(here, startedAt);
     }
 
     private void pause(String partyId, int round) {

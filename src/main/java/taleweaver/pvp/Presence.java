@@ -30,7 +30,13 @@ public final class Presence {
     private volatile Map<Long, Seen> shared = Map.of();
 
     public Presence(int timeoutSeconds) {
+        this(timeoutSeconds, FORGET_AFTER_MILLIS);
+    }
+
+    /** {@code keepMillis}: how long a shared row outlives its player's last sighting (a party's idle check reads it). */
+    public Presence(int timeoutSeconds, long keepMillis) {
         this.timeoutMillis = timeoutSeconds * 1000L;
+        this.forgetAfterMillis = Math.max(Math.max(FORGET_AFTER_MILLIS, 2 * timeoutMillis), keepMillis);
     }
 
     private static final class State {
@@ -119,10 +125,12 @@ public final class Presence {
     }
 
     /**
-     * A row this old says only "offline", as no row does: it is deleted, so the table read every second holds the players
-     * of the last minutes rather than everyone who ever closed their browser without logging out.
+     * A row this old says only "offline", as no row does, and that its player has been away longer than a party waits
+     * before pausing its quest: it is deleted, so the table read every second holds the players of the last minutes
+     * rather than everyone who ever closed their browser without logging out.
      */
     static final long FORGET_AFTER_MILLIS = 10 * 60_000;
+    private final long forgetAfterMillis;
     private static final long FORGET_EVERY_MILLIS = 60_000;
     /** When {@link #share} last deleted old rows (only its one job reads and writes this). */
     private long forgotAt;
@@ -148,7 +156,7 @@ public final class Presence {
         if (!fresh.isEmpty() || forget) {
             db.write(h -> {
                 if (!fresh.isEmpty()) PresenceDao.shareAll(h, fresh);
-                if (forget) PresenceDao.forgetBefore(h, now - Math.max(FORGET_AFTER_MILLIS, 2 * timeoutMillis));
+                if (forget) PresenceDao.forgetBefore(h, now - forgetAfterMillis);
                 return null;
             });
             fresh.forEach(row -> written.put(row[0], row[1]));

@@ -663,6 +663,41 @@ class PartyTest {
         });
     }
 
+    /**
+     * A restart forgets who was online, not how long they have been away: members heard from before the server stopped,
+     * less than party.idle_minutes (30) ago, are not taken for gone that long, so the rounds nobody answers after the
+     * restart are told at their deadlines (holds) and the quest is not paused. On one instance the server's start is
+     * the earliest they can have left; on PostgreSQL their shared rows say when they were heard (20 minutes ago here,
+     * older than the rows the shared view otherwise keeps).
+     */
+    @Test
+    void aRestartDoesNotPauseAQuestWhoseMembersWereHereWithinItsIdleMinutes() throws Exception {
+        String[] settings = {"game.language=en", "party.round_seconds=1", "presence.timeout_seconds=1"};
+        JavalinTest.test(App.create(TestConfig.of(dir, settings)), (server, client) -> {
+            partyOf(new Api(client.getOrigin()), WELL, "Ann", "Bob");
+            if (TestConfig.postgres()) await(() -> rowCount("select count(*) from presence") == 2); // shared once a second
+        });
+        if (TestConfig.postgres()) {
+            try (var c = TestConfig.connect(dir); var st = c.prepareStatement("update presence set seen_at = ?")) {
+                st.setLong(1, System.currentTimeMillis() - 20 * 60_000);
+                assertEquals(2, st.executeUpdate());
+            }
+        }
+        JavalinTest.test(App.create(TestConfig.of(dir, settings)), (server, client) -> {
+            // nobody asks anything (that would count as being heard): watched on the rows, behind the server's back
+            await(() -> rowCount("select count(*) from party_events where kind = 'resolved'") >= 2);
+            assertEquals(1, rowCount("select count(*) from parties where phase = 'playing'"), "rounds told by their deadlines, not paused");
+        });
+    }
+
+    private long rowCount(String query) {
+        try (var c = TestConfig.connect(dir); var q = c.createStatement(); var r = q.executeQuery(query)) {
+            return r.next() ? r.getLong(1) : -1;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aMemberInADuelIsNotWaitedForNorCountedAsTimedOut() throws Exception {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {

@@ -43,9 +43,21 @@ class PresenceTest {
      */
     @Test
     void sightingsLongGoneAreDeletedAndRecentOnesKept(@TempDir Path dir) {
+        long[] ages = {Presence.FORGET_AFTER_MILLIS + 60_000, Presence.FORGET_AFTER_MILLIS - 60_000, 5_000};
+        assertEquals(List.of(2L, 3L), keptAfterSharing(dir, new Presence(30), ages));
+    }
+
+    /** A party's idle check reads the rows too: they are kept for party.idle_minutes and a minute more (Services). */
+    @Test
+    void rowsAreKeptAsLongAsAPartyWaitsBeforePausing(@TempDir Path dir) {
+        long keep = 31 * 60_000L;
+        assertEquals(List.of(2L, 3L), keptAfterSharing(dir, new Presence(30, keep), keep + 60_000, keep - 60_000, 5_000));
+    }
+
+    /** Rows of players last seen {@code ages} ms ago, one sharing by {@code presence}: the players whose rows are left. */
+    private static List<Long> keptAfterSharing(Path dir, Presence presence, long... ages) {
         try (var db = TestConfig.database(dir)) {
             long now = System.currentTimeMillis();
-            long[] ages = {Presence.FORGET_AFTER_MILLIS + 60_000, Presence.FORGET_AFTER_MILLIS - 60_000, 5_000};
             db.write(h -> {
                 for (int i = 0; i < ages.length; i++) {
                     h.execute("insert into players(id, name, name_key, email, password_hash, created_at) values (?, ?, ?, ?, 'x', 0)",
@@ -54,10 +66,9 @@ class PresenceTest {
                 }
                 return null;
             });
-            var presence = new Presence(30);
             presence.share(db);
-            assertEquals(List.of(2L, 3L), db.read(h -> h.createQuery("select player_id from presence order by player_id").mapTo(Long.class).list()));
             assertEquals(List.of("P2"), presence.others(-1).stream().map(Player::name).toList(), "who is online is read as before");
+            return db.read(h -> h.createQuery("select player_id from presence order by player_id").mapTo(Long.class).list());
         }
     }
 }
