@@ -96,13 +96,23 @@ public final class BattleService {
         schedule(id, 1, config.roundTimeoutSeconds() * 1000L);
     }
 
-    /** After a restart: every unfinished battle's open round gets its timer back. */
+    /**
+     * After a restart: every unfinished battle's open round gets its timer back, with at least
+     * {@link #RESTART_GRACE_MILLIS} to run. The restart, not the players, kept them from moving, and who was online went
+     * with the last run: a round judged the moment the server starts would take every side for offline, and a side
+     * that had not moved would forfeit. (On PostgreSQL every instance's check each second judges overdue rounds too,
+     * by the shared presence rows, which outlive a restart.)
+     */
     public void resume() {
-        long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis(), timeout = config.roundTimeoutSeconds() * 1000L;
+        long grace = Math.min(RESTART_GRACE_MILLIS, timeout);
         for (BattleRow b : db.read(PvpDao.class, PvpDao::activeBattles)) {
-            schedule(b.id(), b.round(), Math.max(0, b.roundStarted() + config.roundTimeoutSeconds() * 1000L - now));
+            schedule(b.id(), b.round(), Math.max(grace, b.roundStarted() + timeout - now));
         }
     }
+
+    /** How long a round open at a restart runs at least, for its players' pages to find the server again. */
+    static final long RESTART_GRACE_MILLIS = 15_000;
 
     public CompletableFuture<BattleReply> move(Player player, String id, String text, List<String> items, List<String> skills, boolean wait) {
         BattleRow battle = battle(player, id);

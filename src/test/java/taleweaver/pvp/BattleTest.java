@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class BattleTest {
     @TempDir
@@ -236,5 +237,35 @@ class BattleTest {
             assertNotNull(last.text("result"));
         });
         assertTrue(roundsStored(dir, id[0]) >= 2);
+    }
+    /**
+     * A round overdue when the server starts again (it was down past the round's timeout) is not judged at once, when
+     * the restart has made everyone offline and the side yet to move would forfeit: it runs a few seconds more, and the
+     * side's move, made as soon as the server is back, is judged with the other's. (On PostgreSQL the shared presence
+     * rows outlive a restart and the cluster's check judges overdue rounds: SQLite here.)
+     */
+    @Test
+    void aRoundOverdueAtARestartWaitsForItsPlayersToComeBack() throws Exception {
+        assumeFalse(TestConfig.postgres(), "one instance: SQLite");
+        var id = new String[1];
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Stay");
+            api.signup("Stand");
+            id[0] = startBattle(api, "Stay", "Stand");
+            assertEquals(200, api.call("/battle", "role", "Stay", "id", id[0], "text", "一", "wait", 0).code());
+        });
+        try (var c = TestConfig.connect(dir); var st = c.prepareStatement("update battles set round_started = ? where id = ?")) {
+            st.setLong(1, System.currentTimeMillis() - 10 * 60_000);
+            st.setString(2, id[0]);
+            assertEquals(1, st.executeUpdate());
+        }
+        JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            var r = api.call("/battle", "role", "Stand", "id", id[0], "text", "二");
+            assertEquals(1, r.get("round").asInt(), r.raw());
+            assertEquals("一", r.text("action"), "judged with both moves: " + r.raw());
+            assertFalse(r.get("status").asBoolean(), "nobody forfeited: " + r.raw());
+        });
     }
 }
