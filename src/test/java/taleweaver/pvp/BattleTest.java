@@ -36,6 +36,15 @@ class BattleTest {
         return id;
     }
 
+    /** Stay and Stand in a duel, Stay's first move made ("一"): the battle's id. */
+    static String stayMovesFirst(Api api) {
+        api.signup("Stay");
+        api.signup("Stand");
+        String id = startBattle(api, "Stay", "Stand");
+        assertEquals(200, api.call("/battle", "role", "Stay", "id", id, "text", "一", "wait", 0).code());
+        return id;
+    }
+
     static int roundsStored(Path dir, String id) throws Exception {
         try (var c = TestConfig.connect(dir)) {
             var st = c.prepareStatement("select count(*) from battle_rounds where battle_id = ?");
@@ -212,10 +221,7 @@ class BattleTest {
         var id = new String[1];
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
             Api api = new Api(client.getOrigin());
-            api.signup("Stay");
-            api.signup("Stand");
-            id[0] = startBattle(api, "Stay", "Stand");
-            api.call("/battle", "role", "Stay", "id", id[0], "text", "一", "wait", 0);
+            id[0] = stayMovesFirst(api);
             assertEquals(1, api.call("/battle", "role", "Stand", "id", id[0], "text", "二").get("round").asInt());
             api.call("/battle", "role", "Stay", "id", id[0], "text", "三", "wait", 0);
         });
@@ -249,11 +255,7 @@ class BattleTest {
         assumeFalse(TestConfig.postgres(), "one instance: SQLite");
         var id = new String[1];
         JavalinTest.test(App.create(TestConfig.of(dir)), (server, client) -> {
-            Api api = new Api(client.getOrigin());
-            api.signup("Stay");
-            api.signup("Stand");
-            id[0] = startBattle(api, "Stay", "Stand");
-            assertEquals(200, api.call("/battle", "role", "Stay", "id", id[0], "text", "一", "wait", 0).code());
+            id[0] = stayMovesFirst(new Api(client.getOrigin()));
         });
         try (var c = TestConfig.connect(dir); var st = c.prepareStatement("update battles set round_started = ? where id = ?")) {
             st.setLong(1, System.currentTimeMillis() - 10 * 60_000);
