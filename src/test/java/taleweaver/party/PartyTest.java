@@ -481,6 +481,9 @@ class PartyTest {
             assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code(), "the check again");
             assertTrue(events(api, "Ann").stream().noneMatch(e -> e.path("kind").asText().equals("started")), "the leader alone ready: no quest yet");
             assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            var ready = new HashMap<String, Boolean>();
+            api.call("/party_status", "role", "Cid").get("members").forEach(m -> ready.put(m.path("name").asText(), m.path("ready").asBoolean()));
+            assertEquals(Map.of("Ann", true, "Bob", true, "Cid", false), ready, "the ready check as a reloaded page finds it");
             assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code(), "two ready: it begins");
             assertTrue(events(api, "Ann").stream().anyMatch(e -> e.path("kind").asText().equals("started")));
             assertEquals(200, api.call("/party_join", "role", "Dee", "code", code).code());
@@ -520,7 +523,7 @@ class PartyTest {
     void aPartyOfOneEndsWithoutRewardAndAQuestBlocksDuels() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
             Api api = new Api(client.getOrigin());
-            partyOf(api, WELL, "Ann", "Bob");
+            String code = partyOf(api, WELL, "Ann", "Bob");
             api.signup("Eve");
             assertEquals(423, api.call("/challenge", "role1", "Ann", "role2", "Eve", "wait", 0).code(), "no duel during a quest");
             assertEquals(423, api.call("/challenge", "role1", "Eve", "role2", "Bob", "wait", 0).code());
@@ -533,6 +536,46 @@ class PartyTest {
             assertEquals(exp, api.call("/status", "role", "Ann").get("stats").path("exp").asInt());
             assertTrue(api.call("/party_status", "role", "Ann").get("task").isNull());
             assertEquals(200, api.call("/challenge", "role1", "Ann", "role2", "Eve", "wait", 0).code(), "the quest is over");
+            // the next quest begins at round 1, the number the last one ended at: a reload finds none of its rounds
+            assertEquals(200, api.call("/party_join", "role", "Eve", "code", code).code());
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Eve", "ready", true).code());
+            var fresh = api.call("/party_status", "role", "Eve");
+            assertEquals(WELL, fresh.text("task"), fresh.raw());
+            assertEquals(0, fresh.get("recent").size(), "a new quest starts with none of the last one's rounds: " + fresh.raw());
+        });
+    }
+
+    /** A reload finds the quest's last three rounds, oldest first. */
+    @Test
+    void aReloadFindsTheLastThreeRoundsTold() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            for (int round = 1; round <= 4; round++) {
+                for (String n : List.of("Ann", "Bob")) assertEquals(200, api.call("/party_hold", "role", n).code());
+            }
+            var recent = api.call("/party_status", "role", "Bob").get("recent");
+            assertEquals(List.of("2", "3", "4"), recent.findValuesAsText("round"), recent.toString());
+        });
+    }
+
+    /** A party's events come at most a hundred to a reply; asking again from {@code last} gives the rest, none twice. */
+    @Test
+    void partyWaitAnswersAtMostAHundredEventsAtATime() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String code = partyOf(api, null, "Ann", "Bob");
+            for (int i = 0; i < 60; i++) {
+                assertEquals(200, api.call("/party_leave", "role", "Bob").code());
+                assertEquals(200, api.call("/party_join", "role", "Bob", "code", code).code());
+            }
+            var first = api.call("/party_wait", "role", "Ann", "after", 0, "wait", 0);
+            assertEquals(100, first.get("events").size());
+            assertEquals(first.get("events").get(99).path("n").asInt(), first.get("last").asInt());
+            var rest = api.call("/party_wait", "role", "Ann", "after", first.get("last").asInt(), "wait", 0);
+            assertEquals(first.get("last").asInt() + 1, rest.get("events").get(0).path("n").asInt());
+            assertEquals(122 - 100, rest.get("events").size(), "two joins, then sixty leaves and joins: " + rest.raw());
         });
     }
 
@@ -651,6 +694,7 @@ class PartyTest {
             }
             var paused = api.call("/party_status", "role", "Ann");
             assertTrue(paused.get("deadline").isNull() && WELL.equals(paused.text("task")), "paused: the task, no deadline");
+            assertTrue(paused.get("goal").asText().startsWith("Get down the well"), "and what its stage asks: " + paused.raw());
             assertEquals(0, resolved(api, "Ann").size(), "paused, not told to nobody");
             assertEquals(409, api.call("/party_start", "role", "Ann", "task_name", "Fire at the Granary").code(), "the paused task goes on first");
             assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
