@@ -109,4 +109,31 @@ class PartyWaitsTest {
             jobs.close();
         }
     }
+    /**
+     * Pieces of a telling reach the listeners here once each and in order, however they arrive (relayed batches from
+     * another instance may come twice, overlapping or after a gap): a piece past a gap is dropped, not spliced in with
+     * words missing, and a repeated one adds nothing. The end of an older telling leaves a newer one's words, which a
+     * wait listening from then on still hears.
+     */
+    @Test
+    void aTellingsPiecesAreHeardOnceInOrderAndAnOlderEndLeavesANewerOne() {
+        var jobs = new Jobs();
+        try {
+            var waits = new PartyWaits(jobs);
+            var heard = new java.util.ArrayList<String>();
+            waits.listen("p", 0, heard::add);
+            waits.told("p", 1, 0, "The rope ");
+            waits.told("p", 1, 15, "the water."); // "creaks over " never came: not spliced in
+            waits.told("p", 1, 0, "The rope "); // relayed twice
+            waits.told("p", 1, 4, "rope creaks "); // overlapping: only what is new
+            assertEquals(List.of("The rope ", "creaks "), heard);
+            waits.told("p", 2, 0, "Next round.");
+            waits.toldAll("p", 1); // the first telling's resolution, committed after the second began
+            var later = new java.util.ArrayList<String>();
+            waits.listen("p", 2, later::add);
+            assertEquals(List.of("Next round."), later, "the newer telling's words so far");
+        } finally {
+            jobs.close();
+        }
+    }
 }
