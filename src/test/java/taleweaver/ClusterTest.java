@@ -458,6 +458,54 @@ class ClusterTest {
         assertEquals(1, sql("select count(*) from chronicle where text like ?", "%The Flooded Well%"), "one chronicle line");
     }
 
+    /**
+     * A member connected to another instance than the one telling the round hears the model's words as they are
+     * written (several deltas, relayed in batches), and they are the words of the resolution: not one piece made of
+     * the whole text at the end, which a wait that heard nothing relayed would also show.
+     */
+    @Test
+    void aMemberOnAnotherInstanceHearsTheModelsWordsAsTheyAreWritten() throws Exception {
+        String words = "Sa braces the rope while Sb climbs into the dark; the water is cold and the dog whines below them.";
+        try (var stub = new taleweaver.narrator.ModelStub(r -> r.path("stream").asBoolean()
+                && r.path("messages").path(0).path("content").asText().contains("party quest") ? slowly("{\"text\": \"" + words + "\"}")
+                : taleweaver.narrator.ModelStub.json(Map.of("text", "Welcome.")))) {
+            var api = start(2, "game.language=en", "narrator.provider=openai", "narrator.base_url=" + stub.baseUrl(), "narrator.api_key=k",
+                    "narrator.max_retries=0");
+            partyAcross(List.of(api.get(0), api.get(1)), List.of("Sa", "Sb"));
+            assertEquals(200, api.get(1).call("/party_act", "role", "Sb", "text", "I climb down").code());
+            int last = api.get(1).call("/party_status", "role", "Sb").get("last").asInt();
+            var listening = CompletableFuture.supplyAsync(() -> api.get(1).post("/party_wait", Api.body("role", "Sb", "after", last, "wait", 30),
+                    Map.of("Accept", "text/event-stream")).raw());
+            assertTrue(within(5, () -> api.get(1).send("GET", "/metrics", null, Map.of()).raw().contains("taleweaver_waits_parked 1.0")));
+            assertEquals(200, api.get(0).call("/party_act", "role", "Sa", "text", "I hold the rope").code()); // instance 0 tells it
+            String raw = listening.get(30, TimeUnit.SECONDS);
+            var deltas = new ArrayList<String>();
+            String told = "";
+            for (String block : raw.split("\n\n")) {
+                var data = block.contains("data: ") ? taleweaver.web.Json.parse(block.substring(block.indexOf("data: ") + 6)) : null;
+                if (block.startsWith("event: delta")) deltas.add(data.path("text").asText());
+                if (block.startsWith("event: done")) told = data.path("events").findValuesAsText("text").stream().filter(t -> t.startsWith("Sa braces"))
+                        .findFirst().orElse("");
+            }
+            assertTrue(deltas.size() >= 2, "heard as written, in batches: " + raw);
+            assertTrue(String.join("", deltas).startsWith(words), "the model's words, whole and in order: " + deltas);
+            assertTrue(told.startsWith(String.join("", deltas)), "the words of the resolution: " + told);
+        }
+    }
+
+    /** A streamed completion whose body comes 48 bytes every 150 ms: a telling written over a couple of seconds. */
+    private static mockwebserver3.MockResponse slowly(String content) {
+        var out = new StringBuilder();
+        for (int i = 0; i < content.length(); i += 8) {
+            String piece = content.substring(i, Math.min(content.length(), i + 8));
+            out.append("data: ").append(taleweaver.web.Json.text(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", piece))))))
+                    .append("\n\n");
+        }
+        out.append("data: [DONE]\n\n");
+        return new mockwebserver3.MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(out.toString())
+                .throttleBody(48, 150, TimeUnit.MILLISECONDS).build();
+    }
+
     @Test
     void aRoundWhoseInstanceDiedMidTellingIsResolvedOnceByAnotherWithEveryDeclaration() throws Exception {
         var api = start(2, "game.language=en", "narrator.turn_deadline_seconds=1");
