@@ -495,15 +495,8 @@ class ClusterTest {
 
     /** A streamed completion whose body comes 48 bytes every 150 ms: a telling written over a couple of seconds. */
     private static mockwebserver3.MockResponse slowly(String content) {
-        var out = new StringBuilder();
-        for (int i = 0; i < content.length(); i += 8) {
-            String piece = content.substring(i, Math.min(content.length(), i + 8));
-            out.append("data: ").append(taleweaver.web.Json.text(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", piece))))))
-                    .append("\n\n");
-        }
-        out.append("data: [DONE]\n\n");
-        return new mockwebserver3.MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(out.toString())
-                .throttleBody(48, 150, TimeUnit.MILLISECONDS).build();
+        return new mockwebserver3.MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream")
+                .body(taleweaver.narrator.ModelStub.sse(content, 8, true)).throttleBody(48, 150, TimeUnit.MILLISECONDS).build();
     }
 
     @Test

@@ -43,6 +43,20 @@ public final class ModelStub implements AutoCloseable {
         return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(Json.text(body)).build();
     }
 
+    /** A streamed chat completion's body whose content is {@code content}, cut into pieces of {@code size} characters. */
+    public static String sse(String content, int size, boolean finish) {
+        var out = new StringBuilder();
+        for (int i = 0; i < content.length(); ) {
+            int end = Math.min(content.length(), i + size);
+            if (end < content.length() && Character.isHighSurrogate(content.charAt(end - 1))) end++; // whole characters, as servers send
+            String piece = content.substring(i, end);
+            i = end;
+            out.append("data: ").append(Json.text(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", piece)))))).append("\n\n");
+        }
+        if (finish) out.append("data: [DONE]\n\n");
+        return out.toString();
+    }
+
     public static MockResponse json(Object object) {
         return completion(Json.text(object), 60);
     }

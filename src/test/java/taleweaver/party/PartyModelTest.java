@@ -517,14 +517,7 @@ class PartyModelTest {
 
     /** A streamed chat completion of {@code content}, cut into pieces. */
     static MockResponse streamedCompletion(String content) {
-        var out = new StringBuilder();
-        for (int i = 0; i < content.length(); i += 6) {
-            String piece = content.substring(i, Math.min(content.length(), i + 6));
-            out.append("data: ").append(taleweaver.web.Json.text(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", piece))))))
-                    .append("\n\n");
-        }
-        out.append("data: [DONE]\n\n");
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").chunkedBody(out.toString(), 16).build();
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").chunkedBody(ModelStub.sse(content, 6, true), 16).build();
     }
 
     static double parked(Api api) {
