@@ -546,6 +546,21 @@ class PartyTest {
         });
     }
 
+    /** An invitation seen in the heartbeat goes when its party does (its last member left): not one to a party gone. */
+    @Test
+    void aDeletedPartysInvitationLeavesTheHeartbeat() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            api.signup("Ann");
+            api.signup("Cid");
+            assertEquals(200, api.call("/party_create", "role", "Ann").code());
+            assertEquals(200, api.call("/party_invite", "role", "Ann", "name", "Cid").code());
+            assertEquals(1, api.call("/refrash", "role", "Cid").get("party_invites").size(), "the invitation, as the heartbeat keeps it");
+            assertEquals(200, api.call("/party_leave", "role", "Ann").code());
+            assertEquals(0, api.call("/refrash", "role", "Cid").get("party_invites").size(), "gone with its party");
+        });
+    }
+
     /** A reload finds the quest's last three rounds, oldest first. */
     @Test
     void aReloadFindsTheLastThreeRoundsTold() {
