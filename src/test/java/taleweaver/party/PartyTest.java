@@ -561,6 +561,22 @@ class PartyTest {
         });
     }
 
+    /** The host kicking or banning a member (their sessions end, as at a logout) takes them out of their party too. */
+    @Test
+    void aMemberTheHostKicksOrBansLeavesTheParty() {
+        String host = "party-host-token-0123456789abcdef";
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "admin.token=" + host)), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            var asHost = Map.of("Authorization", "Bearer " + host);
+            assertEquals(200, api.post("/admin/kick", Api.body("username", "Bob"), asHost).code());
+            assertEquals(200, api.post("/admin/ban", Api.body("username", "Cid", "minutes", 30), asHost).code());
+            var status = api.call("/party_status", "role", "Ann");
+            assertEquals(List.of("Ann"), status.get("members").findValuesAsText("name"), status.raw());
+            assertTrue(status.get("task").isNull(), "a party of one ends its quest: " + status.raw());
+        });
+    }
+
     /** A reload finds the quest's last three rounds, oldest first. */
     @Test
     void aReloadFindsTheLastThreeRoundsTold() {
