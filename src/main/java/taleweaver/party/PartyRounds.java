@@ -162,8 +162,7 @@ public final class PartyRounds {
      * was here went with the last run.
      */
     private long lastHeard(org.jdbi.v3.core.Handle h, long playerId) {
-        long here = presence.lastSeen(playerId);
-        return db.dialect().shared() ? Math.max(here, taleweaver.pvp.PresenceDao.seenAt(h, playerId).orElse(0L)) : Math.max(here, startedAt);
+        return db.dialect().shared() ? presence.lastSeen(h, playerId) : Math.max(presence.lastSeen(playerId), startedAt);
     }
 
     private void pause(String partyId, int round) {

@@ -24,6 +24,8 @@ public final class Presence {
     static final long WRITE_EVERY_MILLIS = 3_000;
 
     private final long timeoutMillis;
+    /** How old a shared row gets before it is deleted (see {@link #FORGET_AFTER_MILLIS}). */
+    private final long forgetAfterMillis;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
     /** Shared rows: what was last written of each player here, and everyone's as last read. */
     private final ConcurrentHashMap<Long, Long> written = new ConcurrentHashMap<>();
@@ -130,7 +132,6 @@ public final class Presence {
      * rather than everyone who ever closed their browser without logging out.
      */
     static final long FORGET_AFTER_MILLIS = 10 * 60_000;
-    private final long forgetAfterMillis;
     private static final long FORGET_EVERY_MILLIS = 60_000;
     /** When {@link #share} last deleted old rows (only its one job reads and writes this). */
     private long forgotAt;
@@ -180,6 +181,14 @@ public final class Presence {
         State s = states.get(playerId);
         Seen elsewhere = shared.get(playerId);
         return Math.max(s == null ? 0 : s.lastSeen, elsewhere == null ? 0 : elsewhere.at());
+    }
+
+    /**
+     * The same, or else as the shared table says (read on the handle), which keeps a row for as long as a party waits
+     * before pausing, where this instance's view holds only who is online now. (On one SQLite instance it is empty.)
+     */
+    public long lastSeen(org.jdbi.v3.core.Handle h, long playerId) {
+        return Math.max(lastSeen(playerId), PresenceDao.seenAt(h, playerId).orElse(0L));
     }
 
     public int onlineCount() {
