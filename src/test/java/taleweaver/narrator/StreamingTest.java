@@ -58,10 +58,6 @@ class StreamingTest {
 
     // ---------------------------------------------------------------- over HTTP
 
-    static String sse(String content, int size, boolean finish) {
-        return ModelStub.sse(content, size, finish);
-    }
-
     static MockResponse streamed(String body) {
         return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").chunkedBody(body, 7).build();
     }
@@ -102,9 +98,9 @@ class StreamingTest {
         String content = "{\"text\": \"The lantern flickers as the fog rolls in over the harbour.\"}";
         var tries = new java.util.concurrent.atomic.AtomicInteger();
         play(r -> tries.getAndIncrement() == 0
-                ? new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(sse(content.substring(0, 30), 4, false))
+                ? new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(ModelStub.sse(content.substring(0, 30), 4, false))
                         .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE).build()
-                : streamed(sse(content, 5, true)), (server, client) -> {
+                : streamed(ModelStub.sse(content, 5, true)), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ash");
             var events = events(ask(api, "/main", "role", "Ash", "text", "hello").raw());
@@ -120,7 +116,7 @@ class StreamingTest {
     void aReplyOfManyMegabytesEndsItsTryAndTheOfflineNarratorAnswersAtOnce() throws Exception {
         String huge = "{\"text\": \"" + "A".repeat(6 << 20) + "\"}";
         play(r -> r.path("stream").asBoolean()
-                ? streamed(sse(huge, 64 << 10, true))
+                ? streamed(ModelStub.sse(huge, 64 << 10, true))
                 : ModelStub.json(Map.of("text", huge)), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ash");
@@ -136,7 +132,7 @@ class StreamingTest {
     @Test
     void aModelsReplyArrivesAsDeltasThenOneDone() throws Exception {
         String content = "{\"text\": \"雾气里，老苏\\\"笑\\\"了：欢迎，旅人 🐉。\", \"take_task\": null}";
-        play(r -> r.path("stream").asBoolean() ? streamed(sse(content, 3, true))
+        play(r -> r.path("stream").asBoolean() ? streamed(ModelStub.sse(content, 3, true))
                 : ModelStub.json(Map.of("text", "雾气里，老苏\"笑\"了：欢迎，旅人 🐉。")), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ash");
@@ -163,7 +159,7 @@ class StreamingTest {
     @Test
     void aStreamCutOffHalfwayEndsWithTheFallbackInDone() throws Exception {
         String content = "{\"text\": \"这句话说到一半就";
-        play(r -> new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(sse(content, 4, false))
+        play(r -> new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(ModelStub.sse(content, 4, false))
                 .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE).build(), (server, client) -> {
             Api api = new Api(client.getOrigin());
             api.signup("Ash");

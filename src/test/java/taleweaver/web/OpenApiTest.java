@@ -60,6 +60,14 @@ class OpenApiTest {
         return r;
     }
 
+    /** Every path of the route table ({@code Routes}), as its source names them. */
+    static TreeSet<String> routeTable() throws java.io.IOException {
+        var routes = new TreeSet<String>();
+        var table = Pattern.compile("r\\.(?:on|streamed)\\(\"([^\"]+)\"").matcher(Files.readString(Path.of("src/main/java/taleweaver/web/Routes.java")));
+        while (table.find()) routes.add(table.group(1));
+        return routes;
+    }
+
     @Test
     void everyRouteIsDescribedAndTheRealRepliesValidate() throws Exception {
         JavalinTest.test(App.create(TestConfig.of(dir, "admin.token=" + ADMIN, "tasks.max_turns_per_stage=1", "battle.max_rounds=1")),
@@ -70,10 +78,7 @@ class OpenApiTest {
             document = served.body();
             assertEquals("3.1.0", document.path("openapi").asText());
 
-            var routes = new TreeSet<String>();
-            var table = Pattern.compile("r\\.(?:on|streamed)\\(\"([^\"]+)\"").matcher(Files.readString(Path.of("src/main/java/taleweaver/web/Routes.java")));
-            while (table.find()) routes.add(table.group(1));
-            for (String route : routes) assertTrue(document.path("paths").has(route), "undescribed route " + route);
+            for (String route : routeTable()) assertTrue(document.path("paths").has(route), "undescribed route " + route);
 
             call(api, "/health");
             call(api, "/legal", "mode", 0, "content", "林风");
