@@ -61,7 +61,7 @@ public final class PartyQuests {
             long now = System.currentTimeMillis();
             long ready = members.stream().filter(PartyDao.Member::ready).count();
             if (party.phase().equals("ready_check") && taskName.equals(party.task()) && ready >= 2) {
-                begin(s, partyId, task, now);
+                parties.begin(s, partyId, task, now);
                 return true;
             }
             s.readyCheck(partyId, taskName);
@@ -82,18 +82,12 @@ public final class PartyQuests {
             s.ready(partyId, p.id(), ready);
             s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
             if (s.members(partyId).stream().allMatch(PartyDao.Member::ready)) {
-                begin(s, partyId, content.task(party.task()).orElseThrow(), now);
+                parties.begin(s, partyId, content.task(party.task()).orElseThrow(), now);
                 return true;
             }
             return false;
         });
         if (started) rounds.opened(partyId);
-    }
-
-    private void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
-        s.start(partyId, now + config.roundSeconds() * 1000L);
-        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
-                "speaker", rounds.dm()), now);
     }
 
     /** An action for the round now open; a second one replaces the first until the round locks. */

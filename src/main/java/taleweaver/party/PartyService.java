@@ -210,35 +210,39 @@ public final class PartyService {
 
     public void leave(Player p) {
         String partyId = partyOf(p);
-        depart(partyId, p, "left");
+        depart(partyId, p, null);
         rounds.afterChange(partyId);
     }
 
     public void kick(Player leader, String name) {
         Player who = accounts.byName(name).map(a -> a.player()).orElseThrow(() -> new Refusal(404, "unknown_player", "no player is called " + name));
         String partyId = partyOf(leader);
-        var party = db.read(h -> store(h).party(partyId)).orElseThrow(PartyService::notInParty);
-        if (party.leaderId() != leader.id()) throw notLeader();
-        if (who.id() == leader.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
-        if (!db.read(h -> store(h).partyOf(who.id())).map(partyId::equals).orElse(false)) {
-            throw new Refusal(404, "not_a_member", name + " is not in your party");
-        }
-        depart(partyId, who, "left");
+        depart(partyId, who, leader);
         rounds.afterChange(partyId);
     }
 
     /** A player logged out or was kicked by the host: they leave their party, and stop blocking its rounds. */
     public void departed(Player p) {
         db.read(h -> store(h).partyOf(p.id())).ifPresent(partyId -> {
-            depart(partyId, p, "left");
+            depart(partyId, p, null);
             rounds.afterChange(partyId);
         });
     }
 
-    private void depart(String partyId, Player p, String kind) {
-        change(partyId, s -> {
+    /**
+     * {@code p} leaves the party, or is kicked out of it {@code by} its leader (null: they leave). A kick's rules are
+     * checked in the transaction that removes them, against the party as it is then: not by a leader who left meanwhile.
+     */
+    private void depart(String partyId, Player p, Player by) {
+        boolean began = change(partyId, s -> {
             var party = s.party(partyId).orElse(null);
-            if (party == null || !s.partyOf(p.id()).map(partyId::equals).orElse(false)) return null;
+            if (by != null) {
+                if (party == null || !s.partyOf(by.id()).map(partyId::equals).orElse(false)) throw notInParty();
+                if (party.leaderId() != by.id()) throw notLeader();
+                if (p.id() == by.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
+                if (!s.partyOf(p.id()).map(partyId::equals).orElse(false)) throw new Refusal(404, "not_a_member", p.name() + " is not in your party");
+            }
+            if (party == null || !s.partyOf(p.id()).map(partyId::equals).orElse(false)) return false;
             long now = System.currentTimeMillis();
             s.removeMember(partyId, p.id());
             var rest = s.members(partyId);
@@ -246,13 +250,14 @@ public final class PartyService {
                 long[] invitees = s.invitees(partyId).stream().mapToLong(Long::longValue).toArray();
                 if (invitees.length > 0) marks.changed(s.handle(), invitees); // their invitations go with the party
                 s.delete(partyId);
-                return null;
+                return false;
             }
-            s.event(partyId, kind, named(p.name()), now);
+            s.event(partyId, "left", named(p.name()), now);
             if (party.leaderId() == p.id()) { // the lead passes to the longest member
                 s.setLeader(partyId, rest.get(0).playerId());
                 s.event(partyId, "lead", named(rest.get(0).name()), now);
             }
+            if (party.phase().equals("ready_check")) return readyCheckWithout(s, party, rest, now);
             if (!party.phase().equals("forming") && rest.size() < 2) { // a party of one ends its quest, without reward
                 s.end(partyId);
                 var ended = new LinkedHashMap<String, Object>();
@@ -264,8 +269,30 @@ public final class PartyService {
                 ended.put("finished", true);
                 s.event(partyId, "resolved", ended, now);
             }
-            return null;
+            return false;
         });
+        if (began) rounds.opened(partyId);
+    }
+
+    /**
+     * A ready check someone left: closed with nobody to play with (no quest began, so none ends: the party is as it was
+     * before it), begun when everyone left is ready. True when the quest began.
+     */
+    private boolean readyCheckWithout(PartyDao s, PartyDao.Party party, List<PartyDao.Member> rest, long now) {
+        if (rest.size() < 2) {
+            s.end(party.id());
+            return false;
+        }
+        if (!rest.stream().allMatch(PartyDao.Member::ready)) return false;
+        begin(s, party.id(), content.task(party.task()).orElseThrow(), now);
+        return true;
+    }
+
+    /** The quest begins with a first round open (its deadline kept by {@link PartyRounds#opened} once this commits). */
+    void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
+        s.start(partyId, now + config.roundSeconds() * 1000L);
+        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
+                "speaker", rounds.dm()), now);
     }
 
     // ------------------------------------------------------------------ chat and status

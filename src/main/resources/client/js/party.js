@@ -204,17 +204,22 @@ export function partyScreen(app) {
         if (event.name === session.role) { // kicked, or logged out elsewhere (a leave of one's own has already cleared status)
           status = null;
           toast(t('party.removed'));
+        } else if (status.task && !status.deadline) {
+          refreshStatus(); // a ready check (or a paused quest) left with one member is closed; with everyone left ready, begun
         }
         break;
       case 'lead': status.leader = event.name; break;
       case 'passive': case 'active': if (member(event.name)) member(event.name).state = event.kind; break;
       case 'ready_check':
         status.task = event.task;
+        status.goal = null; // no quest under way until it starts
+        status.deadline = null;
         status.members.forEach(m => { m.ready = false; });
         break;
       case 'ready': if (member(event.name)) member(event.name).ready = event.ready; break;
       case 'started':
         status.task = event.task;
+        status.goal = event.goal;
         lastTask = null;
         status.round = 1;
         reward.hidden = true;
@@ -276,13 +281,22 @@ export function partyScreen(app) {
     reward.hidden = false;
     lastTask = status.task;
     status.task = null;
+    status.goal = null;
+    status.deadline = null;
     refreshSheet().catch(() => {});
     loadKit().catch(() => {});
   }
 
+  /** A ready check is open: a task chosen and none under way (a paused quest has its goal, a playing one its deadline). */
+  const readyCheckOpen = () => !!(status && status.task && !status.goal && !status.deadline);
+
   function askForReady() {
+    if (!readyCheckOpen()) {
+      if (dialog.open) dialog.close(); // begun without this member, or closed: nothing to answer
+      return;
+    }
     const me = member(session.role);
-    if (!status || !status.task || !me || me.ready || prompted === status.task + last || status.round > 0 && status.deadline) return;
+    if (!me || me.ready || prompted === status.task + last) return;
     prompted = status.task + last;
     askReady(dialog, status, yes => send('/party_ready', { ready: yes }));
   }
@@ -318,7 +332,7 @@ export function partyScreen(app) {
     const inParty = !!status;
     lobby.hidden = inParty;
     table.hidden = !inParty;
-    if (!inParty) { clearInterval(clock); tasksAsked++; return; } // a list still on its way is not drawn
+    if (!inParty) { clearInterval(clock); tasksAsked++; askForReady(); return; } // a list still on its way is not drawn
     code.replaceChildren(t('party.code_is'), ' ', el('strong', { class: 'code' }, status.code.split('').join(' ')));
     const leading = status.leader === session.role;
     scene.querySelector('.task-name').textContent = status.task

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.Keys;
+import taleweaver.Api;
 import taleweaver.App;
 import taleweaver.TestConfig;
 import taleweaver.narrator.ModelStub;
@@ -199,6 +200,51 @@ class PartyBrowserTest {
                 d.shown(".party .lobby");
                 c.until(() -> !c.find(".party .members").getText().contains("Juniper") && !c.find(".party .members").getText().contains("Rowan"));
                 check(c, "en-phone-four-two-left");
+            }
+        });
+    }
+
+    /**
+     * A member's ready prompt goes when there is nothing left to answer (the leader began without them: they see the
+     * scene as a follower); after that quest ends, the next ready check asks again without a reload; and a ready check
+     * whose one member not ready leaves begins with everyone left.
+     */
+    static final String WELL = "The Flooded Well";
+
+    @Test
+    void theReadyPromptFollowsTheReadyCheckAsItBeginsEndsAndOpensAgain() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            String base = "http://127.0.0.1:" + server.port();
+            var api = new Api(base);
+            try (var c = new Browser(base, dir.resolve("c"), 360, 780)) {
+                api.signup("Ann");
+                api.signup("Bob");
+                String code = api.call("/party_create", "role", "Ann").text("code");
+                assertEquals(200, api.call("/party_join", "role", "Bob", "code", code).code());
+                c.signUp("Cid", "c@example.org", "secret");
+                c.go("party");
+                c.say(".party form.join input", code);
+                c.shown(".party .members");
+                assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+                c.shown("dialog.challenge[open]");
+                assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+                assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code()); // begun with the two ready
+                c.until(() -> c.all("dialog.challenge[open]").isEmpty());
+                c.shown(".party-act form.say input"); // a follower, who may act to join in
+
+                for (var round : List.of(List.of("I tie the rope to the oak and hold it fast", "I climb down into the well"),
+                        List.of("I whistle softly to calm the dog", "I haul the bucket up"))) {
+                    assertEquals(200, api.call("/party_act", "role", "Ann", "text", round.get(0)).code());
+                    assertEquals(200, api.call("/party_act", "role", "Bob", "text", round.get(1)).code());
+                }
+                c.shown(".party .reward");
+                c.until(() -> !c.find(".party-act").isDisplayed());
+
+                assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code()); // the next quest's ready check
+                c.shown("dialog.challenge[open]").findElement(org.openqa.selenium.By.cssSelector("button.primary")).click();
+                assertEquals(200, api.call("/party_leave", "role", "Bob").code()); // the one not ready goes: everyone left is ready
+                c.shown(".party-act form.say input");
+                assertTrue(c.all("dialog.challenge[open]").isEmpty());
             }
         });
     }

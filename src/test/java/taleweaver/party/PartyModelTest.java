@@ -192,6 +192,22 @@ class PartyModelTest {
         });
     }
 
+    /** SPEC §16 "holds stated": the model hears who held by choice and who did not act in time, each as such. */
+    @Test
+    void theModelHearsWhoHeldAndWhoDidNotActInTime() throws Exception {
+        play(telling("Ann looks around; Bob and Cid wait."), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob", "Cid");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I look around the yard").code());
+            assertEquals(200, api.call("/party_hold", "role", "Bob").code());
+            told(api, "Ann", 1); // Cid says nothing: the deadline holds for him
+            String prompt = stub.requests.stream().filter(PartyModelTest::partyRound).findFirst().orElseThrow().toString();
+            assertTrue(prompt.contains("Bob: (holds)"), prompt);
+            assertTrue(prompt.contains("Cid: (did not act in time: holds)"), prompt);
+            assertTrue(prompt.contains("Address by name: Ann\\n"), "only who acted must be addressed: " + prompt);
+        }, "party.round_seconds=1");
+    }
+
     /** The model is told what the stage still needs, or the next stage; the players read the next stage after its words. */
     @Test
     void theModelHearsWhatIsStillNeededAndThePlayersTheNextStage() throws Exception {

@@ -496,6 +496,72 @@ class PartyTest {
         });
     }
 
+    /**
+     * A member leaving a ready check: the rest, all ready, begin; left alone, the check closes with no quest to end (no
+     * resolution, no "done"), and the leader may open another once someone joins.
+     */
+    @Test
+    void aReadyCheckSomeoneLeavesBeginsWithEveryoneLeftReadyOrClosesWithOneLeft() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            String code = partyOf(api, null, "Ann", "Bob", "Cid");
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            assertEquals(200, api.call("/party_leave", "role", "Cid").code()); // the one not ready goes
+            var started = api.call("/party_status", "role", "Ann");
+            assertFalse(started.get("deadline").isNull(), "begun with everyone left: " + started.raw());
+            assertEquals(1, events(api, "Ann").stream().filter(e -> e.path("kind").asText().equals("started")).count());
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast").code());
+            assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I climb down into the well").code());
+            await(() -> resolved(api, "Ann").size() == 1); // its rounds are kept by their deadline like any quest's
+            assertEquals(200, api.call("/party_leave", "role", "Bob").code()); // a party of one: the quest ends
+            assertEquals(2, resolved(api, "Ann").size());
+
+            assertEquals(200, api.call("/party_join", "role", "Cid", "code", code).code());
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_leave", "role", "Ann").code()); // the leader goes: Cid alone, the check closes
+            var closed = api.call("/party_status", "role", "Cid");
+            assertTrue(closed.get("task").isNull(), closed.raw());
+            assertEquals("Cid", closed.text("leader"));
+            assertEquals(0, resolved(api, "Cid").size(), "no quest began, so none ended: " + events(api, "Cid"));
+            assertEquals(409, api.call("/party_ready", "role", "Cid", "ready", true).code(), "nothing to be ready for");
+            assertEquals(200, api.call("/party_join", "role", "Bob", "code", code).code());
+            assertEquals(200, api.call("/party_start", "role", "Cid", "task_name", WELL).code());
+            assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+            assertFalse(api.call("/party_status", "role", "Bob").get("deadline").isNull(), "a new check, and its quest");
+        });
+    }
+
+    /** A kick is the leader's as the party is when it is written: raced by the leader's own leave, never both (many times). */
+    @Test
+    void aKickRacedByTheKickersLeaveIsNeverALeftLeadersKick() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int trial = 0; trial < 12; trial++) {
+                    String[] n = {"Ka" + trial, "Kb" + trial, "Kc" + trial};
+                    partyOf(api, null, n);
+                    var replies = atOnce(pool, List.of(() -> api.call("/party_kick", "role", n[0], "name", n[2]),
+                            () -> api.call("/party_leave", "role", n[0])));
+                    assertEquals(200, replies.get(1).code(), replies.get(1).raw());
+                    var kinds = events(api, n[1]).stream().filter(e -> e.path("kind").asText().equals("left"))
+                            .map(e -> e.path("name").asText()).toList();
+                    if (replies.get(0).code() == 200) {
+                        assertEquals(List.of(n[2], n[0]), kinds, "kicked while still the leader, then left");
+                    } else {
+                        assertEquals(404, replies.get(0).code(), replies.get(0).raw()); // no longer in the party
+                        assertEquals(List.of(n[0]), kinds, "a leader who left kicks nobody");
+                    }
+                    api.call("/party_leave", "role", n[1]);
+                    api.call("/party_leave", "role", n[2]);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
     @Test
     void whatAMemberSaysOrDeclaresIsCheckedAndAnActionStaysUnreadUntilItsRoundResolves() {
         JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
@@ -730,6 +796,22 @@ class PartyTest {
         });
     }
 
+    /** A round someone declared in is told at its deadline though everyone went away since: a declaration is never dropped by a pause. */
+    @Test
+    void aRoundWithADeclarationIsToldNotPausedWhenEveryoneIsAway() throws Exception {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en", "party.round_seconds=2", "party.idle_minutes=0",
+                "presence.timeout_seconds=1")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I hold the rope").code());
+            // then nobody asks anything: watched on the rows, behind the server's back
+            await(() -> rowCount("select count(*) from parties where phase = 'paused'") == 1); // the next round, which nobody declared in
+            var told = resolved(api, "Ann");
+            assertEquals(1, told.size(), told.toString());
+            assertTrue(told.get(0).path("actions").toString().contains("I hold the rope"), told.toString());
+        });
+    }
+
     /**
      * A restart forgets who was online, not how long they have been away: members heard from before the server stopped,
      * less than party.idle_minutes (30) ago, are not taken for gone that long, so the rounds nobody answers after the
@@ -865,6 +947,34 @@ class PartyTest {
             assertEquals(2, resolved(api, "Ann").size());
             assertEquals(0, api.stat("Ann", "energy"), "spent down to zero, never below");
         });
+    }
+
+    /** SPEC §16: the tasks offered are those the whole party may take, every member's level high enough, not only the leader's. */
+    @Test
+    void aTaskIsOfferedOnlyOnceEveryMembersLevelReachesIt() {
+        JavalinTest.test(App.create(TestConfig.of(dir, "game.language=en")), (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, null, "Ann", "Bob");
+            level(2, "Ann");
+            assertFalse(api.call("/party_tasks", "role", "Ann").get("task_list").toString().contains(THIEF), "Bob is still level 1");
+            assertEquals(403, api.call("/party_start", "role", "Ann", "task_name", THIEF).code());
+            level(2, "Bob");
+            assertTrue(api.call("/party_tasks", "role", "Ann").get("task_list").toString().contains(THIEF), "both are level 2 now");
+            assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", THIEF).code());
+        });
+    }
+
+    /** Sets the players' level behind the server's back (as levels are gained over many tasks). */
+    private void level(int level, String... names) {
+        try (var c = TestConfig.connect(dir); var st = c.prepareStatement("update characters set level = ? where player_id = (select id from players where name = ?)")) {
+            for (String name : names) {
+                st.setInt(1, level);
+                st.setString(2, name);
+                assertEquals(1, st.executeUpdate(), name);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SPEC §16: a member who went offline (no request within presence.timeout_seconds) stops blocking the round. */
