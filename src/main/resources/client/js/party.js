@@ -20,6 +20,7 @@ export function partyScreen(app) {
   let listening = false;   // a /party_wait loop is running
   let clock = null;        // the round's countdown
   let telling = null;      // the DM's line being written
+  let checks = 0;          // ready checks opened while this page listened: each is asked about once
   let prompted = null;     // the ready check already asked about
   let lastTask = null;     // the quest just finished, still named over its scene
   let roundsTold = 0;      // rounds told while this page listened: a declaration whose round was told meanwhile says nothing
@@ -211,6 +212,7 @@ export function partyScreen(app) {
       case 'lead': status.leader = event.name; break;
       case 'passive': case 'active': if (member(event.name)) member(event.name).state = event.kind; break;
       case 'ready_check':
+        checks++;
         status.task = event.task;
         status.goal = null; // no quest under way until it starts
         status.deadline = null;
@@ -296,8 +298,8 @@ export function partyScreen(app) {
       return;
     }
     const me = member(session.role);
-    if (!me || me.ready || prompted === status.task + last) return;
-    prompted = status.task + last;
+    if (!me || me.ready || prompted === status.task + '#' + checks) return; // "not yet" is not asked again by the next event
+    prompted = status.task + '#' + checks;
     askReady(dialog, status, yes => send('/party_ready', { ready: yes }));
   }
 

@@ -226,8 +226,10 @@ class PartyBrowserTest {
                 c.say(".party form.join input", code);
                 c.shown(".party .members");
                 assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code());
-                c.shown("dialog.challenge[open]");
+                c.shown("dialog.challenge[open]").findElement(org.openqa.selenium.By.cssSelector("button:not(.primary)")).click(); // not yet
                 assertEquals(200, api.call("/party_ready", "role", "Bob", "ready", true).code());
+                c.until(() -> c.find(".party .members").getText().matches("(?s).*Bob.*· ready.*"));
+                assertTrue(c.all("dialog.challenge[open]").isEmpty(), "asked once: the others' answers do not ask again");
                 assertEquals(200, api.call("/party_start", "role", "Ann", "task_name", WELL).code()); // begun with the two ready
                 c.until(() -> c.all("dialog.challenge[open]").isEmpty());
                 c.shown(".party-act form.say input"); // a follower, who may act to join in
