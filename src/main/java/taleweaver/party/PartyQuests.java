@@ -28,6 +28,7 @@ public final class PartyQuests {
         this.content = content;
         this.config = config;
         this.hints = hints;
+        parties.quests(this);
     }
 
     public List<String> tasks(Player p) {
@@ -61,7 +62,7 @@ public final class PartyQuests {
             long now = System.currentTimeMillis();
             long ready = members.stream().filter(PartyDao.Member::ready).count();
             if (party.phase().equals("ready_check") && taskName.equals(party.task()) && ready >= 2) {
-                parties.begin(s, partyId, task, now);
+                begin(s, partyId, task, now);
                 return true;
             }
             s.readyCheck(partyId, taskName);
@@ -82,12 +83,33 @@ public final class PartyQuests {
             s.ready(partyId, p.id(), ready);
             s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
             if (s.members(partyId).stream().allMatch(PartyDao.Member::ready)) {
-                parties.begin(s, partyId, content.task(party.task()).orElseThrow(), now);
+                begin(s, partyId, content.task(party.task()).orElseThrow(), now);
                 return true;
             }
             return false;
         });
         if (started) rounds.opened(partyId);
+    }
+
+    /**
+     * A ready check someone left: closed with nobody to play with (no quest began, so none ends: the party is as it was
+     * before it), begun when everyone left is ready. True when the quest began.
+     */
+    boolean readyCheckWithout(PartyDao s, PartyDao.Party party, List<PartyDao.Member> rest, long now) {
+        if (rest.size() < 2) {
+            s.end(party.id());
+            return false;
+        }
+        if (!rest.stream().allMatch(PartyDao.Member::ready)) return false;
+        begin(s, party.id(), content.task(party.task()).orElseThrow(), now);
+        return true;
+    }
+
+    /** The quest begins with a first round open (its deadline kept by {@link PartyRounds#opened} once this commits). */
+    private void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
+        s.start(partyId, now + config.roundSeconds() * 1000L);
+        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
+                "speaker", rounds.dm()), now);
     }
 
     /** An action for the round now open; a second one replaces the first until the round locks. */

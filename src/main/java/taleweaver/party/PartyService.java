@@ -45,6 +45,7 @@ public final class PartyService {
     private final taleweaver.pvp.InboxMarks marks;
     private final RateLimiter chat = new RateLimiter(10);
     private PartyRounds rounds;
+    private PartyQuests quests;
 
     public PartyService(Database db, AccountService accounts, PartyContent content, taleweaver.Config.Party config, Signals signals,
                         PartyWaits waits, taleweaver.account.NameRules names, taleweaver.pvp.InboxMarks marks) {
@@ -60,6 +61,10 @@ public final class PartyService {
 
     void rounds(PartyRounds rounds) {
         this.rounds = rounds;
+    }
+
+    void quests(PartyQuests quests) {
+        this.quests = quests;
     }
 
     PartyContent content() { return content; }
@@ -257,7 +262,7 @@ public final class PartyService {
                 s.setLeader(partyId, rest.get(0).playerId());
                 s.event(partyId, "lead", named(rest.get(0).name()), now);
             }
-            if (party.phase().equals("ready_check")) return readyCheckWithout(s, party, rest, now);
+            if (party.phase().equals("ready_check")) return quests.readyCheckWithout(s, party, rest, now);
             if (!party.phase().equals("forming") && rest.size() < 2) { // a party of one ends its quest, without reward
                 s.end(partyId);
                 var ended = new LinkedHashMap<String, Object>();
@@ -272,27 +277,6 @@ public final class PartyService {
             return false;
         });
         if (began) rounds.opened(partyId);
-    }
-
-    /**
-     * A ready check someone left: closed with nobody to play with (no quest began, so none ends: the party is as it was
-     * before it), begun when everyone left is ready. True when the quest began.
-     */
-    private boolean readyCheckWithout(PartyDao s, PartyDao.Party party, List<PartyDao.Member> rest, long now) {
-        if (rest.size() < 2) {
-            s.end(party.id());
-            return false;
-        }
-        if (!rest.stream().allMatch(PartyDao.Member::ready)) return false;
-        begin(s, party.id(), content.task(party.task()).orElseThrow(), now);
-        return true;
-    }
-
-    /** The quest begins with a first round open (its deadline kept by {@link PartyRounds#opened} once this commits). */
-    void begin(PartyDao s, String partyId, PartyContent.Task task, long now) {
-        s.start(partyId, now + config.roundSeconds() * 1000L);
-        s.event(partyId, "started", Map.of("task", task.name(), "text", task.opening(), "goal", task.stages().get(0).goal(),
-                "speaker", rounds.dm()), now);
     }
 
     // ------------------------------------------------------------------ chat and status
