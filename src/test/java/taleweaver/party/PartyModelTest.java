@@ -132,6 +132,56 @@ class PartyModelTest {
         });
     }
 
+    /**
+     * A task turn's skill is paid for in the transaction that writes the turn, and checked again there: Ann's party
+     * round, resolved while the model answered her turn, spent the energy the turn would use, so the turn is refused
+     * (422) and her energy is what the round left, never below what she had.
+     */
+    @Test
+    void aTurnOutspentByThePartyRoundWhileItsModelAnsweredIsRefused() throws Exception {
+        var asked = new CountDownLatch(1);
+        var roundTold = new CountDownLatch(1);
+        play(r -> {
+            if (partyRound(r)) return ModelStub.json(Map.of("text", "Ann holds the rope while Bob climbs down."));
+            if (r.toString().contains("I light the torch")) {
+                asked.countDown();
+                try {
+                    roundTold.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ModelStub.json(Map.of("text", "Welcome."));
+        }, (server, client) -> {
+            Api api = new Api(client.getOrigin());
+            partyOf(api, WELL, "Ann", "Bob");
+            String task = api.call("/task_info", "role", "Ann").get("task_list").get(0).asText();
+            assertEquals(200, api.call("/select", "role", "Ann", "task_name", task).code());
+            var skills = api.call("/skill", "role", "Ann").get("skills");
+            String skill = skills.fieldNames().next();
+            int cost = skills.get(skill).path("cost").asInt();
+            assertEquals(200, api.call("/merge", "role", "Ann", "mode", 0, "num", api.stat("Ann", "energy") - cost, "des", "a spark").code());
+            assertEquals(cost, api.stat("Ann", "energy"), "enough for the skill once");
+            assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak", "skills", List.of(skill)).code());
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var turn = pool.submit(() -> api.call("/feedback", "role", "Ann", "text", "I light the torch", "roles", List.of(), "skills", List.of(skill)));
+                assertTrue(asked.await(10, TimeUnit.SECONDS), "the turn's energy was checked and its model asked");
+                assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I climb down into the well").code());
+                told(api, "Ann", 1);
+                assertEquals(0, api.stat("Ann", "energy"), "the round spent the skill's energy");
+                roundTold.countDown();
+                var refused = turn.get(15, TimeUnit.SECONDS);
+                assertEquals(422, refused.code(), refused.raw());
+                assertEquals("no_energy", refused.text("error"));
+            } finally {
+                roundTold.countDown();
+                pool.shutdownNow();
+            }
+            assertEquals(0, api.stat("Ann", "energy"));
+        });
+    }
+
     /** A model that fails (HTTP 500), then one that says nothing in time: each round is told by the offline narrator. */
     @Test
     void aModelThatFailsOrStallsLeavesTheRoundToTheOfflineNarrator() throws Exception {
