@@ -17,6 +17,7 @@ export function heartbeat(app) {
   document.body.append(dialog);
   let timer = null;
   let stopped = false;
+  let asking = null; // the challenge the open prompt asks about: {id, from}
 
   async function beat() {
     timer = null;
@@ -39,6 +40,13 @@ export function heartbeat(app) {
   }
 
   function incoming(ids, senders) {
+    const open = new Set(ids); // a challenge no longer listed expired, or its challenger went offline or into another duel
+    for (let i = queue.length - 1; i >= 0; i--) if (!open.has(queue[i].id)) queue.splice(i, 1);
+    if (dialog.open && asking && !open.has(asking.id)) {
+      dialog.close();
+      toast(t('challenge.gone', { name: asking.from }));
+      asking = null;
+    }
     ids.forEach((id, i) => {
       if (prompted.has(id)) return;
       prompted.add(id);
@@ -71,7 +79,9 @@ export function heartbeat(app) {
 
   async function ask({ id, from }) {
     if (!avatar.get(from)) await onlinePlayers().catch(() => []);
+    asking = { id, from };
     const answer = async yes => {
+      asking = null;
       dialog.close();
       try {
         await call(yes ? '/accept_challenge' : '/reject_challenge', { role: session.role, id });

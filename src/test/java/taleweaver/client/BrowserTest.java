@@ -135,6 +135,28 @@ class BrowserTest {
         });
     }
 
+    /**
+     * A challenge prompt goes when its challenge does (expired unanswered here; withdrawn the same way when the
+     * challenger went offline or started another duel): not left to be answered with an error.
+     */
+    @Test
+    void aChallengePromptGoesWhenItsChallengeExpires() {
+        JavalinTest.test(App.create(TestConfig.of(dir, quick("challenge.ttl_seconds=8"))), (server, client) -> {
+            String base = "http://127.0.0.1:" + server.port();
+            var api = new Api(base);
+            try (var b = new Browser(base, dir.resolve("b"), 390, 844)) {
+                b.signUp("阿青", "q@example.org", "pw");
+                b.shown(".sheet .name");
+                String token = api.signup("阿白");
+                var sent = api.post("/challenge", Map.of("role1", "阿白", "role2", "阿青", "wait", 0), Map.of("Authorization", "Bearer " + token));
+                assertEquals(200, sent.code(), sent.raw());
+                b.shown("dialog.challenge[open]");
+                b.until(() -> b.all("dialog.challenge[open]").isEmpty()); // the next heartbeat after it expired
+                b.until(() -> b.find("#toast").getText().contains("阿白的挑战已经失效"));
+            }
+        });
+    }
+
     @Test
     void refusalsAreShownInWordsAndA401ReturnsToSignIn() {
         JavalinTest.test(App.create(TestConfig.of(dir, quick("auth.max_failed_logins=2"))), (server, client) -> {
