@@ -513,7 +513,7 @@ class PartyTest {
             assertEquals(1, events(api, "Ann").stream().filter(e -> e.path("kind").asText().equals("started")).count());
             assertEquals(200, api.call("/party_act", "role", "Ann", "text", "I tie the rope to the oak and hold it fast").code());
             assertEquals(200, api.call("/party_act", "role", "Bob", "text", "I climb down into the well").code());
-            await(() -> resolved(api, "Ann").size() == 1); // its rounds are kept by their deadline like any quest's
+            await(() -> resolved(api, "Ann").size() == 1); // and plays like any quest
             assertEquals(200, api.call("/party_leave", "role", "Bob").code()); // a party of one: the quest ends
             assertEquals(2, resolved(api, "Ann").size());
 
@@ -545,13 +545,13 @@ class PartyTest {
                     var replies = atOnce(pool, List.of(() -> api.call("/party_kick", "role", n[0], "name", n[2]),
                             () -> api.call("/party_leave", "role", n[0])));
                     assertEquals(200, replies.get(1).code(), replies.get(1).raw());
-                    var kinds = events(api, n[1]).stream().filter(e -> e.path("kind").asText().equals("left"))
+                    var leavers = events(api, n[1]).stream().filter(e -> e.path("kind").asText().equals("left"))
                             .map(e -> e.path("name").asText()).toList();
                     if (replies.get(0).code() == 200) {
-                        assertEquals(List.of(n[2], n[0]), kinds, "kicked while still the leader, then left");
+                        assertEquals(List.of(n[2], n[0]), leavers, "kicked while still the leader, then left");
                     } else {
                         assertEquals(404, replies.get(0).code(), replies.get(0).raw()); // no longer in the party
-                        assertEquals(List.of(n[0]), kinds, "a leader who left kicks nobody");
+                        assertEquals(List.of(n[0]), leavers, "a leader who left kicks nobody");
                     }
                     api.call("/party_leave", "role", n[1]);
                     api.call("/party_leave", "role", n[2]);
