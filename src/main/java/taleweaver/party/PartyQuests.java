@@ -82,11 +82,7 @@ public final class PartyQuests {
             long now = System.currentTimeMillis();
             s.ready(partyId, p.id(), ready);
             s.event(partyId, "ready", Map.of("name", p.name(), "ready", ready), now);
-            if (s.members(partyId).stream().allMatch(PartyDao.Member::ready)) {
-                begin(s, partyId, content.task(party.task()).orElseThrow(), now);
-                return true;
-            }
-            return false;
+            return beginIfAllReady(s, party, s.members(partyId), now);
         });
         if (started) rounds.opened(partyId);
     }
@@ -100,7 +96,12 @@ public final class PartyQuests {
             s.end(party.id());
             return false;
         }
-        if (!rest.stream().allMatch(PartyDao.Member::ready)) return false;
+        return beginIfAllReady(s, party, rest, now);
+    }
+
+    /** The ready check's task begins when all its {@code members} are ready; true when it began. */
+    private boolean beginIfAllReady(PartyDao s, PartyDao.Party party, List<PartyDao.Member> members, long now) {
+        if (!members.stream().allMatch(PartyDao.Member::ready)) return false;
         begin(s, party.id(), content.task(party.task()).orElseThrow(), now);
         return true;
     }

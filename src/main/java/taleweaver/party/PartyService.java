@@ -241,13 +241,14 @@ public final class PartyService {
     private void depart(String partyId, Player p, Player by) {
         boolean began = change(partyId, s -> {
             var party = s.party(partyId).orElse(null);
+            boolean member = party != null && s.partyOf(p.id()).map(partyId::equals).orElse(false);
             if (by != null) {
                 if (party == null || !s.partyOf(by.id()).map(partyId::equals).orElse(false)) throw notInParty();
                 if (party.leaderId() != by.id()) throw notLeader();
                 if (p.id() == by.id()) throw new Refusal(409, "not_yourself", "leave the party instead");
-                if (!s.partyOf(p.id()).map(partyId::equals).orElse(false)) throw new Refusal(404, "not_a_member", p.name() + " is not in your party");
+                if (!member) throw new Refusal(404, "not_a_member", p.name() + " is not in your party");
             }
-            if (party == null || !s.partyOf(p.id()).map(partyId::equals).orElse(false)) return false;
+            if (!member) return false;
             long now = System.currentTimeMillis();
             s.removeMember(partyId, p.id());
             var rest = s.members(partyId);
